@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WebhookAdmin.Core.Logs;
+using WebhookAdmin.Core.Storage;
+using WebhookAdmin.Core.Webhooks;
+
+namespace WebhookAdmin.Core;
+
+public static class CoreServices
+{
+    /// <summary>Storage and the service layer the UI, the API and the dispatcher share.</summary>
+    public static IServiceCollection AddWebhookAdminCore(this IServiceCollection services, string? connectionString)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddWebhookStorage(connectionString);
+        services.AddSingleton<WebhookService>();
+        services.AddSingleton<WebhookLogQueries>();
+        return services;
+    }
+}

@@ -1,0 +1,41 @@
+namespace WebhookAdmin.Core.Webhooks;
+
+/// <summary>A company's webhook: the stored form of the documented COTWebhook.</summary>
+public sealed class Webhook
+{
+    public required string Id { get; init; }
+    public required string CompanyId { get; init; }
+    public bool IsActive { get; set; } = true;
+    public required string Trigger { get; set; }
+    public required string Url { get; set; }
+    public required string Name { get; set; }
+
+    /// <summary>Unique per company and frozen after the first save: receivers and scripts key on it.</summary>
+    public required string Code { get; init; }
+
+    public string Description { get; set; } = "";
+    public WebhookContext Context { get; set; } = WebhookContext.Empty;
+
+    /// <summary>The documented <c>__v</c>; bumped on every save and checked so a stale save is refused.</summary>
+    public int Version { get; set; }
+
+    /// <summary>Signs deliveries (Standard Webhooks); never part of the COTWebhook JSON.</summary>
+    public string Secret { get; set; } = "";
+
+    public DateTime CreatedAt { get; init; }
+    public DateTime ModifiedAt { get; set; }
+}
+
+/// <summary>The documented <c>context</c>: always all three fields, <c>""</c> where the trigger does not use one.</summary>
+public sealed record WebhookContext(string Survey, string Group, string TaskGroup)
+{
+    public static WebhookContext Empty { get; } = new("", "", "");
+
+    /// <summary>Keeps only what <paramref name="trigger"/> narrows by, so switching trigger never leaves stale ids behind.</summary>
+    public WebhookContext For(WebhookTrigger? trigger) => trigger?.Context switch
+    {
+        TriggerContext.Workflow => new("", "", TaskGroup),
+        TriggerContext.SurveyAndGroup => new(Survey, Group, ""),
+        _ => Empty,
+    };
+}

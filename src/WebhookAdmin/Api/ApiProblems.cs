@@ -1,0 +1,79 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using WebhookAdmin.Core;
+
+namespace WebhookAdmin.Api;
+
+/// <summary>The API's shared ways to read input and to say precisely which field was wrong (RFC 9457 problem details).</summary>
+internal static partial class ApiProblems
+{
+    public static ValidationProblem Field(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+
+    public static ProblemHttpResult NotFound(string what, string id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"{what} not found", detail: $"Your company has no {what.ToLowerInvariant()} with id '{id}'.");
+
+    /// <summary>The route id as stored, or a problem naming <c>id</c> when it is not an ObjectId.</summary>
+    public static bool TryReadId(string id, out string normalized, out ValidationProblem? problem)
+    {
+        if (ObjectId.IsValid(id))
+        {
+            normalized = ObjectId.Normalize(id);
+            problem = null;
+            return true;
+        }
+        normalized = "";
+        problem = Field("id", "The id must be a 24-character hexadecimal ObjectId.");
+        return false;
+    }
+
+    /// <summary>Reads a JSON body; a malformed one becomes a problem that names the offending field by its JSON path.</summary>
+    public static async Task<(T? Body, IResult? Problem)> ReadJsonAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (!request.HasJsonContentType())
+            return (null, TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "Send the body as application/json."));
+        var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        try
+        {
+            var body = await JsonSerializer.DeserializeAsync<T>(request.Body, options, cancellationToken);
+            return body is null ? (null, Field("body", "A JSON object is required.")) : (body, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, DescribeJsonError(e));
+        }
+    }
+
+    private static ValidationProblem DescribeJsonError(JsonException e)
+    {
+        if (UnmappedProperty().Match(e.Message) is { Success: true } unmapped)
+            return Field(unmapped.Groups[1].Value, "Unknown field.");
+        var path = e.Path is null or "$" ? "body" : e.Path.TrimStart('$', '.');
+        return Field(path, path == "body" ? "The body is not valid JSON." : "This value is malformed or has the wrong JSON type.");
+    }
+
+    [GeneratedRegex("JSON property '([^']+)' could not be mapped")]
+    private static partial Regex UnmappedProperty();
+}
+
+/// <summary><c>?page=&amp;limit=</c>, parsed once for every paged endpoint.</summary>
+internal readonly record struct Paging(int Page, int Limit)
+{
+    public static bool TryRead(string? page, string? limit, int defaultLimit, int maxLimit, out Paging paging, out ValidationProblem? problem)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var pageNumber = 1;
+        var size = defaultLimit;
+        if (page is not null && (!int.TryParse(page, out pageNumber) || pageNumber < 1))
+            errors["page"] = ["page must be a whole number of at least 1."];
+        if (limit is not null && (!int.TryParse(limit, out size) || size < 1 || size > maxLimit))
+            errors["limit"] = [$"limit must be a whole number from 1 to {maxLimit}."];
+        paging = new Paging(pageNumber, size);
+        problem = errors.Count == 0 ? null : TypedResults.ValidationProblem(errors);
+        return problem is null;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.Extensions;
+using WebhookAdmin.Api;
+using WebhookAdmin.Core.Logs;
+using WebhookAdmin.Identity;
+
+namespace WebhookAdmin.Features.Logs;
+
+public static class WebhookLogApi
+{
+    public static RouteGroupBuilder MapWebhookLogApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/v3/webhook")
+            .RequireAuthorization(AdminPolicies.ApiAdmin)
+            .WithTags("Webhook logs");
+        api.MapGet("/subscription/logs/{id}", List)
+            .WithName("ListWebhookLogs")
+            .WithSummary("A webhook's delivery logs (COTWebhookLog[]), newest first; ?page=1&limit=20, limit at most 100. A Link rel=\"next\" header says another page exists.");
+        return api;
+    }
+
+    private static async Task<IResult> List(
+        string id, string? page, string? limit, HttpContext http, ClaimsPrincipal user, CompanyIdentity identity, WebhookLogQueries logs, CancellationToken cancellationToken)
+    {
+        if (!ApiProblems.TryReadId(id, out var webhookId, out var badId))
+            return badId!;
+        if (!Paging.TryRead(page, limit, WebhookLogQueries.DefaultLimit, WebhookLogQueries.MaxLimit, out var paging, out var badPaging))
+            return badPaging!;
+
+        var result = await logs.ListAsync(identity.CompanyOf(user), webhookId, paging.Page, paging.Limit, cancellationToken);
+        if (result is null)
+            return ApiProblems.NotFound("Webhook", webhookId);
+        if (result.HasMore)
+            http.Response.Headers.Link = $"<{NextPageUrl(http.Request, paging)}>; rel=\"next\"";
+        return TypedResults.Ok(result.Items.Select(WebhookLogJson.From).ToArray());
+    }
+
+    private static string NextPageUrl(HttpRequest request, Paging paging)
+    {
+        var query = new QueryBuilder { { "page", (paging.Page + 1).ToString() }, { "limit", paging.Limit.ToString() } };
+        return request.PathBase + request.Path + query.ToQueryString();
+    }
+}

@@ -1,0 +1,82 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using WebhookAdmin.Api;
+using WebhookAdmin.Core.Webhooks;
+using WebhookAdmin.Identity;
+
+namespace WebhookAdmin.Features.Webhooks;
+
+/// <summary><c>/api/v3/webhook/subscription</c>: the documented reads plus create and update, for the caller's company only.</summary>
+public static class WebhookApi
+{
+    public static RouteGroupBuilder MapWebhookApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/v3/webhook")
+            .RequireAuthorization(AdminPolicies.ApiAdmin)
+            .WithTags("Webhooks");
+
+        api.MapGet("/subscription", List)
+            .WithName("ListWebhooks").WithSummary("All webhooks of the caller's company (COTWebhook[]).");
+        api.MapGet("/subscription/{id}", Get)
+            .WithName("GetWebhook").WithSummary("One webhook by its ObjectId (COTWebhook).");
+        api.MapPost("/subscription", Create)
+            .Accepts<CreateWebhookRequest>("application/json")
+            .WithName("CreateWebhook").WithSummary("Create a webhook; the code is suggested from the name when omitted.");
+        api.MapPatch("/subscription/{id}", Update)
+            .Accepts<UpdateWebhookRequest>("application/json")
+            .WithName("UpdateWebhook").WithSummary("Change fields, activate or deactivate; send __v to refuse stale writes.");
+        return api;
+    }
+
+    private static async Task<Ok<WebhookJson[]>> List(ClaimsPrincipal user, CompanyIdentity identity, WebhookService webhooks, CancellationToken cancellationToken)
+    {
+        var all = await webhooks.ListAsync(identity.CompanyOf(user), includeInactive: true, cancellationToken);
+        return TypedResults.Ok(all.Select(WebhookJson.From).ToArray());
+    }
+
+    private static async Task<Results<Ok<WebhookJson>, ProblemHttpResult, ValidationProblem>> Get(
+        string id, ClaimsPrincipal user, CompanyIdentity identity, WebhookService webhooks, CancellationToken cancellationToken)
+    {
+        if (!ApiProblems.TryReadId(id, out var webhookId, out var badId))
+            return badId!;
+        var webhook = await webhooks.GetAsync(identity.CompanyOf(user), webhookId, cancellationToken);
+        return webhook is null ? ApiProblems.NotFound("Webhook", webhookId) : TypedResults.Ok(WebhookJson.From(webhook));
+    }
+
+    private static async Task<IResult> Create(
+        HttpRequest request, ClaimsPrincipal user, CompanyIdentity identity, WebhookService webhooks, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ApiProblems.ReadJsonAsync<CreateWebhookRequest>(request, cancellationToken);
+        if (problem is not null)
+            return problem;
+        var outcome = await webhooks.CreateAsync(identity.CompanyOf(user), body!.ToDraft(), cancellationToken);
+        return outcome is WebhookOutcome.Saved saved
+            ? TypedResults.Created($"/api/v3/webhook/subscription/{saved.Webhook.Id}", WebhookJson.From(saved.Webhook))
+            : Answer(outcome, "");
+    }
+
+    private static async Task<IResult> Update(
+        string id, HttpRequest request, ClaimsPrincipal user, CompanyIdentity identity, WebhookService webhooks, CancellationToken cancellationToken)
+    {
+        if (!ApiProblems.TryReadId(id, out var webhookId, out var badId))
+            return badId!;
+        var (body, problem) = await ApiProblems.ReadJsonAsync<UpdateWebhookRequest>(request, cancellationToken);
+        if (problem is not null)
+            return problem;
+        var outcome = await webhooks.UpdateAsync(identity.CompanyOf(user), webhookId, body!.ToChanges(), cancellationToken);
+        return Answer(outcome, webhookId);
+    }
+
+    private static IResult Answer(WebhookOutcome outcome, string id) => outcome switch
+    {
+        WebhookOutcome.Saved saved => TypedResults.Ok(WebhookJson.From(saved.Webhook)),
+        WebhookOutcome.NotFound => ApiProblems.NotFound("Webhook", id),
+        WebhookOutcome.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
+        WebhookOutcome.Conflict conflict => TypedResults.Problem(
+            statusCode: StatusCodes.Status409Conflict,
+            title: "The webhook was changed by someone else",
+            detail: $"The __v you sent is stale; the stored version is {conflict.Current.Version}. Read the webhook again and reapply your change.",
+            extensions: new Dictionary<string, object?> { ["current"] = WebhookJson.From(conflict.Current) }),
+        _ => throw new InvalidOperationException($"Unhandled outcome {outcome}."),
+    };
+}

@@ -1,0 +1,62 @@
+using System.Text.Json.Serialization;
+using WebhookAdmin.Core.Webhooks;
+
+namespace WebhookAdmin.Features.Webhooks;
+
+/// <summary>The documented COTWebhook JSON, field for field and in the documented order.</summary>
+public sealed record WebhookJson(
+    [property: JsonPropertyName("_id")] string Id,
+    string Company,
+    bool IsActive,
+    string Trigger,
+    string Url,
+    string Name,
+    string Code,
+    WebhookContextJson Context,
+    [property: JsonPropertyName("__v")] int Version,
+    string Description)
+{
+    public static WebhookJson From(Webhook webhook) => new(
+        webhook.Id, webhook.CompanyId, webhook.IsActive, webhook.Trigger, webhook.Url, webhook.Name, webhook.Code,
+        new WebhookContextJson(webhook.Context.Survey, webhook.Context.Group, webhook.Context.TaskGroup),
+        webhook.Version, webhook.Description);
+}
+
+public sealed record WebhookContextJson(string? Survey, string? Group, string? TaskGroup)
+{
+    public WebhookContext ToContext() => new(Survey ?? "", Group ?? "", TaskGroup ?? "");
+}
+
+/// <summary>POST body. A missing <c>code</c> is suggested from the name; unknown fields are refused, so typos are caught.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record CreateWebhookRequest(
+    string? Name,
+    string? Url,
+    string? Trigger,
+    WebhookContextJson? Context,
+    string? Code,
+    string? Description,
+    bool? IsActive)
+{
+    public WebhookDraft ToDraft() => new(Name, Url, Trigger, Context?.ToContext(), Code, Description, IsActive ?? true);
+}
+
+/// <summary>
+/// PATCH body: only the fields present change. <c>__v</c>, when sent, must be the stored version (else 409).
+/// <c>_id</c> and <c>company</c> are accepted so a GET response can be sent back as it is, and ignored.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record UpdateWebhookRequest(
+    string? Name,
+    string? Url,
+    string? Trigger,
+    WebhookContextJson? Context,
+    string? Code,
+    string? Description,
+    bool? IsActive,
+    [property: JsonPropertyName("__v")] int? Version,
+    [property: JsonPropertyName("_id")] string? Id,
+    string? Company)
+{
+    public WebhookChanges ToChanges() => new(Name, Url, Trigger, Context?.ToContext(), Code, Description, IsActive, Version);
+}

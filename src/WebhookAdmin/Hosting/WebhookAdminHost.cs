@@ -1,0 +1,64 @@
+using MudBlazor.Services;
+using WebhookAdmin.Components;
+using WebhookAdmin.Core;
+using WebhookAdmin.Core.Storage;
+using WebhookAdmin.Features.Logs;
+using WebhookAdmin.Features.Webhooks;
+using WebhookAdmin.Identity;
+using WebhookAdmin.Identity.EmbeddedProvider;
+
+namespace WebhookAdmin.Hosting;
+
+/// <summary>The one place that wires the app; tests build the same app through it, with their own arguments.</summary>
+public static class WebhookAdminHost
+{
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // Settings, the development settings from the repository root and wwwroot-assets/ are all copied
+            // beside the binaries, so the app finds them whatever folder it is started from.
+            ApplicationName = typeof(WebhookAdminHost).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot-assets"),
+        });
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddWebhookAdminCore(builder.Configuration.GetConnectionString(StorageSetup.ConnectionStringName));
+        builder.AddAdminAuthentication();
+        builder.Services.AddScoped<CurrentAdmin>();
+        builder.Services.AddMudServices();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        return builder;
+    }
+
+    public static WebApplication BuildWebhookAdmin(this WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        if (!app.Environment.IsDevelopment())
+            app.UseHsts();
+
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapEmbeddedIdentityProvider();
+        app.MapAccountEndpoints();
+        app.MapWebhookApi();
+        app.MapWebhookLogApi();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    /// <summary>Applies migrations and registers the development provider's clients before the first request.</summary>
+    public static async Task PrepareAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        await app.Services.MigrateWebhookStorageAsync(cancellationToken);
+        await app.Services.SeedEmbeddedProviderAsync(cancellationToken);
+    }
+}

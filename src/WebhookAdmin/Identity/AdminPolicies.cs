@@ -1,0 +1,30 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+
+namespace WebhookAdmin.Identity;
+
+public static class AdminPolicies
+{
+    /// <summary>A signed-in admin of some company, through the admin UI's cookie.</summary>
+    public const string Admin = "Admin";
+
+    /// <summary>The same, through a Bearer access token on the API.</summary>
+    public const string ApiAdmin = "ApiAdmin";
+
+    internal static void Add(AuthorizationOptions options, AuthenticationSettings settings)
+    {
+        options.AddPolicy(Admin, policy => Require(policy, settings));
+        options.AddPolicy(ApiAdmin, policy => Require(policy.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme), settings));
+        // Anything not marked otherwise needs an admin: a forgotten attribute fails closed.
+        options.FallbackPolicy = options.GetPolicy(Admin);
+    }
+
+    private static void Require(AuthorizationPolicyBuilder policy, AuthenticationSettings settings) =>
+        policy.RequireAuthenticatedUser()
+            .RequireAssertion(context => IsAdmin(context.User, settings));
+
+    public static bool IsAdmin(ClaimsPrincipal user, AuthenticationSettings settings) =>
+        user.HasClaim(settings.RoleClaim, settings.AdminRole)
+        && !string.IsNullOrEmpty(user.FindFirst(settings.CompanyClaim)?.Value);
+}

@@ -1,0 +1,95 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using WebhookAdmin.Identity.EmbeddedProvider;
+
+namespace WebhookAdmin.Identity;
+
+public static class AuthenticationSetup
+{
+    /// <summary>
+    /// People sign in to the admin UI with OpenID Connect (code + PKCE) into a cookie; the API takes Bearer access
+    /// tokens from the same issuer. Both work against the embedded development provider or any standard one.
+    /// </summary>
+    public static WebApplicationBuilder AddAdminAuthentication(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(AuthenticationSettings.Section);
+        builder.Services.Configure<AuthenticationSettings>(section);
+        var settings = section.Get<AuthenticationSettings>() ?? new AuthenticationSettings();
+        var authority = ResolveAuthority(builder.Configuration, settings)
+            ?? throw new InvalidOperationException(
+                "Authentication:Authority is not set and the embedded development identity provider is off. " +
+                "Set Authentication:Authority (and ClientId/ClientSecret) to your OpenID Connect provider.");
+        // Plain-http issuers are fine on a developer's machine, never in production.
+        var requireHttpsMetadata = !builder.Environment.IsDevelopment();
+
+        builder.Services.AddSingleton<CompanyIdentity>();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddAuthorization(options => AdminPolicies.Add(options, settings));
+        builder.Services
+            .AddAuthentication(options =>
+            {
+                options.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+                options.DefaultChallengeScheme = OpenIdConnectDefaults.AuthenticationScheme;
+            })
+            .AddCookie(options =>
+            {
+                options.Cookie.Name = ".WebhookAdmin.Session";
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.ExpireTimeSpan = TimeSpan.FromHours(8);
+                options.SlidingExpiration = true;
+                options.AccessDeniedPath = "/account/access-denied";
+            })
+            .AddOpenIdConnect(options =>
+            {
+                options.Authority = authority;
+                options.ClientId = settings.ClientId;
+                options.ClientSecret = string.IsNullOrEmpty(settings.ClientSecret) ? null : settings.ClientSecret;
+                options.ResponseType = "code";
+                options.UsePkce = true;
+                options.RequireHttpsMetadata = requireHttpsMetadata;
+                options.MapInboundClaims = false;
+                options.SaveTokens = false;
+                options.GetClaimsFromUserInfoEndpoint = settings.GetClaimsFromUserInfoEndpoint;
+                options.Scope.Clear();
+                foreach (var scope in settings.Scopes)
+                    options.Scope.Add(scope);
+                options.TokenValidationParameters.NameClaimType = "name";
+                options.TokenValidationParameters.RoleClaimType = settings.RoleClaim;
+                // Plain http in development: the correlation and nonce cookies must survive the cross-site redirect back.
+                options.CorrelationCookie.SameSite = SameSiteMode.Lax;
+                options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.NonceCookie.SameSite = SameSiteMode.Lax;
+                options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.SignedOutRedirectUri = "/";
+            })
+            .AddJwtBearer(options =>
+            {
+                options.Authority = authority;
+                options.Audience = settings.Audience;
+                options.RequireHttpsMetadata = requireHttpsMetadata;
+                options.MapInboundClaims = false;
+                options.TokenValidationParameters.NameClaimType = "name";
+                options.TokenValidationParameters.RoleClaimType = settings.RoleClaim;
+            });
+
+        if (settings.EmbeddedProvider.Enabled)
+            builder.AddEmbeddedIdentityProvider(new Uri(authority + "/"), settings);
+        return builder;
+    }
+
+    /// <summary>The configured issuer, or this app's own first address when it hosts the embedded provider.</summary>
+    internal static string? ResolveAuthority(IConfiguration configuration, AuthenticationSettings settings)
+    {
+        if (!string.IsNullOrWhiteSpace(settings.Authority))
+            return settings.Authority.TrimEnd('/');
+        if (!settings.EmbeddedProvider.Enabled)
+            return null;
+        var firstUrl = (configuration["urls"] ?? "http://localhost:5080").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];
+        // Wildcard bindings name no host a browser can reach; the machine itself is reachable as localhost.
+        var reachable = firstUrl.Replace("://*", "://localhost").Replace("://+", "://localhost")
+            .Replace("://0.0.0.0", "://localhost").Replace("://[::]", "://localhost");
+        return reachable.TrimEnd('/');
+    }
+}
