@@ -17,17 +17,19 @@ public static class CodeSuggester
         {
             if (CharUnicodeInfo.GetUnicodeCategory(ch) == UnicodeCategory.NonSpacingMark)
                 continue;
-            var folded = FoldLetter(char.ToLowerInvariant(ch));
-            if (folded is >= 'a' and <= 'z' or >= '0' and <= '9')
+            foreach (var folded in FoldLetter(char.ToLowerInvariant(ch)))
             {
-                if (pendingSeparator && builder.Length > 0)
-                    builder.Append('_');
-                builder.Append(folded);
-                pendingSeparator = false;
-            }
-            else
-            {
-                pendingSeparator = true;
+                if (folded is >= 'a' and <= 'z' or >= '0' and <= '9')
+                {
+                    if (pendingSeparator && builder.Length > 0)
+                        builder.Append('_');
+                    builder.Append(folded);
+                    pendingSeparator = false;
+                }
+                else
+                {
+                    pendingSeparator = true;
+                }
             }
         }
 
@@ -50,15 +52,15 @@ public static class CodeSuggester
     }
 
     /// <summary>Letters that FormD does not decompose into a base letter plus a mark.</summary>
-    private static char FoldLetter(char ch) => ch switch
+    private static string FoldLetter(char ch) => ch switch
     {
-        'ß' => 's',
-        'æ' => 'a',
-        'ø' => 'o',
-        'œ' => 'o',
-        'đ' => 'd',
-        'ł' => 'l',
-        'ı' => 'i',
-        _ => ch,
+        'ß' => "ss",
+        'æ' => "ae",
+        'œ' => "oe",
+        'ø' => "o",
+        'đ' => "d",
+        'ł' => "l",
+        'ı' => "i",
+        _ => ch.ToString(),
     };
 }
