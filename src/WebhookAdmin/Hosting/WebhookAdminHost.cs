@@ -1,4 +1,6 @@
+using Microsoft.Extensions.FileProviders;
 using MudBlazor.Services;
+using WebhookAdmin.Api;
 using WebhookAdmin.Components;
 using WebhookAdmin.Core;
 using WebhookAdmin.Core.Storage;
@@ -41,7 +43,9 @@ public static class WebhookAdminHost
         if (!app.Environment.IsDevelopment())
             app.UseHsts();
 
-        app.UseStaticFiles();
+        // wwwroot-assets/ is served from its own provider: in Development the static web assets manifest takes over
+        // the web root provider and would hide these files.
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(app.Environment.WebRootPath) });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -51,6 +55,7 @@ public static class WebhookAdminHost
         app.MapAccountEndpoints();
         app.MapWebhookApi();
         app.MapWebhookLogApi();
+        app.MapApiFallback();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
