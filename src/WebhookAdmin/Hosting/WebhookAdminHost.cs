@@ -1,7 +1,9 @@
 using MudBlazor.Services;
 using WebhookAdmin.Components;
 using WebhookAdmin.Core;
+using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Storage;
+using WebhookAdmin.Features.Events;
 using WebhookAdmin.Features.Logs;
 using WebhookAdmin.Features.Webhooks;
 using WebhookAdmin.Identity;
@@ -26,6 +28,7 @@ public static class WebhookAdminHost
 
         builder.Services.AddProblemDetails();
         builder.Services.AddWebhookAdminCore(builder.Configuration.GetConnectionString(StorageSetup.ConnectionStringName));
+        builder.Services.AddWebhookDelivery(builder.Configuration);
         builder.AddAdminAuthentication();
         builder.Services.AddScoped<CurrentAdmin>();
         builder.Services.AddMudServices();
@@ -51,6 +54,8 @@ public static class WebhookAdminHost
         app.MapAccountEndpoints();
         app.MapWebhookApi();
         app.MapWebhookLogApi();
+        app.MapWebhookSecretApi();
+        app.MapEventApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
