@@ -25,4 +25,53 @@ public sealed class WebhookLog
     public required string EventJson { get; init; }
 
     public int Version { get; set; }
+
+    /// <summary>The published event this delivery carries (<see cref="Events.PublishedEvent.Id"/>).</summary>
+    public string EventId { get; init; } = "";
+
+    /// <summary>
+    /// The event's publish sequence, copied from <see cref="Events.PublishedEvent.Sequence"/>: increasing per database,
+    /// so a webhook's deliveries go out in this order.
+    /// </summary>
+    public long Sequence { get; init; }
+
+    public DeliveryState State { get; set; } = DeliveryState.Pending;
+
+    /// <summary>When a pending delivery may be attempted next: the publish time, then each failure plus the retry delay.</summary>
+    public DateTime NextAttemptAt { get; set; }
+
+    /// <summary>Every attempt made, oldest first, for the logs panel.</summary>
+    public List<WebhookLogAttempt> Attempts { get; } = [];
+}
+
+/// <summary>
+/// Pending until an attempt succeeds or the attempts run out. An attempt in progress leaves the row Pending, so a
+/// process that dies mid-attempt sends it again at the next start (at-least-once).
+/// </summary>
+public enum DeliveryState
+{
+    Pending = 0,
+    Succeeded = 1,
+    Failed = 2,
+}
+
+/// <summary>One HTTP attempt of a delivery, kept so the logs panel can show each try, not just the last.</summary>
+public sealed class WebhookLogAttempt
+{
+    public long Id { get; init; }
+    public required string LogId { get; init; }
+
+    /// <summary>1 for the first try; equals the log's <c>retry</c> after this attempt.</summary>
+    public int Number { get; init; }
+
+    public DateTime StartedAt { get; init; }
+    public int DurationMs { get; init; }
+
+    /// <summary>The receiver's status code, 0 when no response came.</summary>
+    public int Status { get; init; }
+
+    public bool Succeeded { get; init; }
+
+    /// <summary>The transport error (refused, timeout, blocked…) when no response came; empty otherwise.</summary>
+    public string Error { get; init; } = "";
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using WebhookAdmin.Core.Events;
 using WebhookAdmin.Core.Logs;
 using WebhookAdmin.Core.Webhooks;
 
@@ -9,6 +10,8 @@ public sealed class WebhookAdminDbContext(DbContextOptions<WebhookAdminDbContext
 {
     public DbSet<Webhook> Webhooks => Set<Webhook>();
     public DbSet<WebhookLog> WebhookLogs => Set<WebhookLog>();
+    public DbSet<WebhookLogAttempt> WebhookLogAttempts => Set<WebhookLogAttempt>();
+    public DbSet<PublishedEvent> Events => Set<PublishedEvent>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -51,6 +54,36 @@ public sealed class WebhookAdminDbContext(DbContextOptions<WebhookAdminDbContext
             log.HasOne<Webhook>().WithMany().HasForeignKey(l => l.WebhookId).OnDelete(DeleteBehavior.Cascade);
             // Serves "this webhook's logs, newest first" as an index range scan at any table size.
             log.HasIndex(l => new { l.WebhookId, l.CreatedAt, l.Id }).IsDescending(false, true, true);
+
+            log.Property(l => l.EventId).HasMaxLength(24);
+            log.Property(l => l.State).HasConversion<int>();
+            // The dispatcher's two questions, "has this webhook anything pending?" and "which is its oldest pending
+            // delivery?", are both a seek on (WebhookId, State) plus the first Sequence, however many rows are done.
+            log.HasIndex(l => new { l.WebhookId, l.State, l.Sequence });
+            log.HasMany(l => l.Attempts).WithOne().HasForeignKey(a => a.LogId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<WebhookLogAttempt>(attempt =>
+        {
+            attempt.ToTable("WebhookLogAttempts");
+            attempt.HasKey(a => a.Id);
+            attempt.Property(a => a.LogId).HasMaxLength(24);
+            attempt.HasIndex(a => new { a.LogId, a.Number }).IsUnique();
+        });
+
+        modelBuilder.Entity<PublishedEvent>(published =>
+        {
+            published.ToTable("Events");
+            published.HasKey(e => e.Sequence);
+            published.Property(e => e.Sequence).ValueGeneratedOnAdd();
+            published.Property(e => e.Id).HasMaxLength(24).IsRequired();
+            published.Property(e => e.CompanyId).HasMaxLength(24);
+            published.Property(e => e.CallerId).HasMaxLength(EventRules.CallerIdMaxLength);
+            published.Property(e => e.Type).HasMaxLength(32);
+            published.Property(e => e.Event).HasMaxLength(16);
+            published.HasIndex(e => e.Id).IsUnique();
+            // SQLite lets many NULLs through a unique index, so only events that carry a caller id are constrained.
+            published.HasIndex(e => new { e.CompanyId, e.CallerId }).IsUnique();
         });
     }
 

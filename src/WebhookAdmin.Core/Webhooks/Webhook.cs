@@ -22,6 +22,11 @@ public sealed class Webhook
     /// <summary>Signs deliveries (Standard Webhooks); never part of the COTWebhook JSON.</summary>
     public string Secret { get; set; } = "";
 
+    /// <summary>The secret before the last rotation; it keeps signing beside <see cref="Secret"/> until it expires.</summary>
+    public string? PreviousSecret { get; set; }
+
+    public DateTime? PreviousSecretExpiresAt { get; set; }
+
     public DateTime CreatedAt { get; init; }
     public DateTime ModifiedAt { get; set; }
 }

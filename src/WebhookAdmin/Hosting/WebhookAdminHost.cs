@@ -3,7 +3,9 @@ using MudBlazor.Services;
 using WebhookAdmin.Api;
 using WebhookAdmin.Components;
 using WebhookAdmin.Core;
+using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Storage;
+using WebhookAdmin.Features.Events;
 using WebhookAdmin.Features.Logs;
 using WebhookAdmin.Features.Webhooks;
 using WebhookAdmin.Identity;
@@ -28,6 +30,7 @@ public static class WebhookAdminHost
 
         builder.Services.AddProblemDetails();
         builder.Services.AddWebhookAdminCore(builder.Configuration.GetConnectionString(StorageSetup.ConnectionStringName));
+        builder.Services.AddWebhookDelivery(builder.Configuration);
         builder.AddAdminAuthentication();
         builder.Services.AddScoped<CurrentAdmin>();
         builder.Services.AddMudServices();
@@ -55,6 +58,8 @@ public static class WebhookAdminHost
         app.MapAccountEndpoints();
         app.MapWebhookApi();
         app.MapWebhookLogApi();
+        app.MapWebhookSecretApi();
+        app.MapEventApi();
         app.MapApiFallback();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -18,6 +18,53 @@ namespace WebhookAdmin.Core.Storage.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
+            modelBuilder.Entity("WebhookAdmin.Core.Events.PublishedEvent", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CallerId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CompanyId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Deliveries")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Id")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("PublishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("Id")
+                        .IsUnique();
+
+                    b.HasIndex("CompanyId", "CallerId")
+                        .IsUnique();
+
+                    b.ToTable("Events", (string)null);
+                });
+
             modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLog", b =>
                 {
                     b.Property<string>("Id")
@@ -32,8 +79,16 @@ namespace WebhookAdmin.Core.Storage.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("EventJson")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextAttemptAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Response")
@@ -41,6 +96,12 @@ namespace WebhookAdmin.Core.Storage.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Retry")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("State")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Status")
@@ -60,7 +121,47 @@ namespace WebhookAdmin.Core.Storage.Migrations
                     b.HasIndex("WebhookId", "CreatedAt", "Id")
                         .IsDescending(false, true, true);
 
+                    b.HasIndex("WebhookId", "State", "Sequence");
+
                     b.ToTable("WebhookLogs", (string)null);
+                });
+
+            modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLogAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DurationMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LogId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LogId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("WebhookLogAttempts", (string)null);
                 });
 
             modelBuilder.Entity("WebhookAdmin.Core.Webhooks.Webhook", b =>
@@ -96,6 +197,12 @@ namespace WebhookAdmin.Core.Storage.Migrations
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousSecret")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PreviousSecretExpiresAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Secret")
@@ -156,6 +263,20 @@ namespace WebhookAdmin.Core.Storage.Migrations
                         .HasForeignKey("WebhookId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLogAttempt", b =>
+                {
+                    b.HasOne("WebhookAdmin.Core.Logs.WebhookLog", null)
+                        .WithMany("Attempts")
+                        .HasForeignKey("LogId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLog", b =>
+                {
+                    b.Navigation("Attempts");
                 });
 #pragma warning restore 612, 618
         }

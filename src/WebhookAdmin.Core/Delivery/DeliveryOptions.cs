@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WebhookAdmin.Core.Delivery;
+
+/// <summary><c>Webhooks:Delivery</c>: the documented delivery knobs (CONTRACT.md) plus the dispatcher's own limits.</summary>
+public sealed class DeliveryOptions
+{
+    public const string SectionName = "Webhooks:Delivery";
+
+    /// <summary>Wait after a failed attempt before the next one.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "RetryDelay must be between 00:00:00 and 1.00:00:00.")]
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Attempts in all, the first included.</summary>
+    [Range(1, 10)]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>One attempt's limit: connecting, sending and reading the (bounded) answer.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00", ErrorMessage = "Timeout must be more than zero and at most 00:10:00.")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Allow loopback, private, link-local, CGNAT and metadata targets; off outside Development.</summary>
+    public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>HTTP attempts in flight at once across all webhooks; each webhook has at most one.</summary>
+    [Range(1, 1024)]
+    public int MaxConcurrentDeliveries { get; set; } = 32;
+
+    /// <summary>How often the dispatcher looks for work nobody signalled, e.g. a webhook that was reactivated.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ErrorMessage = "PollInterval must be between 00:00:00.010 and 01:00:00.")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The most of a receiver's answer that is read and kept in the log (<c>response</c>).</summary>
+    public const int ResponseBodyLimit = 16 * 1024;
+}

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using WebhookAdmin.Core.Events;
+
+namespace WebhookAdmin.Core.Delivery;
+
+public static class DeliveryServices
+{
+    /// <summary>
+    /// The publisher, the dispatcher and its parts, and the sender's HTTP client, with <see cref="DeliveryOptions"/>
+    /// bound from <c>Webhooks:Delivery</c> and checked at start. Needs <see cref="CoreServices.AddWebhookAdminCore"/>.
+    /// </summary>
+    public static IServiceCollection AddWebhookDelivery(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DeliveryOptions>()
+            .Bind(configuration.GetSection(DeliveryOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddSingleton<DeliverySignal>();
+        services.AddSingleton<IEventPublisher, EventPublisher>();
+        services.AddSingleton<DeliveryQueue>();
+        services.AddSingleton<DeliveryLogWriter>();
+        services.AddSingleton<WebhookSender>();
+        services.AddHostedService<DeliveryDispatcher>();
+
+        services.AddHttpClient(WebhookSender.ClientName, client =>
+            {
+                // The sender enforces its own per-attempt timeout; HttpClient's would only add a second, vaguer one.
+                client.Timeout = Timeout.InfiniteTimeSpan;
+                client.DefaultRequestHeaders.UserAgent.ParseAdd(WebhookSender.UserAgent);
+            })
+            .ConfigurePrimaryHttpMessageHandler(provider =>
+            {
+                var allowPrivate = provider.GetRequiredService<IOptions<DeliveryOptions>>().Value.AllowPrivateNetworks;
+                return new SocketsHttpHandler
+                {
+                    // A 3xx is an answer (a failure), never a second request to wherever it points.
+                    AllowAutoRedirect = false,
+                    // A proxy would make the guard check the proxy's address instead of the receiver's.
+                    UseProxy = false,
+                    UseCookies = false,
+                    AutomaticDecompression = System.Net.DecompressionMethods.None,
+                    MaxResponseHeadersLength = 64,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                    ConnectCallback = (context, cancellationToken) => NetworkGuard.ConnectAsync(context.DnsEndPoint, allowPrivate, cancellationToken),
+                };
+            })
+            .RemoveAllLoggers();
+        return services;
+    }
+}

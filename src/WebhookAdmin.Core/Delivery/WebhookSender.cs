@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace WebhookAdmin.Core.Delivery;
+
+/// <summary>One delivery attempt as the sender needs it: where, what, the id receivers deduplicate by, and the keys.</summary>
+public sealed record DeliveryRequest(string Url, string MessageId, string Body, IReadOnlyList<string> Secrets);
+
+/// <summary>How one attempt went. <paramref name="Status"/> is 0 when no response came; <paramref name="Response"/> is the body or the error.</summary>
+public sealed record AttemptResult(int Status, bool Succeeded, string Response, DateTime StartedAt, TimeSpan Duration, bool TransportError);
+
+/// <summary>Sends one signed attempt over the named client and reports how it went; it never throws for the receiver's faults.</summary>
+public sealed class WebhookSender(IHttpClientFactory clients, IOptions<DeliveryOptions> options, TimeProvider clock)
+{
+    public const string ClientName = "WebhookAdmin.Delivery";
+    public const string UserAgent = "WebhookAdmin/1.0";
+    private const string TruncationMarker = "\n…[truncated: the response exceeded {0} bytes]";
+
+    /// <summary>The documented success range: 200–209. 210 and above, redirects and errors are failures.</summary>
+    public static bool IsSuccess(int status) => status is >= 200 and <= 209;
+
+    /// <exception cref="OperationCanceledException">Only when <paramref name="cancellationToken"/> (shutdown) fires; the attempt then counts as not made.</exception>
+    public async Task<AttemptResult> SendAsync(DeliveryRequest request, CancellationToken cancellationToken)
+    {
+        var timeout = options.Value.Timeout;
+        var startedAt = clock.GetUtcNow();
+        var started = Stopwatch.GetTimestamp();
+        var timestamp = startedAt.ToUnixTimeSeconds();
+
+        using var message = new HttpRequestMessage(HttpMethod.Post, request.Url)
+        {
+            Content = new ByteArrayContent(Encoding.UTF8.GetBytes(request.Body)),
+        };
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        message.Headers.TryAddWithoutValidation("webhook-id", request.MessageId);
+        message.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
+        message.Headers.TryAddWithoutValidation("webhook-signature", WebhookSigner.SignatureHeader(request.Secrets, request.MessageId, timestamp, request.Body));
+
+        // One budget for the whole exchange: a receiver that trickles its answer costs one timeout, like one that hangs.
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(timeout);
+        var status = 0;
+        try
+        {
+            using var response = await clients.CreateClient(ClientName).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attempt.Token);
+            status = (int)response.StatusCode;
+            var body = await ReadBoundedAsync(response.Content, DeliveryOptions.ResponseBodyLimit, attempt.Token);
+            return Result(status, IsSuccess(status), body, transportError: false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            var ms = (long)timeout.TotalMilliseconds;
+            var what = status == 0 ? $"timeout: no response within {ms} ms" : $"timeout: the response body did not arrive within {ms} ms";
+            return Result(status, false, what, transportError: true);
+        }
+        catch (HttpRequestException e)
+        {
+            return Result(0, false, Describe(e), transportError: true);
+        }
+
+        AttemptResult Result(int code, bool succeeded, string response, bool transportError) =>
+            new(code, succeeded, response, startedAt.UtcDateTime, Stopwatch.GetElapsedTime(started), transportError);
+    }
+
+    /// <summary>Reads at most <paramref name="limit"/> bytes (one more to know there was more), whatever the receiver sends.</summary>
+    internal static async Task<string> ReadBoundedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[limit + 1];
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken);
+            if (n == 0)
+                break;
+            read += n;
+        }
+        if (read <= limit)
+            return Encoding.UTF8.GetString(buffer, 0, read);
+        // Cut on a character boundary so the stored text stays valid UTF-8.
+        var text = Encoding.UTF8.GetString(buffer, 0, limit).TrimEnd('\uFFFD');
+        return text + string.Format(CultureInfo.InvariantCulture, TruncationMarker, limit);
+    }
+
+    /// <summary>The innermost meaningful reason: our connect errors (refused, blocked, DNS) as they are, others by message.</summary>
+    private static string Describe(HttpRequestException e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is DeliveryConnectException connect)
+                return connect.Message;
+        }
+        return e.InnerException is { } cause ? $"{e.Message} ({cause.Message})" : e.Message;
+    }
+}

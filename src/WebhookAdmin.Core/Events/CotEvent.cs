@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace WebhookAdmin.Core.Events;
+
+/// <summary>
+/// What a platform publishes (the documented COTEvent). <paramref name="Data"/> is the changed record;
+/// <paramref name="Id"/> is the caller's optional idempotency key; a missing <paramref name="CreatedAt"/> means "now".
+/// </summary>
+public sealed record CotEvent(
+    string? Type,
+    string? Event,
+    JsonElement? Data,
+    JsonElement? ExtraData = null,
+    DateTimeOffset? CreatedAt = null,
+    string? Id = null);
+
+public static class CotEventTypes
+{
+    public const string User = "COTUser";
+    public const string Task = "COTTask";
+    public const string SurveyExecution = "COTSurveyExecution";
+    public const string Property = "COTProperty";
+    public const string Note = "COTNote";
+
+    public static IReadOnlyList<string> All { get; } = [User, Task, SurveyExecution, Property, Note];
+}
+
+public static class CotEventNames
+{
+    public const string Create = "create";
+    public const string Edit = "edit";
+    public const string Delete = "delete";
+    public const string Logout = "logout";
+
+    public static IReadOnlyList<string> All { get; } = [Create, Edit, Delete, Logout];
+}
+
+/// <summary>The body every matched webhook receives, in the field order of the documented COTWebhookLog <c>event</c>.</summary>
+public static class CotEventJson
+{
+    public const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
+    public static string Write(string companyId, CotEvent cotEvent, DateTime createdAt)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("company", companyId);
+            json.WriteString("type", cotEvent.Type);
+            json.WritePropertyName("extraData");
+            WriteOrNull(json, cotEvent.ExtraData);
+            json.WriteString("createdAt", createdAt.ToString(TimestampFormat, CultureInfo.InvariantCulture));
+            json.WritePropertyName("data");
+            WriteOrNull(json, cotEvent.Data);
+            json.WriteString("event", cotEvent.Event);
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static void WriteOrNull(Utf8JsonWriter json, JsonElement? value)
+    {
+        if (value is { ValueKind: not JsonValueKind.Undefined } element)
+            element.WriteTo(json);
+        else
+            json.WriteNullValue();
+    }
+}

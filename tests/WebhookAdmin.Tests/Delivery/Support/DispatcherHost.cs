@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using WebhookAdmin.Core;
+using WebhookAdmin.Core.Delivery;
+using WebhookAdmin.Core.Events;
+using WebhookAdmin.Core.Logs;
+using WebhookAdmin.Core.Storage;
+using WebhookAdmin.Core.Webhooks;
+using WebhookAdmin.Tests.Support;
+
+namespace WebhookAdmin.Tests.Delivery.Support;
+
+/// <summary>
+/// The dispatcher as production runs it (same registrations, a real migrated SQLite file, a real host), with fast
+/// test timings. Two hosts on one <see cref="DatabaseFolder"/> model a restart.
+/// </summary>
+public sealed class DispatcherHost : IAsyncDisposable
+{
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
+
+    private readonly IHost _host;
+    private readonly bool _ownsFolder;
+    private bool _stopped;
+
+    private DispatcherHost(IHost host, string folder, bool ownsFolder)
+    {
+        _host = host;
+        DatabaseFolder = folder;
+        _ownsFolder = ownsFolder;
+    }
+
+    public string DatabaseFolder { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    public WebhookService Webhooks => Services.GetRequiredService<WebhookService>();
+
+    public IEventPublisher Publisher => Services.GetRequiredService<IEventPublisher>();
+
+    /// <param name="settings">Overrides of <c>Webhooks:Delivery:*</c> (key without the prefix).</param>
+    /// <param name="folder">An existing database folder (a restart); the first host's folder outlives it.</param>
+    /// <param name="dispatch">False to test publishing alone, with no attempts made.</param>
+    public static async Task<DispatcherHost> StartAsync(
+        IReadOnlyDictionary<string, string>? settings = null, string? folder = null, bool dispatch = true)
+    {
+        var ownsFolder = folder is null;
+        folder ??= Directory.CreateTempSubdirectory("webhookadmin-delivery-").FullName;
+        var values = new Dictionary<string, string?>
+        {
+            ["RetryDelay"] = RetryDelay.ToString("c", CultureInfo.InvariantCulture),
+            ["Timeout"] = Timeout.ToString("c", CultureInfo.InvariantCulture),
+            ["MaxAttempts"] = "3",
+            ["AllowPrivateNetworks"] = "true",
+            ["PollInterval"] = "00:00:00.250",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            values[key] = value;
+
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(values.ToDictionary(v => $"{DeliveryOptions.SectionName}:{v.Key}", v => v.Value));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddLogging();
+        builder.Services.AddWebhookAdminCore($"Data Source={Path.Combine(folder, "webhookadmin.db")}");
+        builder.Services.AddWebhookDelivery(builder.Configuration);
+        var host = builder.Build();
+        await host.Services.MigrateWebhookStorageAsync();
+        if (dispatch)
+            await host.StartAsync();
+        return new DispatcherHost(host, folder, ownsFolder);
+    }
+
+    public async Task<Webhook> CreateWebhookAsync(WebhookDraft draft, string company = Ids.Acme) =>
+        (await Webhooks.CreateAsync(company, draft)).Saved();
+
+    public Task<Webhook> CreateUserWebhookAsync(string url, string name = "User changes", string company = Ids.Acme) =>
+        CreateWebhookAsync(Drafts.User(name: name, url: url), company);
+
+    public async Task<string> PublishAsync(CotEvent cotEvent, string company = Ids.Acme)
+    {
+        var outcome = await Publisher.PublishAsync(company, cotEvent);
+        return outcome is PublishOutcome.Accepted accepted ? accepted.EventId : throw new Xunit.Sdk.XunitException($"Expected the event to be accepted, got {outcome}.");
+    }
+
+    /// <summary>Publishes user edits numbered <paramref name="numbers"/> (as <c>data.n</c>), one after another.</summary>
+    public async Task PublishUserEditsAsync(params int[] numbers)
+    {
+        foreach (var n in numbers)
+            await PublishAsync(Events.UserEdit(n));
+    }
+
+    /// <summary>The webhook's logs in publish order, each with its attempts.</summary>
+    public async Task<WebhookLog[]> LogsAsync(string webhookId)
+    {
+        await using var db = await Services.GetRequiredService<IDbContextFactory<WebhookAdminDbContext>>().CreateDbContextAsync();
+        var logs = await db.WebhookLogs.AsNoTracking().Include(l => l.Attempts)
+            .Where(l => l.WebhookId == webhookId).OrderBy(l => l.Sequence).ToArrayAsync();
+        foreach (var log in logs)
+            log.Attempts.Sort((a, b) => a.Number.CompareTo(b.Number));
+        return logs;
+    }
+
+    /// <summary>Waits until the webhook has <paramref name="count"/> logs and none is pending.</summary>
+    public Task<WebhookLog[]> SettledLogsAsync(string webhookId, int count, TimeSpan? timeout = null) =>
+        Eventually.WaitAsync(() => LogsAsync(webhookId), logs => logs.Length == count && logs.All(l => l.State != DeliveryState.Pending),
+            timeout, $"{count} settled logs of webhook {webhookId}");
+
+    /// <summary>Stops the dispatcher the way the host does at shutdown.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopped)
+            return;
+        _stopped = true;
+        await _host.StopAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _host.Dispose();
+        SqliteConnection.ClearAllPools();
+        if (!_ownsFolder)
+            return;
+        try
+        {
+            Directory.Delete(DatabaseFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open only leaves a temp folder behind.
+        }
+    }
+}
+
+/// <summary>COTEvents for tests; <c>data.n</c> numbers them so receivers can tell the order.</summary>
+public static class Events
+{
+    public static CotEvent UserEdit(int n, string? callerId = null) =>
+        new(CotEventTypes.User, CotEventNames.Edit, Data(new { n, _id = "62742b7562f37034d9399914", name = $"User {n}" }), Id: callerId);
+
+    public static CotEvent UserLogout(int n) => new(CotEventTypes.User, CotEventNames.Logout, Data(new { n }));
+
+    public static CotEvent TaskCreated(int n, string workflow) =>
+        new(CotEventTypes.Task, CotEventNames.Create, Data(new { n, taskGroup = workflow }));
+
+    public static CotEvent SurveyAnswered(int n, string survey, string group) =>
+        new(CotEventTypes.SurveyExecution, CotEventNames.Create, Data(new { n, survey, group }));
+
+    public static JsonElement Data(object value) => JsonSerializer.SerializeToElement(value);
+}
