@@ -33,6 +33,8 @@ public static class WebhookAdminHost
         builder.Services.AddWebhookDelivery(builder.Configuration);
         builder.AddAdminAuthentication();
         builder.Services.AddScoped<CurrentAdmin>();
+        builder.Services.AddScoped<BrowserTime>();
+        builder.Services.AddScoped<Components.UI.Clipboard>();
         builder.Services.AddMudServices();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         return builder;

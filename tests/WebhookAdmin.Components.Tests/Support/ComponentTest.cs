@@ -2,10 +2,14 @@ using System.Security.Claims;
 using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
+using WebhookAdmin.Components.UI;
 using WebhookAdmin.Core;
+using WebhookAdmin.Core.Delivery;
+using WebhookAdmin.Features.Logs;
 using WebhookAdmin.Core.Storage;
 using WebhookAdmin.Identity;
 
@@ -31,6 +35,10 @@ public abstract class ComponentTest : IAsyncLifetime
         Context.Services.Configure<AuthenticationSettings>(_ => { });
         Context.Services.AddSingleton<CompanyIdentity>();
         Context.Services.AddScoped<CurrentAdmin>();
+        Context.Services.AddScoped<BrowserTime>();
+        Context.Services.AddScoped<Clipboard>();
+        // The real publisher and log writer; no host runs the dispatcher here, tests record attempts themselves.
+        Context.Services.AddWebhookDelivery(new ConfigurationBuilder().Build());
         Auth = Context.AddAuthorization();
         SignInAs("Acme Admin", Acme);
         // Reading the renderer builds the service provider: every registration must come before this line.
