@@ -147,5 +147,42 @@ public sealed class LogsTabTests : ComponentTest
         Assert.Contains("page=2", Get<NavigationManager>().Uri);
     }
 
+    [Fact]
+    public async Task Send_test_event_queues_a_sample_of_the_trigger_that_shows_up_at_once()
+    {
+        var tab = RenderTab();
+        tab.WaitForAssertion(() => Assert.Contains("No deliveries yet", tab.Markup));
+
+        tab.FindAll("button").Single(b => b.TextContent.Contains("Send test event")).Click();
+
+        tab.WaitForAssertion(() =>
+        {
+            var row = Assert.Single(tab.FindAll("[data-testid=logs-table] tbody tr"));
+            Assert.Contains("PENDING", row.TextContent);
+            Assert.Contains("COTUser · edit", row.TextContent);
+        });
+        var sent = (await Get<WebhookLogQueries>().ListAsync(Acme, _webhook.Id))!.Items.Single().EventJson;
+        Assert.Contains("\"test\":true", sent);
+    }
+
+    [Fact]
+    public async Task Resend_puts_a_failed_delivery_back_in_the_queue_as_a_manual_attempt()
+    {
+        await Deliveries.PublishUserEditAsync(Acme, new { name = "Ada" });
+        for (var i = 0; i < 3; i++)
+            await Deliveries.AttemptAsync(_webhook.Id, 500, "down");
+        var tab = RenderTab();
+        tab.WaitForElement("button[aria-label^='Open log']").Click();
+
+        tab.WaitForElement("[data-testid=log-panel]").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Resend").Click();
+        tab.WaitForAssertion(() => Assert.Equal("RETRYING", tab.Find("[data-testid=log-panel] .log-result").TextContent.Trim()));
+        await Deliveries.AttemptAsync(_webhook.Id, 200, "ok");
+
+        var log = (await Get<WebhookLogQueries>().GetAsync(Acme, (await Get<WebhookLogQueries>().ListAsync(Acme, _webhook.Id))!.Items.Single().Id))!;
+        Assert.Equal((DeliveryState.Succeeded, 4), (log.State, log.Retry));
+        Assert.True(log.Attempts[^1].Manual);
+        tab.WaitForAssertion(() => Assert.Contains("4 (manual)", tab.Find("[data-testid=attempts]").TextContent));
+    }
+
     private IRenderedComponent<LogsTab> RenderTab() => Render<LogsTab>(p => p.Add(t => t.WebhookId, _webhook.Id));
 }

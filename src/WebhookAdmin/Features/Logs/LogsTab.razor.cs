@@ -1,7 +1,10 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Events;
 using WebhookAdmin.Core.Logs;
+using WebhookAdmin.Core.Webhooks;
 using WebhookAdmin.Identity;
 
 namespace WebhookAdmin.Features.Logs;
@@ -27,16 +30,13 @@ public sealed partial class LogsTab
     [Inject] private BrowserTime Time { get; set; } = null!;
     [Inject] private NavigationManager Navigation { get; set; } = null!;
 
+    [Inject] private DeliveryResender Resender { get; set; } = null!;
+    [Inject] private EventPublisher Publisher { get; set; } = null!;
+    [Inject] private WebhookService Webhooks { get; set; } = null!;
+    [Inject] private TimeProvider Clock { get; set; } = null!;
+    [Inject] private ISnackbar Snackbar { get; set; } = null!;
+
     [Parameter, EditorRequired] public string WebhookId { get; set; } = "";
-
-    /// <summary>Resends one delivery (given its log id); the tab shows the Resend button only when this is set.</summary>
-    [Parameter] public EventCallback<string> OnResend { get; set; }
-
-    /// <summary>Actions beside the filters, e.g. "Resend failed" or "Send test event".</summary>
-    [Parameter] public RenderFragment? ToolbarContent { get; set; }
-
-    /// <summary>The filter the admin is looking at; bulk actions act on the same range.</summary>
-    public LogFilter Filter => _filter;
 
     protected override async Task OnInitializedAsync()
     {
@@ -84,8 +84,43 @@ public sealed partial class LogsTab
     {
         if (_selected is null)
             return;
-        await OnResend.InvokeAsync(_selected.Id);
+        Report(await Resender.ResendAsync(_companyId, _selected.Id), "Delivery queued to be sent again.");
         await ReloadAsync();
+    }
+
+    /// <summary>The FAILED deliveries of the range the admin is looking at (the From–To filter; everything when unset).</summary>
+    private async Task ResendFailedAsync()
+    {
+        var outcome = await Resender.ResendFailedAsync(_companyId, WebhookId, _filter.From, _filter.To);
+        Report(outcome, outcome is ResendOutcome.Queued { Count: var count }
+            ? count == 0 ? "No failed deliveries in this range." : $"{count} failed {(count == 1 ? "delivery" : "deliveries")} queued to be sent again, oldest first."
+            : "");
+        await ReloadAsync();
+    }
+
+    private async Task SendTestEventAsync()
+    {
+        if (await Webhooks.GetAsync(_companyId, WebhookId) is not { } webhook)
+            return;
+        await Publisher.PublishToWebhookAsync(_companyId, WebhookId, SampleEvents.For(webhook, Clock));
+        Snackbar.Add(webhook.IsActive ? "Test event queued; it appears below as it is sent." : "Test event queued; it is sent once the webhook is activated.", Severity.Info);
+        await ReloadAsync();
+    }
+
+    private void Report(ResendOutcome outcome, string queued)
+    {
+        switch (outcome)
+        {
+            case ResendOutcome.Queued:
+                Snackbar.Add(queued, Severity.Success);
+                break;
+            case ResendOutcome.Refused refused:
+                Snackbar.Add(refused.Reason, Severity.Warning);
+                break;
+            default:
+                Snackbar.Add("That delivery no longer exists.", Severity.Error);
+                break;
+        }
     }
 
     private static string EventLabel(LogRow row) =>
