@@ -62,7 +62,7 @@ public sealed class LogsTabTests : ComponentTest
         await Deliveries.AttemptAsync(_webhook.Id, 201, "{\"received\":true}");
         var tab = RenderTab();
 
-        tab.WaitForElement("button[aria-label^='Open log']").Click();
+        tab.WaitForElement("button[aria-label^='Logs of delivery']").Click();
 
         tab.WaitForAssertion(() =>
         {
@@ -83,7 +83,7 @@ public sealed class LogsTabTests : ComponentTest
     {
         await Deliveries.PublishUserEditAsync(Acme, new { name = "Ada" });
         var tab = RenderTab();
-        tab.WaitForElement("button[aria-label^='Open log']").Click();
+        tab.WaitForElement("button[aria-label^='Logs of delivery']").Click();
         var eventJson = (await Get<WebhookLogQueries>().ListAsync(Acme, _webhook.Id))!.Items.Single().EventJson;
 
         tab.WaitForElement("[data-testid=log-panel]").QuerySelectorAll("button").Single(b => b.TextContent.Contains("Copy event")).Click();
@@ -172,7 +172,7 @@ public sealed class LogsTabTests : ComponentTest
         for (var i = 0; i < 3; i++)
             await Deliveries.AttemptAsync(_webhook.Id, 500, "down");
         var tab = RenderTab();
-        tab.WaitForElement("button[aria-label^='Open log']").Click();
+        tab.WaitForElement("button[aria-label^='Logs of delivery']").Click();
 
         tab.WaitForElement("[data-testid=log-panel]").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Resend").Click();
         tab.WaitForAssertion(() => Assert.Equal("RETRYING", tab.Find("[data-testid=log-panel] .log-result").TextContent.Trim()));

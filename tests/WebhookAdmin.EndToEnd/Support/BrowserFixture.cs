@@ -38,7 +38,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 public sealed class EndToEndFixture : IAsyncLifetime
 {
     public BrowserFixture Browser { get; } = new();
-    public Tests.Support.TestApp App { get; } = new();
+    public Tests.Support.TestApp App { get; } = new FastRetriesApp();
 
     public async Task InitializeAsync()
     {
@@ -54,7 +54,13 @@ public sealed class EndToEndFixture : IAsyncLifetime
     /// <summary>A fresh browser context (own cookies) signed in as <paramref name="email"/>, on the Webhooks page.</summary>
     public async Task<IPage> SignInAsync(string email, string password, string path = "/admin/webhooks")
     {
-        var context = await Browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = App.BaseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 800 } });
+        var context = await Browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = App.BaseAddress.ToString(),
+            ViewportSize = new() { Width = 1280, Height = 800 },
+            // Journeys copy JSON and read it back, as an admin pasting it elsewhere would.
+            Permissions = ["clipboard-read", "clipboard-write"],
+        });
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync(path);
@@ -74,6 +80,12 @@ public sealed class EndToEndFixture : IAsyncLifetime
     /// <summary>Clicks before the Blazor circuit is up are lost; the layout renders this marker once it is interactive.</summary>
     public static Task WaitForCircuitAsync(IPage page) =>
         page.Locator("[data-testid=circuit-ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+}
+
+/// <summary>The app with retries a fraction of a second apart, so a delivery's three attempts fit in a journey.</summary>
+public sealed class FastRetriesApp : Tests.Support.TestApp
+{
+    protected override IEnumerable<string> ExtraArguments => ["--Webhooks:Delivery:RetryDelay=00:00:00.300", "--Webhooks:Delivery:Timeout=00:00:05"];
 }
 
 [CollectionDefinition(Name)]

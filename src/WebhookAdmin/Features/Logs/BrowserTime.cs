@@ -31,5 +31,5 @@ public sealed class BrowserTime(IJSRuntime js)
     public string Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(utc, Zone).ToString("yyyy-MM-dd HH:mm:ss");
 
     /// <summary>The exact instant, for a hover title.</summary>
-    public static string Exact(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'") + " (UTC)";
+    public static string Exact(DateTime utc) => utc.ToString(Core.Events.CotEventJson.TimestampFormat, System.Globalization.CultureInfo.InvariantCulture) + " (UTC)";
 }
