@@ -14,6 +14,7 @@ public static class CoreServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddWebhookStorage(connectionString);
         services.AddSingleton<WebhookService>();
+        services.AddSingleton<WebhookListing>();
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<WebhookLogQueries>();
         services.AddSingleton<LogNotifications>();

@@ -1,0 +1,158 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Routing;
+using MudBlazor;
+using WebhookAdmin.Core.Webhooks;
+using WebhookAdmin.Features.Logs;
+using WebhookAdmin.Identity;
+
+namespace WebhookAdmin.Features.Webhooks.Settings;
+
+/// <summary>
+/// The settings panel: create a webhook (<c>/admin/webhooks/new</c>) or edit one (<c>/admin/webhooks/{id}</c>), with the
+/// Activate switch, Save, and the General information and Logs tabs (<c>?tab=logs</c> opens the second).
+/// </summary>
+public sealed partial class WebhookSettingsPage
+{
+    private const int LogsTabIndex = 1;
+
+    private WebhookEditor? _editor;
+    private bool _notFound;
+    private bool _busy;
+    private string? _loadedId;
+    private int _activeTab;
+
+    [Inject] private WebhookService Webhooks { get; set; } = null!;
+    [Inject] private CurrentAdmin Admin { get; set; } = null!;
+    [Inject] private NavigationManager Navigation { get; set; } = null!;
+    [Inject] private ISnackbar Snackbar { get; set; } = null!;
+    [Inject] private IDialogService Dialogs { get; set; } = null!;
+    [Inject] private BrowserTime Time { get; set; } = null!;
+
+    /// <summary>The webhook's ObjectId; null on <c>/admin/webhooks/new</c>.</summary>
+    [Parameter] public string? Id { get; set; }
+
+    [SupplyParameterFromQuery(Name = "tab")] public string? Tab { get; set; }
+
+    private string Title => _editor is null || _editor.IsNew ? "New webhook" : _editor.Form.Name.Length > 0 ? _editor.Form.Name : "Webhook";
+
+    private int ActiveTab
+    {
+        get => _activeTab;
+        set
+        {
+            if (value == _activeTab)
+                return;
+            _activeTab = value;
+            // The open tab is part of the address, so a link to a webhook's logs opens on them.
+            Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("tab", value == LogsTabIndex ? "logs" : null), replace: true);
+        }
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _activeTab = Tab == "logs" && Id is not null ? LogsTabIndex : 0;
+        // Query changes (tab, log filters) re-supply parameters; only a different webhook means loading again.
+        if (_editor is not null && Id == _loadedId)
+            return;
+
+        _loadedId = Id;
+        _notFound = false;
+        var editor = new WebhookEditor(Webhooks, await Admin.CompanyIdAsync());
+        if (Id is not null)
+        {
+            if (await Webhooks.GetAsync(await Admin.CompanyIdAsync(), Id) is not { } webhook)
+            {
+                _notFound = true;
+                _editor = null;
+                return;
+            }
+            editor.Load(webhook);
+        }
+        _editor = editor;
+    }
+
+    private async Task SaveAsync()
+    {
+        if (_editor is null)
+            return;
+        _busy = true;
+        try
+        {
+            var result = await _editor.SaveAsync();
+            switch (result)
+            {
+                case SaveResult.Created:
+                    Snackbar.Add($"Webhook \"{_editor.Form.Name}\" created.", Severity.Success);
+                    _loadedId = _editor.Id;
+                    Navigation.NavigateTo($"/admin/webhooks/{_editor.Id}", replace: true);
+                    break;
+                case SaveResult.Updated:
+                    Snackbar.Add("Changes saved.", Severity.Success);
+                    break;
+                default:
+                    Report(result);
+                    break;
+            }
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task SetActiveAsync(bool isActive)
+    {
+        if (_editor is null)
+            return;
+        if (_editor.IsNew)
+        {
+            _editor.SetActiveOnCreate(isActive);
+            return;
+        }
+
+        _busy = true;
+        try
+        {
+            var result = await _editor.SetActiveAsync(isActive);
+            if (result == SaveResult.Updated)
+                Snackbar.Add(isActive ? "Webhook activated: matching events are delivered again." : "Webhook deactivated: no events are delivered until it is activated.",
+                    isActive ? Severity.Success : Severity.Info);
+            else
+                Report(result);
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private void Report(SaveResult result) => Snackbar.Add(result switch
+    {
+        SaveResult.Invalid => "Not saved: correct the highlighted fields.",
+        SaveResult.Conflict => "Not saved: another admin changed this webhook meanwhile.",
+        _ => "Not saved: this webhook no longer exists.",
+    }, Severity.Error);
+
+    private void TakeTheirs() => _editor?.DiscardMineForTheirs();
+
+    private void KeepMine() => _editor?.KeepMineOverTheirs();
+
+    private async Task ConfirmLeavingAsync(LocationChangingContext context)
+    {
+        if (_editor is not { IsDirty: true })
+            return;
+        // Tabs and log filters only change the query of this same page: nothing typed is lost.
+        if (SamePath(context.TargetLocation, Navigation.Uri))
+            return;
+
+        var leave = await Dialogs.ShowMessageBoxAsync(
+            "Discard unsaved changes?",
+            "This webhook has changes that are not saved. Leaving now loses them.",
+            yesText: "Discard changes", cancelText: "Keep editing");
+        if (leave != true)
+            context.PreventNavigation();
+    }
+
+    private bool SamePath(string target, string current) =>
+        string.Equals(Navigation.ToAbsoluteUri(target).AbsolutePath, Navigation.ToAbsoluteUri(current).AbsolutePath, StringComparison.OrdinalIgnoreCase);
+}

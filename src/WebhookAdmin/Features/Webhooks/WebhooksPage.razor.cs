@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using WebhookAdmin.Core.Webhooks;
+using WebhookAdmin.Identity;
+
+namespace WebhookAdmin.Features.Webhooks;
+
+/// <summary>
+/// The Webhooks panel: the company's webhooks a page at a time (searched, sorted and counted in the database, so ten
+/// thousand webhooks cost what twenty-five do), disabled ones on request, and bulk deactivation of the checked rows.
+/// </summary>
+public sealed partial class WebhooksPage
+{
+    private MudTable<WebhookRow> _table = null!;
+    private HashSet<WebhookRow> _selected = [];
+    private string? _search;
+    private bool _showDisabled;
+    private bool _isEmptyCompany;
+    private string _companyId = "";
+
+    [Inject] private WebhookListing Listing { get; set; } = null!;
+    [Inject] private WebhookService Webhooks { get; set; } = null!;
+    [Inject] private CurrentAdmin Admin { get; set; } = null!;
+    [Inject] private IDialogService Dialogs { get; set; } = null!;
+    [Inject] private ISnackbar Snackbar { get; set; } = null!;
+
+    protected override async Task OnInitializedAsync() => _companyId = await Admin.CompanyIdAsync();
+
+    private async Task<TableData<WebhookRow>> LoadAsync(TableState state, CancellationToken cancellationToken)
+    {
+        var query = new WebhookQuery(
+            _search,
+            _showDisabled,
+            Enum.TryParse<WebhookSort>(state.SortLabel, out var sort) ? sort : WebhookSort.Name,
+            state.SortDirection == SortDirection.Descending,
+            state.Page,
+            state.PageSize);
+        var page = await Listing.QueryAsync(_companyId, query, cancellationToken);
+        _isEmptyCompany = page.Total == 0 && string.IsNullOrWhiteSpace(_search) && (_showDisabled || !await HasDisabledAsync(cancellationToken));
+        return new TableData<WebhookRow> { Items = page.Items, TotalItems = page.Total };
+    }
+
+    /// <summary>A company whose webhooks are all disabled is not "empty": it is told where they are instead.</summary>
+    private async Task<bool> HasDisabledAsync(CancellationToken cancellationToken) =>
+        (await Listing.QueryAsync(_companyId, new WebhookQuery(IncludeDisabled: true, PageSize: 1), cancellationToken)).Total > 0;
+
+    private string NoMatchText =>
+        !string.IsNullOrWhiteSpace(_search) ? $"No webhook's name, code or url contains \"{_search.Trim()}\"."
+        : "All of this company's webhooks are disabled. Choose More options → Show disabled to see them.";
+
+    private Task SearchAsync() => _table.ReloadServerData();
+
+    private async Task ToggleDisabledAsync()
+    {
+        _showDisabled = !_showDisabled;
+        await _table.ReloadServerData();
+    }
+
+    private async Task DeactivateSelectedAsync()
+    {
+        var ids = _selected.Select(w => w.Id).ToList();
+        var confirmed = await Dialogs.ShowMessageBoxAsync(
+            $"Deactivate {Selected(ids.Count)}?",
+            "They stop sending events at once. Events already waiting are kept and sent if a webhook is activated again.",
+            yesText: "Deactivate", cancelText: "Cancel");
+        if (confirmed != true)
+            return;
+
+        var deactivated = await Webhooks.DeactivateManyAsync(_companyId, ids);
+        _selected = [];
+        Snackbar.Add(deactivated == ids.Count
+            ? $"{Selected(deactivated)} deactivated."
+            : $"{Selected(deactivated)} deactivated; {ids.Count - deactivated} already disabled or no longer there.", Severity.Success);
+        await _table.ReloadServerData();
+    }
+
+    private void ClearSelection() => _selected = [];
+
+    private static string Selected(int count) => count == 1 ? "1 webhook" : $"{count} webhooks";
+
+    private static string RowClass(WebhookRow row, int index) => row.IsActive ? "" : "webhook-disabled";
+}

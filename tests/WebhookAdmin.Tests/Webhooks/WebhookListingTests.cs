@@ -1,0 +1,103 @@
+using WebhookAdmin.Core.Webhooks;
+using WebhookAdmin.Tests.Support;
+
+namespace WebhookAdmin.Tests.Webhooks;
+
+public sealed class WebhookListingTests : IAsyncLifetime
+{
+    private TestDatabase _db = null!;
+    private WebhookService Service => _db.Get<WebhookService>();
+    private WebhookListing Listing => _db.Get<WebhookListing>();
+
+    public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task Disabled_webhooks_are_hidden_until_asked_for()
+    {
+        await Service.CreateAsync(Ids.Acme, Drafts.User("Active one"));
+        var disabled = (await Service.CreateAsync(Ids.Acme, Drafts.User("Disabled one"))).Saved();
+        await Service.SetActiveAsync(Ids.Acme, disabled.Id, false);
+
+        var hidden = await Listing.QueryAsync(Ids.Acme, new WebhookQuery());
+        var shown = await Listing.QueryAsync(Ids.Acme, new WebhookQuery(IncludeDisabled: true));
+
+        Assert.Equal(["Active one"], hidden.Items.Select(w => w.Name));
+        Assert.Equal(1, hidden.Total);
+        Assert.Equal([("Active one", true), ("Disabled one", false)], shown.Items.Select(w => (w.Name, w.IsActive)));
+        Assert.Equal(2, shown.Total);
+    }
+
+    [Fact]
+    public async Task Search_matches_name_code_or_url_case_insensitively_and_treats_wildcards_literally()
+    {
+        await Service.CreateAsync(Ids.Acme, Drafts.User("CRM sync", url: "https://crm.example/hook", code: "crm_sync"));
+        await Service.CreateAsync(Ids.Acme, Drafts.User("Billing", url: "https://billing.example/in", code: "billing"));
+        await Service.CreateAsync(Ids.Acme, Drafts.User("Audit", url: "https://audit.example/hook", code: "auditxlog"));
+
+        Assert.Equal(["CRM sync"], await Names(new WebhookQuery("crm")));
+        Assert.Equal(["CRM sync"], await Names(new WebhookQuery("CRM_SYNC")));
+        Assert.Equal(["Billing"], await Names(new WebhookQuery("example/in")));
+        // "_" is a LIKE wildcard; searching for it must not match "auditxlog".
+        Assert.Equal(["CRM sync"], await Names(new WebhookQuery("_")));
+        Assert.Empty(await Names(new WebhookQuery("%")));
+    }
+
+    [Fact]
+    public async Task Sorting_by_trigger_follows_the_label_the_admin_reads()
+    {
+        await Service.CreateAsync(Ids.Acme, new WebhookDraft("Logouts", "https://a.example", WebhookTrigger.LogoutUser));
+        await Service.CreateAsync(Ids.Acme, Drafts.Task("Tasks"));
+        await Service.CreateAsync(Ids.Acme, new WebhookDraft("Notes", "https://b.example", WebhookTrigger.Note));
+
+        var ascending = await Listing.QueryAsync(Ids.Acme, new WebhookQuery(Sort: WebhookSort.Trigger));
+        var descending = await Listing.QueryAsync(Ids.Acme, new WebhookQuery(Sort: WebhookSort.Trigger, Descending: true));
+
+        Assert.Equal(["Create/Edit/Remove Note", "Create/Edit/Remove Task", "User Logout"], ascending.Items.Select(w => w.TriggerLabel));
+        Assert.Equal(["User Logout", "Create/Edit/Remove Task", "Create/Edit/Remove Note"], descending.Items.Select(w => w.TriggerLabel));
+    }
+
+    [Fact]
+    public async Task Pages_cover_every_webhook_once_with_the_total_of_all_matches()
+    {
+        for (var i = 0; i < 7; i++)
+            await Service.CreateAsync(Ids.Acme, Drafts.User("Same name"));
+
+        var seen = new List<string>();
+        for (var page = 0; page < 3; page++)
+        {
+            var result = await Listing.QueryAsync(Ids.Acme, new WebhookQuery(PageIndex: page, PageSize: 3));
+            Assert.Equal(7, result.Total);
+            seen.AddRange(result.Items.Select(w => w.Id));
+        }
+
+        Assert.Equal(7, seen.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Another_companys_webhooks_are_never_listed_or_offered()
+    {
+        await Service.CreateAsync(Ids.Globex, Drafts.Task("Globex tasks", workflow: Ids.OtherWorkflow));
+
+        Assert.Equal(0, (await Listing.QueryAsync(Ids.Acme, new WebhookQuery(IncludeDisabled: true))).Total);
+        Assert.Empty(await Listing.UsedContextIdsAsync(Ids.Acme, ContextField.Workflow));
+    }
+
+    [Fact]
+    public async Task Pickers_offer_the_distinct_ids_the_company_uses_filtered_by_prefix()
+    {
+        await Service.CreateAsync(Ids.Acme, Drafts.Task("A", workflow: Ids.Workflow));
+        await Service.CreateAsync(Ids.Acme, Drafts.Task("B", workflow: Ids.Workflow));
+        await Service.CreateAsync(Ids.Acme, Drafts.Task("C", workflow: Ids.OtherWorkflow));
+        await Service.CreateAsync(Ids.Acme, Drafts.Survey());
+
+        Assert.Equal(new[] { Ids.Workflow, Ids.OtherWorkflow }.Order(), await Listing.UsedContextIdsAsync(Ids.Acme, ContextField.Workflow));
+        Assert.Equal([Ids.OtherWorkflow], await Listing.UsedContextIdsAsync(Ids.Acme, ContextField.Workflow, Ids.OtherWorkflow.ToUpperInvariant()));
+        Assert.Equal([Ids.Survey], await Listing.UsedContextIdsAsync(Ids.Acme, ContextField.Survey));
+        Assert.Equal([Ids.Group], await Listing.UsedContextIdsAsync(Ids.Acme, ContextField.Group));
+    }
+
+    private async Task<IReadOnlyList<string>> Names(WebhookQuery query) =>
+        (await Listing.QueryAsync(Ids.Acme, query)).Items.Select(w => w.Name).ToList();
+}
