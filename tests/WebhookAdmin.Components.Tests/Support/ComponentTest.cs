@@ -26,6 +26,7 @@ public abstract class ComponentTest : IAsyncLifetime
 
     private readonly string _directory = Directory.CreateTempSubdirectory("webhookadmin-bunit-").FullName;
     private IRenderedComponent<MudPopoverProvider>? _popovers;
+    private IRenderedComponent<MudDialogProvider>? _dialogs;
 
     protected ComponentTest()
     {
@@ -54,6 +55,9 @@ public abstract class ComponentTest : IAsyncLifetime
     /// <summary>Markup of open menus, selects and dialogs, which MudBlazor renders into the popover provider.</summary>
     protected IRenderedComponent<MudPopoverProvider> Popovers => _popovers ??= Context.Render<MudPopoverProvider>();
 
+    /// <summary>Open dialogs and message boxes, which MudBlazor renders into the dialog provider.</summary>
+    protected IRenderedComponent<MudDialogProvider> Dialogs => _dialogs ??= Context.Render<MudDialogProvider>();
+
     protected void SignInAs(string name, string company, string role = "admin")
     {
         Auth.SetAuthorized(name);
@@ -64,6 +68,7 @@ public abstract class ComponentTest : IAsyncLifetime
     protected IRenderedComponent<T> Render<T>(Action<ComponentParameterCollectionBuilder<T>>? parameters = null) where T : IComponent
     {
         _ = Popovers;
+        _ = Dialogs;
         return parameters is null ? Context.Render<T>() : Context.Render<T>(parameters);
     }
 

@@ -1,0 +1,295 @@
+using AngleSharp.Dom;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using WebhookAdmin.Components.Tests.Support;
+using WebhookAdmin.Core.Webhooks;
+using WebhookAdmin.Features.Webhooks.Settings;
+
+namespace WebhookAdmin.Components.Tests.Webhooks;
+
+public sealed class WebhookSettingsPageTests : ComponentTest
+{
+    private const string Workflow = "6261612a8f1e99002e5c8cce";
+    private const string Survey = "6261612a8f1e99e93f5c8d03";
+    private const string Group = "6261612a8f1e994b765c8cc8";
+
+    private WebhookService Webhooks => Get<WebhookService>();
+    private NavigationManager Navigation => Get<NavigationManager>();
+
+    [Fact]
+    public void Code_follows_the_name_until_the_admin_types_one()
+    {
+        var page = RenderNew();
+
+        Field(page, "name").Input("Work Orders Update");
+        page.WaitForAssertion(() => Assert.Equal("work_orders_update", Field(page, "code").GetAttribute("value")));
+
+        Field(page, "code").Input("wo_updates");
+        Field(page, "name").Input("Work Orders Update (EU)");
+        page.WaitForAssertion(() => Assert.Equal("Work Orders Update (EU)", Field(page, "name").GetAttribute("value")));
+        Assert.Equal("wo_updates", Field(page, "code").GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task Code_taken_by_another_webhook_is_flagged_while_typing()
+    {
+        await Webhooks.CreateAsync(Acme, new WebhookDraft("CRM", "https://crm.example", WebhookTrigger.User, Code: "crm_sync"));
+        var page = RenderNew();
+        Field(page, "name").Input("Another CRM");
+
+        Field(page, "code").Input("crm_sync");
+
+        page.WaitForAssertion(() => Assert.Contains("Code 'crm_sync' is already used by another webhook of this company.", page.Markup));
+    }
+
+    [Fact]
+    public async Task Code_is_frozen_after_first_save_with_a_hint_why()
+    {
+        var id = await CreateTaskWebhookAsync();
+
+        var page = RenderExisting(id);
+
+        page.WaitForAssertion(() => Assert.True(Field(page, "code").HasAttribute("readonly")));
+        Assert.Equal("work_orders_update", Field(page, "code").GetAttribute("value"));
+        Assert.Contains("Once saved, the code cannot be changed", page.Markup);
+        Assert.Equal(id, Field(page, "identifier").GetAttribute("value"));
+    }
+
+    [Fact]
+    public void Workflow_appears_for_task_triggers_and_survey_and_group_for_survey_triggers()
+    {
+        var page = RenderNew();
+        Assert.Empty(page.FindAll("[data-testid=field-workflow]"));
+
+        ChooseTrigger(page, "Create/Edit/Remove Task");
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=field-workflow]")));
+        Assert.Empty(page.FindAll("[data-testid=field-survey]"));
+
+        ChooseTrigger(page, "Create/Edit/Remove Survey");
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=field-survey]")));
+        Assert.Single(page.FindAll("[data-testid=field-group]"));
+        Assert.Empty(page.FindAll("[data-testid=field-workflow]"));
+
+        ChooseTrigger(page, "User Logout");
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=field-survey], [data-testid=field-group], [data-testid=field-workflow]")));
+    }
+
+    [Fact]
+    public void Switching_trigger_clears_the_workflow_that_no_longer_applies()
+    {
+        var page = RenderNew();
+        ChooseTrigger(page, "Create/Edit/Remove Task");
+        page.WaitForAssertion(() => Field(page, "workflow").Input(Workflow));
+        page.WaitForAssertion(() => Assert.Equal(Workflow, Field(page, "workflow").GetAttribute("value")));
+
+        ChooseTrigger(page, "Create/Edit/Remove User");
+        ChooseTrigger(page, "Create/Edit/Remove Task");
+
+        page.WaitForAssertion(() => Assert.True(string.IsNullOrEmpty(Field(page, "workflow").GetAttribute("value"))));
+    }
+
+    [Fact]
+    public void Saving_an_empty_form_shows_each_fields_reason_and_stores_nothing()
+    {
+        var page = RenderNew();
+
+        page.Find("[data-testid=save]").Click();
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.Contains("Name is required.", page.Markup);
+            Assert.Contains("Url is required.", page.Markup);
+            Assert.Contains("Trigger is required.", page.Markup);
+        });
+        Assert.Contains(Get<ISnackbar>().ShownSnackbars, s => s.Message == "Not saved: correct the highlighted fields.");
+    }
+
+    [Fact]
+    public void Invalid_url_and_missing_workflow_are_reported_inline_and_what_was_typed_stays()
+    {
+        var page = RenderNew();
+        Field(page, "name").Input("Tasks");
+        Field(page, "url").Input("ftp://files.example");
+        ChooseTrigger(page, "Create/Edit/Remove Task");
+
+        page.Find("[data-testid=save]").Click();
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.Contains("Url must be an absolute http:// or https:// address.", page.Markup);
+            Assert.Contains("A workflow is required for this trigger.", page.Markup);
+        });
+        Assert.Equal("ftp://files.example", Field(page, "url").GetAttribute("value"));
+        Assert.Equal("Tasks", Field(page, "name").GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task Creating_a_survey_webhook_stores_it_and_moves_to_its_own_address()
+    {
+        var page = RenderNew();
+        Field(page, "name").Input("Inspections");
+        Field(page, "url").Input("https://www.test.com");
+        ChooseTrigger(page, "Create/Edit/Remove Survey");
+        page.WaitForAssertion(() => Field(page, "survey").Input(Survey));
+        page.WaitForAssertion(() => Field(page, "group").Input(Group.ToUpperInvariant()));
+
+        page.Find("[data-testid=save]").Click();
+
+        page.WaitForAssertion(() => Assert.Matches("/admin/webhooks/[0-9a-f]{24}$", Navigation.Uri), TimeSpan.FromSeconds(5));
+        var id = Navigation.Uri[^24..];
+        var stored = (await Webhooks.GetAsync(Acme, id))!;
+        Assert.Equal(("inspections", new WebhookContext(Survey, Group, "")), (stored.Code, stored.Context));
+        Assert.Contains(Get<ISnackbar>().ShownSnackbars, s => s.Message == "Webhook \"Inspections\" created.");
+    }
+
+    [Fact]
+    public async Task A_save_over_another_admins_newer_version_is_reported_and_mine_is_kept()
+    {
+        var id = await CreateTaskWebhookAsync();
+        var page = RenderExisting(id);
+        page.WaitForAssertion(() => Assert.Equal("Work Orders Update", Field(page, "name").GetAttribute("value")));
+        await Webhooks.UpdateAsync(Acme, id, new WebhookChanges(Name: "Renamed by a colleague"));
+
+        Field(page, "name").Input("My rename");
+        page.Find("[data-testid=save]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("Another admin saved this webhook", page.Find("[data-testid=conflict]").TextContent));
+        Assert.Equal("My rename", Field(page, "name").GetAttribute("value"));
+        Assert.Equal("Renamed by a colleague", (await Webhooks.GetAsync(Acme, id))!.Name);
+        Assert.True(page.Find("[data-testid=save]").HasAttribute("disabled"));
+
+        page.FindAll("[data-testid=conflict] button").Single(b => b.TextContent.Contains("Discard mine")).Click();
+        page.WaitForAssertion(() => Assert.Equal("Renamed by a colleague", Field(page, "name").GetAttribute("value")));
+        Assert.Empty(page.FindAll("[data-testid=conflict]"));
+    }
+
+    [Fact]
+    public async Task The_switch_deactivates_and_activates_at_once_with_feedback()
+    {
+        var id = await CreateTaskWebhookAsync();
+        var page = RenderExisting(id);
+        page.WaitForAssertion(() => Assert.Equal("true", page.Find("[data-testid=active-switch]").GetAttribute("aria-checked")));
+
+        page.Find("[data-testid=active-switch]").Change(false);
+
+        page.WaitForAssertion(() => Assert.Contains(Get<ISnackbar>().ShownSnackbars, s => s.Message?.StartsWith("Webhook deactivated") == true));
+        Assert.False((await Webhooks.GetAsync(Acme, id))!.IsActive);
+        Assert.Contains("Disabled", page.Find(".settings-actions").TextContent);
+
+        page.Find("[data-testid=active-switch]").Change(true);
+        page.WaitForAssertion(() => Assert.Contains(Get<ISnackbar>().ShownSnackbars, s => s.Message?.StartsWith("Webhook activated") == true));
+        Assert.True((await Webhooks.GetAsync(Acme, id))!.IsActive);
+    }
+
+    [Fact]
+    public async Task Leaving_with_unsaved_changes_asks_first_and_keep_editing_stays()
+    {
+        var id = await CreateTaskWebhookAsync();
+        var page = RenderExisting(id);
+        page.WaitForAssertion(() => Assert.Equal("Work Orders Update", Field(page, "name").GetAttribute("value")));
+        Field(page, "name").Input("Unsaved rename");
+        var here = Navigation.Uri;
+
+        await page.InvokeAsync(() => Navigation.NavigateTo("/admin/webhooks"));
+
+        Dialogs.WaitForAssertion(() => Assert.Contains("Discard unsaved changes?", Dialogs.Markup));
+        Dialogs.FindAll("button").Single(b => b.TextContent.Contains("Keep editing")).Click();
+        page.WaitForAssertion(() => Assert.Equal(here, Navigation.Uri));
+        Assert.Equal("Unsaved rename", Field(page, "name").GetAttribute("value"));
+
+        await page.InvokeAsync(() => Navigation.NavigateTo("/admin/webhooks"));
+        Dialogs.WaitForAssertion(() => Dialogs.FindAll("button").Single(b => b.TextContent.Contains("Discard changes")).Click());
+        page.WaitForAssertion(() => Assert.EndsWith("/admin/webhooks", Navigation.Uri));
+    }
+
+    [Fact]
+    public async Task Leaving_without_changes_or_changing_tab_does_not_ask()
+    {
+        var id = await CreateTaskWebhookAsync();
+        var page = RenderExisting(id);
+        page.WaitForAssertion(() => Assert.Equal("Work Orders Update", Field(page, "name").GetAttribute("value")));
+        Field(page, "description").Input("Unsaved description");
+
+        await page.InvokeAsync(() => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("tab", "logs")));
+        Assert.DoesNotContain("Discard unsaved changes?", Dialogs.Markup);
+        Assert.EndsWith("?tab=logs", Navigation.Uri);
+        await page.InvokeAsync(() => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("tab", (string?)null)));
+        Field(page, "description").Input("Sends updates on Work Orders");
+        await page.InvokeAsync(() => Navigation.NavigateTo("/admin/webhooks"));
+
+        Assert.DoesNotContain("Discard unsaved changes?", Dialogs.Markup);
+        Assert.EndsWith("/admin/webhooks", Navigation.Uri);
+    }
+
+    [Fact]
+    public async Task Tab_logs_in_the_address_opens_the_logs_tab()
+    {
+        var id = await CreateTaskWebhookAsync();
+        Navigation.NavigateTo($"/admin/webhooks/{id}?tab=logs");
+
+        var page = Render<WebhookSettingsPage>(p => p.Add(x => x.Id, id));
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=logs-tab]")));
+        Assert.Equal("true", page.FindAll("[role=tab]").Single(t => t.TextContent == "Logs").GetAttribute("aria-selected"));
+    }
+
+    [Fact]
+    public void The_logs_tab_of_a_new_webhook_is_disabled_until_it_is_saved()
+    {
+        var page = RenderNew();
+
+        var logs = page.FindAll("[role=tab]").Single(t => t.TextContent == "Logs");
+
+        Assert.Contains("mud-disabled", logs.ClassList);
+        Assert.Empty(page.FindAll("[data-testid=logs-tab]"));
+        Assert.Empty(page.FindAll("[data-testid=field-identifier]"));
+    }
+
+    [Fact]
+    public async Task Another_companys_webhook_is_not_found()
+    {
+        var globex = ((WebhookOutcome.Saved)await Webhooks.CreateAsync(Globex, new WebhookDraft("Globex", "https://globex.example", WebhookTrigger.User))).Webhook;
+
+        var page = RenderExisting(globex.Id);
+
+        page.WaitForAssertion(() => Assert.Contains("does not exist, or it belongs to another company", page.Markup));
+        Assert.DoesNotContain("globex.example", page.Markup);
+    }
+
+    [Fact]
+    public async Task The_workflow_picker_offers_workflows_the_company_already_uses()
+    {
+        await CreateTaskWebhookAsync();
+        var page = RenderNew();
+        ChooseTrigger(page, "Create/Edit/Remove Task");
+
+        page.WaitForAssertion(() => Field(page, "workflow").Input("6261"));
+
+        Popovers.WaitForAssertion(() => Assert.Contains(Workflow, Popovers.Markup), TimeSpan.FromSeconds(5));
+    }
+
+    private IRenderedComponent<WebhookSettingsPage> RenderNew()
+    {
+        Navigation.NavigateTo("/admin/webhooks/new");
+        return Render<WebhookSettingsPage>();
+    }
+
+    private IRenderedComponent<WebhookSettingsPage> RenderExisting(string id)
+    {
+        Navigation.NavigateTo($"/admin/webhooks/{id}");
+        return Render<WebhookSettingsPage>(p => p.Add(x => x.Id, id));
+    }
+
+    private async Task<string> CreateTaskWebhookAsync() =>
+        ((WebhookOutcome.Saved)await Webhooks.CreateAsync(Acme, new WebhookDraft("Work Orders Update", "https://www.server.com", WebhookTrigger.Task,
+            new WebhookContext("", "", Workflow), Description: "Sends updates on Work Orders"))).Webhook.Id;
+
+    private static IElement Field(IRenderedComponent<WebhookSettingsPage> page, string name) => page.Find($"[data-testid=field-{name}]");
+
+    /// <summary>Opens the Trigger select the way a mouse does and picks the item with that label.</summary>
+    private void ChooseTrigger(IRenderedComponent<WebhookSettingsPage> page, string label)
+    {
+        page.Find("[data-testid=general-information] .mud-select .mud-input-control").MouseDown();
+        Popovers.WaitForAssertion(() => Popovers.FindAll(".mud-list-item").Single(i => i.TextContent.Trim() == label).Click());
+    }
+}
