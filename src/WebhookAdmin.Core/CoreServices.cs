@@ -16,6 +16,7 @@ public static class CoreServices
         services.AddSingleton<WebhookService>();
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<WebhookLogQueries>();
+        services.AddSingleton<LogNotifications>();
         return services;
     }
 }

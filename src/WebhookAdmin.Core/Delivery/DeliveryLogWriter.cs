@@ -6,7 +6,8 @@ using WebhookAdmin.Core.Storage;
 namespace WebhookAdmin.Core.Delivery;
 
 /// <summary>Records an attempt on its COTWebhookLog and decides what comes next: done, failed for good, or a retry later.</summary>
-public sealed class DeliveryLogWriter(IDbContextFactory<WebhookAdminDbContext> dbFactory, IOptions<DeliveryOptions> options, TimeProvider clock)
+public sealed class DeliveryLogWriter(
+    IDbContextFactory<WebhookAdminDbContext> dbFactory, IOptions<DeliveryOptions> options, LogNotifications notifications, TimeProvider clock)
 {
     public async Task<WebhookLog> RecordAsync(PendingDelivery delivery, AttemptResult result, CancellationToken cancellationToken)
     {
@@ -16,8 +17,10 @@ public sealed class DeliveryLogWriter(IDbContextFactory<WebhookAdminDbContext> d
         log.Status = result.Status;
         log.Response = result.Response;
         log.Version++;
+        var manual = log.ManualAttemptRequested;
+        log.ManualAttemptRequested = false;
         log.State = result.Succeeded ? DeliveryState.Succeeded
-            : log.Retry >= options.Value.MaxAttempts ? DeliveryState.Failed
+            : manual || log.Retry >= options.Value.MaxAttempts ? DeliveryState.Failed
             : DeliveryState.Pending;
         if (log.State == DeliveryState.Pending)
             log.NextAttemptAt = clock.GetUtcNow().UtcDateTime + options.Value.RetryDelay;
@@ -31,8 +34,10 @@ public sealed class DeliveryLogWriter(IDbContextFactory<WebhookAdminDbContext> d
             Status = result.Status,
             Succeeded = result.Succeeded,
             Error = result.TransportError ? result.Response : "",
+            Manual = manual,
         });
         await db.SaveChangesAsync(cancellationToken);
+        notifications.Changed(log.WebhookId);
         return log;
     }
 }

@@ -19,7 +19,9 @@ public static class DeliveryServices
             .ValidateOnStart();
 
         services.AddSingleton<DeliverySignal>();
-        services.AddSingleton<IEventPublisher, EventPublisher>();
+        services.AddSingleton<EventPublisher>();
+        services.AddSingleton<IEventPublisher>(provider => provider.GetRequiredService<EventPublisher>());
+        services.AddSingleton<DeliveryResender>();
         services.AddSingleton<DeliveryQueue>();
         services.AddSingleton<DeliveryLogWriter>();
         services.AddSingleton<WebhookSender>();

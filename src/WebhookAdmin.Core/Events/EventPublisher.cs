@@ -25,7 +25,8 @@ public abstract record PublishOutcome
     public sealed record Invalid(IReadOnlyDictionary<string, string[]> Errors) : PublishOutcome;
 }
 
-public sealed class EventPublisher(IDbContextFactory<WebhookAdminDbContext> dbFactory, DeliverySignal signal, TimeProvider clock) : IEventPublisher
+public sealed class EventPublisher(
+    IDbContextFactory<WebhookAdminDbContext> dbFactory, DeliverySignal signal, LogNotifications notifications, TimeProvider clock) : IEventPublisher
 {
     public async Task<PublishOutcome> PublishAsync(string companyId, CotEvent cotEvent, CancellationToken cancellationToken = default)
     {
@@ -34,7 +35,6 @@ public sealed class EventPublisher(IDbContextFactory<WebhookAdminDbContext> dbFa
             return new PublishOutcome.Invalid(errors);
 
         var callerId = cotEvent.Id?.Trim();
-        var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): publishers queue up here, so the caller-id check below
         // cannot race another publish of the same id, and sequence numbers follow commit order.
@@ -49,8 +49,35 @@ public sealed class EventPublisher(IDbContextFactory<WebhookAdminDbContext> dbFa
             .Where(w => w.CompanyId == companyId && w.IsActive && triggers.Contains(w.Trigger))
             .OrderBy(w => w.Id)
             .ToListAsync(cancellationToken);
-        var matched = candidates.Where(w => EventMatcher.ContextMatches(w, cotEvent.Data!.Value)).ToList();
+        var matched = candidates.Where(w => EventMatcher.ContextMatches(w, cotEvent.Data!.Value)).Select(w => w.Id).ToList();
 
+        var published = await StoreAsync(db, companyId, cotEvent, callerId, matched, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        Announce(matched);
+        return new PublishOutcome.Accepted(published.Id, matched.Count, Repeated: false);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="cotEvent"/> to one webhook of the company only, through the same queue, order and
+    /// retries as a published event (the settings panel's "Send test event"). Null when the company has no such webhook.
+    /// </summary>
+    public async Task<string?> PublishToWebhookAsync(string companyId, string webhookId, CotEvent cotEvent, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!await db.Webhooks.AnyAsync(w => w.Id == webhookId && w.CompanyId == companyId, cancellationToken))
+            return null;
+        var published = await StoreAsync(db, companyId, cotEvent, callerId: null, [webhookId], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        Announce([webhookId]);
+        return published.Id;
+    }
+
+    /// <summary>The event row (which gives the publish sequence) and one pending delivery per webhook, in the caller's transaction.</summary>
+    private async Task<PublishedEvent> StoreAsync(
+        WebhookAdminDbContext db, string companyId, CotEvent cotEvent, string? callerId, IReadOnlyList<string> webhookIds, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
         var published = new PublishedEvent
         {
             Id = ObjectId.NewId(clock),
@@ -59,19 +86,19 @@ public sealed class EventPublisher(IDbContextFactory<WebhookAdminDbContext> dbFa
             Type = cotEvent.Type!,
             Event = cotEvent.Event!,
             PublishedAt = now,
-            Deliveries = matched.Count,
+            Deliveries = webhookIds.Count,
         };
         db.Events.Add(published);
         await db.SaveChangesAsync(cancellationToken);
 
         var body = CotEventJson.Write(companyId, cotEvent, cotEvent.CreatedAt?.UtcDateTime ?? now);
-        foreach (var webhook in matched)
+        foreach (var webhookId in webhookIds)
         {
             db.WebhookLogs.Add(new WebhookLog
             {
                 Id = ObjectId.NewId(clock),
                 CompanyId = companyId,
-                WebhookId = webhook.Id,
+                WebhookId = webhookId,
                 CreatedAt = now,
                 EventJson = body,
                 EventId = published.Id,
@@ -80,10 +107,15 @@ public sealed class EventPublisher(IDbContextFactory<WebhookAdminDbContext> dbFa
             });
         }
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        return published;
+    }
 
-        if (matched.Count > 0)
-            signal.Notify();
-        return new PublishOutcome.Accepted(published.Id, matched.Count, Repeated: false);
+    private void Announce(IReadOnlyList<string> webhookIds)
+    {
+        if (webhookIds.Count == 0)
+            return;
+        signal.Notify();
+        foreach (var webhookId in webhookIds)
+            notifications.Changed(webhookId);
     }
 }

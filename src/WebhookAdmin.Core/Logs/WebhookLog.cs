@@ -40,6 +40,12 @@ public sealed class WebhookLog
     /// <summary>When a pending delivery may be attempted next: the publish time, then each failure plus the retry delay.</summary>
     public DateTime NextAttemptAt { get; set; }
 
+    /// <summary>
+    /// An admin asked to send this delivery again: the next attempt is recorded as manual and is the only one made
+    /// (no automatic retries follow a manual resend that fails).
+    /// </summary>
+    public bool ManualAttemptRequested { get; set; }
+
     /// <summary>Every attempt made, oldest first, for the logs panel.</summary>
     public List<WebhookLogAttempt> Attempts { get; } = [];
 }
@@ -71,6 +77,9 @@ public sealed class WebhookLogAttempt
     public int Status { get; init; }
 
     public bool Succeeded { get; init; }
+
+    /// <summary>Made because an admin pressed Resend, not by the retry schedule.</summary>
+    public bool Manual { get; init; }
 
     /// <summary>The transport error (refused, timeout, blocked…) when no response came; empty otherwise.</summary>
     public string Error { get; init; } = "";

@@ -3,16 +3,40 @@ using WebhookAdmin.Core.Storage;
 
 namespace WebhookAdmin.Core.Logs;
 
-/// <summary>A page of logs and whether an older page follows (known without counting the whole table).</summary>
-public sealed record LogPage(IReadOnlyList<WebhookLog> Items, int Page, int Limit, bool HasMore);
-
 public sealed class WebhookLogQueries(IDbContextFactory<WebhookAdminDbContext> dbFactory)
 {
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
 
-    /// <summary>The webhook's logs, newest first; null when the company has no such webhook.</summary>
-    public async Task<LogPage?> ListAsync(string companyId, string webhookId, int page = 1, int limit = DefaultLimit, CancellationToken cancellationToken = default)
+    /// <summary>The webhook's logs as documented (with the event sent), newest first; null when the company has no such webhook.</summary>
+    public Task<Page<WebhookLog>?> ListAsync(string companyId, string webhookId, int page = 1, int limit = DefaultLimit, CancellationToken cancellationToken = default) =>
+        PageAsync(companyId, webhookId, LogFilter.None, page, limit, (db, logs) => logs, cancellationToken);
+
+    /// <summary>The logs table's rows, filtered, newest first; null when the company has no such webhook.</summary>
+    public Task<Page<LogRow>?> ListRowsAsync(string companyId, string webhookId, LogFilter filter, int page = 1, int limit = DefaultLimit, CancellationToken cancellationToken = default) =>
+        PageAsync(companyId, webhookId, filter, page, limit, (db, logs) =>
+            from log in logs
+            join published in db.Events on log.Sequence equals published.Sequence into events
+            from published in events.DefaultIfEmpty()
+            select new LogRow(log.Id, log.CreatedAt, log.State, log.Status, log.Retry,
+                published == null ? "" : published.Type, published == null ? "" : published.Event),
+            cancellationToken);
+
+    /// <summary>One log with every attempt, oldest attempt first; null when it is not the company's.</summary>
+    public async Task<WebhookLog?> GetAsync(string companyId, string logId, CancellationToken cancellationToken = default)
+    {
+        if (!ObjectId.IsValid(logId))
+            return null;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var log = await db.WebhookLogs.AsNoTracking().Include(l => l.Attempts)
+            .SingleOrDefaultAsync(l => l.Id == ObjectId.Normalize(logId) && l.CompanyId == companyId, cancellationToken);
+        log?.Attempts.Sort((a, b) => a.Number.CompareTo(b.Number));
+        return log;
+    }
+
+    private async Task<Page<T>?> PageAsync<T>(
+        string companyId, string webhookId, LogFilter filter, int page, int limit,
+        Func<WebhookAdminDbContext, IQueryable<WebhookLog>, IQueryable<T>> shape, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
@@ -25,14 +49,33 @@ public sealed class WebhookLogQueries(IDbContextFactory<WebhookAdminDbContext> d
         if (!await db.Webhooks.AnyAsync(w => w.CompanyId == companyId && w.Id == webhookId, cancellationToken))
             return null;
 
-        // One row past the page tells whether another page exists.
-        var rows = await db.WebhookLogs.AsNoTracking()
-            .Where(l => l.WebhookId == webhookId && l.CompanyId == companyId)
+        var logs = Filter(db, db.WebhookLogs.AsNoTracking().Where(l => l.WebhookId == webhookId && l.CompanyId == companyId), filter)
             .OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id)
             .Skip((page - 1) * limit)
-            .Take(limit + 1)
-            .ToListAsync(cancellationToken);
+            // One row past the page tells whether another page exists, without counting a million rows.
+            .Take(limit + 1);
+        var rows = await shape(db, logs).ToListAsync(cancellationToken);
         var hasMore = rows.Count > limit;
-        return new LogPage(hasMore ? rows[..limit] : rows, page, limit, hasMore);
+        return new Page<T>(hasMore ? rows[..limit] : rows, page, limit, hasMore);
+    }
+
+    private static IQueryable<WebhookLog> Filter(WebhookAdminDbContext db, IQueryable<WebhookLog> logs, LogFilter filter)
+    {
+        logs = filter.Result switch
+        {
+            LogResult.Success => logs.Where(l => l.State == DeliveryState.Succeeded),
+            LogResult.Failed => logs.Where(l => l.State == DeliveryState.Failed),
+            LogResult.Pending => logs.Where(l => l.State == DeliveryState.Pending),
+            _ => logs,
+        };
+        if (filter.Status is { } status)
+            logs = logs.Where(l => l.Status == status);
+        if (filter.From is { } from)
+            logs = logs.Where(l => l.CreatedAt >= from);
+        if (filter.To is { } to)
+            logs = logs.Where(l => l.CreatedAt < to);
+        if (!string.IsNullOrEmpty(filter.EventType))
+            logs = logs.Where(l => db.Events.Any(e => e.Sequence == l.Sequence && e.Type == filter.EventType));
+        return logs;
     }
 }

@@ -60,6 +60,19 @@ internal static partial class ApiProblems
     private static partial Regex UnmappedProperty();
 }
 
+internal static class ApiFallback
+{
+    /// <summary>
+    /// Any other path under /api answers as an API does (401 without a token, 404 ProblemDetails with one) instead
+    /// of falling to the admin UI's fallback policy, which would redirect a script to a sign-in page.
+    /// </summary>
+    public static IEndpointConventionBuilder MapApiFallback(this IEndpointRouteBuilder endpoints) =>
+        endpoints.Map("/api/{**path}", (string? path) => TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound, title: "No such API endpoint", detail: $"Nothing answers at /api/{path}."))
+            .RequireAuthorization(Identity.AdminPolicies.ApiAdmin)
+            .ExcludeFromDescription();
+}
+
 /// <summary><c>?page=&amp;limit=</c>, parsed once for every paged endpoint.</summary>
 internal readonly record struct Paging(int Page, int Limit)
 {

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.FileProviders;
 using MudBlazor.Services;
+using WebhookAdmin.Api;
 using WebhookAdmin.Components;
 using WebhookAdmin.Core;
 using WebhookAdmin.Core.Delivery;
@@ -31,6 +33,8 @@ public static class WebhookAdminHost
         builder.Services.AddWebhookDelivery(builder.Configuration);
         builder.AddAdminAuthentication();
         builder.Services.AddScoped<CurrentAdmin>();
+        builder.Services.AddScoped<BrowserTime>();
+        builder.Services.AddScoped<Components.UI.Clipboard>();
         builder.Services.AddMudServices();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         return builder;
@@ -44,7 +48,9 @@ public static class WebhookAdminHost
         if (!app.Environment.IsDevelopment())
             app.UseHsts();
 
-        app.UseStaticFiles();
+        // wwwroot-assets/ is served from its own provider: in Development the static web assets manifest takes over
+        // the web root provider and would hide these files.
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(app.Environment.WebRootPath) });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -56,6 +62,7 @@ public static class WebhookAdminHost
         app.MapWebhookLogApi();
         app.MapWebhookSecretApi();
         app.MapEventApi();
+        app.MapApiFallback();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

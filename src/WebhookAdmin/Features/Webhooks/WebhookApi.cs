@@ -19,11 +19,11 @@ public static class WebhookApi
             .WithName("ListWebhooks").WithSummary("All webhooks of the caller's company (COTWebhook[]).");
         api.MapGet("/subscription/{id}", Get)
             .WithName("GetWebhook").WithSummary("One webhook by its ObjectId (COTWebhook).");
+        // The body is read by ApiProblems.ReadJsonAsync (not declared with Accepts<T>): declared content types take part in
+        // routing, and a non-JSON request would then fall through to the UI's sign-in instead of getting a 415.
         api.MapPost("/subscription", Create)
-            .Accepts<CreateWebhookRequest>("application/json")
             .WithName("CreateWebhook").WithSummary("Create a webhook; the code is suggested from the name when omitted.");
         api.MapPatch("/subscription/{id}", Update)
-            .Accepts<UpdateWebhookRequest>("application/json")
             .WithName("UpdateWebhook").WithSummary("Change fields, activate or deactivate; send __v to refuse stale writes.");
         return api;
     }

@@ -1,0 +1,83 @@
+using Microsoft.EntityFrameworkCore;
+using WebhookAdmin.Core.Logs;
+using WebhookAdmin.Core.Storage;
+
+namespace WebhookAdmin.Core.Delivery;
+
+public abstract record ResendOutcome
+{
+    private ResendOutcome() { }
+
+    public sealed record Queued(int Count) : ResendOutcome;
+
+    public sealed record NotFound : ResendOutcome;
+
+    public sealed record Refused(string Reason) : ResendOutcome;
+}
+
+/// <summary>
+/// An admin's "send it again": the delivery goes back into its webhook's queue for one manual attempt, recorded on
+/// the same log. Its place in the queue is its original publish order, so resent deliveries go out oldest first.
+/// </summary>
+public sealed class DeliveryResender(
+    IDbContextFactory<WebhookAdminDbContext> dbFactory, DeliverySignal signal, LogNotifications notifications, TimeProvider clock)
+{
+    public async Task<ResendOutcome> ResendAsync(string companyId, string logId, CancellationToken cancellationToken = default)
+    {
+        if (!ObjectId.IsValid(logId))
+            return new ResendOutcome.NotFound();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var log = await db.WebhookLogs.SingleOrDefaultAsync(l => l.Id == ObjectId.Normalize(logId) && l.CompanyId == companyId, cancellationToken);
+        if (log is null)
+            return new ResendOutcome.NotFound();
+        if (await InactiveReasonAsync(db, log.WebhookId, cancellationToken) is { } reason)
+            return new ResendOutcome.Refused(reason);
+        if (log.State == DeliveryState.Pending)
+            return new ResendOutcome.Refused("This delivery is still in progress; it cannot be resent until it has finished.");
+
+        log.State = DeliveryState.Pending;
+        log.ManualAttemptRequested = true;
+        log.NextAttemptAt = clock.GetUtcNow().UtcDateTime;
+        log.Version++;
+        await db.SaveChangesAsync(cancellationToken);
+        Announce(log.WebhookId);
+        return new ResendOutcome.Queued(1);
+    }
+
+    /// <summary>Every FAILED delivery of the webhook executed in [<paramref name="from"/>, <paramref name="to"/>), in their original order.</summary>
+    public async Task<ResendOutcome> ResendFailedAsync(string companyId, string webhookId, DateTime? from, DateTime? to, CancellationToken cancellationToken = default)
+    {
+        if (!ObjectId.IsValid(webhookId))
+            return new ResendOutcome.NotFound();
+        webhookId = ObjectId.Normalize(webhookId);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await db.Webhooks.AnyAsync(w => w.Id == webhookId && w.CompanyId == companyId, cancellationToken))
+            return new ResendOutcome.NotFound();
+        if (await InactiveReasonAsync(db, webhookId, cancellationToken) is { } reason)
+            return new ResendOutcome.Refused(reason);
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var count = await db.WebhookLogs
+            .Where(l => l.WebhookId == webhookId && l.CompanyId == companyId && l.State == DeliveryState.Failed
+                && (from == null || l.CreatedAt >= from) && (to == null || l.CreatedAt < to))
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(l => l.State, DeliveryState.Pending)
+                .SetProperty(l => l.ManualAttemptRequested, true)
+                .SetProperty(l => l.NextAttemptAt, now)
+                .SetProperty(l => l.Version, l => l.Version + 1), cancellationToken);
+        if (count > 0)
+            Announce(webhookId);
+        return new ResendOutcome.Queued(count);
+    }
+
+    private static async Task<string?> InactiveReasonAsync(WebhookAdminDbContext db, string webhookId, CancellationToken cancellationToken) =>
+        await db.Webhooks.AnyAsync(w => w.Id == webhookId && w.IsActive, cancellationToken)
+            ? null
+            : "The webhook is deactivated and sends nothing; activate it to resend.";
+
+    private void Announce(string webhookId)
+    {
+        signal.Notify();
+        notifications.Changed(webhookId);
+    }
+}

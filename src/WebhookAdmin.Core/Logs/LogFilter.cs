@@ -1,0 +1,30 @@
+namespace WebhookAdmin.Core.Logs;
+
+public enum LogResult
+{
+    All,
+    Success,
+    Failed,
+
+    /// <summary>Not finished yet: waiting for its first attempt or for a retry.</summary>
+    Pending,
+}
+
+/// <summary>What the logs tab narrows a webhook's deliveries by; every part is optional.</summary>
+/// <param name="From">Inclusive lower bound of the execution date (UTC).</param>
+/// <param name="To">Exclusive upper bound of the execution date (UTC).</param>
+public sealed record LogFilter(
+    LogResult Result = LogResult.All,
+    int? Status = null,
+    DateTime? From = null,
+    DateTime? To = null,
+    string? EventType = null)
+{
+    public static LogFilter None { get; } = new();
+}
+
+/// <summary>One line of the logs table: what the list shows, without the (possibly large) event body.</summary>
+public sealed record LogRow(string Id, DateTime CreatedAt, DeliveryState State, int Status, int Retry, string EventType, string EventName);
+
+/// <summary>A page of rows and whether an older page follows (known without counting the whole table).</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, int Number, int Size, bool HasMore);

@@ -1,0 +1,138 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using WebhookAdmin.Core.Delivery;
+using WebhookAdmin.Core.Events;
+using WebhookAdmin.Core.Logs;
+using WebhookAdmin.Core.Webhooks;
+using WebhookAdmin.Identity;
+
+namespace WebhookAdmin.Features.Logs;
+
+/// <summary>
+/// The settings panel's Logs tab: a webhook's deliveries, newest first, filtered through the URL, refreshed live while
+/// open, with the selected delivery's event, response and attempts beside the table.
+/// </summary>
+public sealed partial class LogsTab
+{
+    private static readonly IReadOnlyList<string> EventTypes = CotEventTypes.All;
+
+    private LogFilter _filter = LogFilter.None;
+    private int _page = 1;
+    private Page<LogRow>? _rows;
+    private WebhookLog? _selected;
+    private string _companyId = "";
+    private IDisposable? _subscription;
+
+    [Inject] private WebhookLogQueries Queries { get; set; } = null!;
+    [Inject] private LogNotifications Notifications { get; set; } = null!;
+    [Inject] private CurrentAdmin Admin { get; set; } = null!;
+    [Inject] private BrowserTime Time { get; set; } = null!;
+    [Inject] private NavigationManager Navigation { get; set; } = null!;
+
+    [Inject] private DeliveryResender Resender { get; set; } = null!;
+    [Inject] private EventPublisher Publisher { get; set; } = null!;
+    [Inject] private WebhookService Webhooks { get; set; } = null!;
+    [Inject] private TimeProvider Clock { get; set; } = null!;
+    [Inject] private ISnackbar Snackbar { get; set; } = null!;
+
+    [Parameter, EditorRequired] public string WebhookId { get; set; } = "";
+
+    protected override async Task OnInitializedAsync()
+    {
+        (_filter, _page) = LogFilterQuery.Parse(Navigation.Uri);
+        _companyId = await Admin.CompanyIdAsync();
+        _subscription = Notifications.Subscribe(WebhookId, () => InvokeAsync(async () =>
+        {
+            await ReloadAsync();
+            StateHasChanged();
+        }));
+        await ReloadAsync();
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (firstRender && Time.Zone == TimeZoneInfo.Utc && await Time.LoadAsync() != TimeZoneInfo.Utc)
+            StateHasChanged();
+    }
+
+    /// <summary>Reads the current page again, and the open log with it (its attempts may have grown).</summary>
+    public async Task ReloadAsync()
+    {
+        _rows = await Queries.ListRowsAsync(_companyId, WebhookId, _filter, _page);
+        if (_selected is not null)
+            _selected = await Queries.GetAsync(_companyId, _selected.Id);
+    }
+
+    private async Task ApplyAsync(LogFilter filter)
+    {
+        _filter = filter;
+        await GoToPageAsync(1);
+    }
+
+    private async Task GoToPageAsync(int page)
+    {
+        _page = page;
+        // The URL carries the view, so it can be bookmarked or sent to a colleague; replacing keeps Back useful.
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(LogFilterQuery.ToQuery(_filter, _page)), replace: true);
+        await ReloadAsync();
+    }
+
+    private async Task OpenAsync(string logId) => _selected = await Queries.GetAsync(_companyId, logId);
+
+    private async Task ResendSelectedAsync()
+    {
+        if (_selected is null)
+            return;
+        Report(await Resender.ResendAsync(_companyId, _selected.Id), "Delivery queued to be sent again.");
+        await ReloadAsync();
+    }
+
+    /// <summary>The FAILED deliveries of the range the admin is looking at (the From–To filter; everything when unset).</summary>
+    private async Task ResendFailedAsync()
+    {
+        var outcome = await Resender.ResendFailedAsync(_companyId, WebhookId, _filter.From, _filter.To);
+        Report(outcome, outcome is ResendOutcome.Queued { Count: var count }
+            ? count == 0 ? "No failed deliveries in this range." : $"{count} failed {(count == 1 ? "delivery" : "deliveries")} queued to be sent again, oldest first."
+            : "");
+        await ReloadAsync();
+    }
+
+    private async Task SendTestEventAsync()
+    {
+        if (await Webhooks.GetAsync(_companyId, WebhookId) is not { } webhook)
+            return;
+        await Publisher.PublishToWebhookAsync(_companyId, WebhookId, SampleEvents.For(webhook, Clock));
+        Snackbar.Add(webhook.IsActive ? "Test event queued; it appears below as it is sent." : "Test event queued; it is sent once the webhook is activated.", Severity.Info);
+        await ReloadAsync();
+    }
+
+    private void Report(ResendOutcome outcome, string queued)
+    {
+        switch (outcome)
+        {
+            case ResendOutcome.Queued:
+                Snackbar.Add(queued, Severity.Success);
+                break;
+            case ResendOutcome.Refused refused:
+                Snackbar.Add(refused.Reason, Severity.Warning);
+                break;
+            default:
+                Snackbar.Add("That delivery no longer exists.", Severity.Error);
+                break;
+        }
+    }
+
+    private static string EventLabel(LogRow row) =>
+        string.IsNullOrEmpty(row.EventType) ? "—" : $"{row.EventType} · {row.EventName}";
+
+    private string? ToLocalInput(DateTime? utc) =>
+        utc is { } value ? TimeZoneInfo.ConvertTimeFromUtc(value, Time.Zone).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture) : null;
+
+    private DateTime? FromLocalInput(string? local) =>
+        DateTime.TryParseExact(local, ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var value)
+            ? TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(value, DateTimeKind.Unspecified), Time.Zone)
+            : null;
+
+    public void Dispose() => _subscription?.Dispose();
+}

@@ -1,0 +1,115 @@
+using WebhookAdmin.Components.Tests.Support;
+using WebhookAdmin.Features.Logs;
+
+namespace WebhookAdmin.Components.Tests.Logs;
+
+public sealed class JsonViewerTests : ComponentTest
+{
+    private const string TaskEvent = """
+        {"company":"625bcbdcc9a8e3a86dbf041c","type":"COTTask","extraData":null,"createdAt":"2022-05-05T19:54:29.924Z",
+         "data":{"answers":["62742b57612dc2ecc1219d98"],"isActive":true,"weight":0,"public":{"language":"english"}},"event":"create"}
+        """;
+
+    [Fact]
+    public void Objects_and_arrays_are_shown_as_a_nested_tree_with_typed_values()
+    {
+        var viewer = Render<JsonViewer>(p => p.Add(v => v.Json, TaskEvent));
+
+        Assert.Equal("\"COTTask\"", Node(viewer, "$.type").QuerySelector(".json-string")!.TextContent);
+        Assert.Equal("null", Node(viewer, "$.extraData").QuerySelector(".json-null")!.TextContent);
+        Assert.Equal("true", Node(viewer, "$.data.isActive").QuerySelector(".json-boolean")!.TextContent);
+        Assert.Equal("0", Node(viewer, "$.data.weight").QuerySelector(".json-number")!.TextContent);
+        Assert.Equal("\"62742b57612dc2ecc1219d98\"", Node(viewer, "$.data.answers[0]").QuerySelector(".json-string")!.TextContent);
+        Assert.Equal("\"english\"", Node(viewer, "$.data.public.language").QuerySelector(".json-string")!.TextContent);
+        Assert.NotNull(Node(viewer, "$.data").QuerySelector("[data-path='$.data.public']"));
+    }
+
+    [Fact]
+    public void Collapsing_an_object_hides_its_children_behind_a_summary_and_expanding_brings_them_back()
+    {
+        var viewer = Render<JsonViewer>(p => p.Add(v => v.Json, TaskEvent));
+
+        viewer.Find("button[aria-label='Collapse $.data']").Click();
+
+        Assert.Empty(viewer.FindAll("[data-path='$.data.isActive']"));
+        Assert.Equal("4 keys", Node(viewer, "$.data").QuerySelector(".json-summary")!.TextContent);
+        Assert.Equal("false", Node(viewer, "$.data").GetAttribute("aria-expanded"));
+
+        viewer.Find("button[aria-label='Expand $.data']").Click();
+
+        Assert.Single(viewer.FindAll("[data-path='$.data.isActive']"));
+    }
+
+    [Fact]
+    public void Collapsing_an_array_summarises_its_items()
+    {
+        var viewer = Render<JsonViewer>(p => p.Add(v => v.Json, TaskEvent));
+
+        viewer.Find("button[aria-label='Collapse $.data.answers']").Click();
+
+        Assert.Equal("1 item", Node(viewer, "$.data.answers").QuerySelector(".json-summary")!.TextContent);
+    }
+
+    [Fact]
+    public void Raw_view_shows_the_indented_json()
+    {
+        var viewer = Render<JsonViewer>(p => p.Add(v => v.Json, """{"a":{"b":[1,2]},"name":"Órdenes"}"""));
+
+        viewer.FindAll("button").Single(b => b.TextContent.Trim() == "Raw").Click();
+
+        var raw = viewer.Find(".json-viewer-raw").TextContent;
+        Assert.Contains("\n  \"a\": {\n    \"b\": [", raw);
+        Assert.Contains("\"name\": \"Órdenes\"", raw);
+        Assert.Empty(viewer.FindAll(".json-viewer-tree"));
+    }
+
+    [Theory]
+    [InlineData("<html><body><h1>502 Bad Gateway</h1></body></html>")]
+    [InlineData("connect ECONNREFUSED 127.0.0.1:9")]
+    [InlineData("{\"truncated\": ")]
+    public void A_response_that_is_not_json_is_shown_as_plain_text(string response)
+    {
+        var viewer = Render<JsonViewer>(p => p.Add(v => v.Json, response));
+
+        Assert.Equal(response, viewer.Find(".json-viewer-text").TextContent);
+        Assert.Contains("Not JSON", viewer.Markup);
+        Assert.Empty(viewer.FindAll(".json-viewer-tree"));
+    }
+
+    [Fact]
+    public void Hostile_strings_are_rendered_as_inert_text()
+    {
+        const string hostile = """{"name":"</script><img src=x onerror=alert(1)>","<b>key</b>":"x"}""";
+
+        var viewer = Render<JsonViewer>(p => p.Add(v => v.Json, hostile));
+
+        Assert.Empty(viewer.FindAll("img"));
+        Assert.Empty(viewer.FindAll("b"));
+        Assert.Equal("\"</script><img src=x onerror=alert(1)>\"", Node(viewer, "$.name").QuerySelector(".json-string")!.TextContent);
+        Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", viewer.Markup);
+    }
+
+    [Fact]
+    public void Hostile_text_that_is_not_json_is_also_inert()
+    {
+        var viewer = Render<JsonViewer>(p => p.Add(v => v.Json, "<img src=x onerror=alert(1)>"));
+
+        Assert.Empty(viewer.FindAll("img"));
+        Assert.Equal("<img src=x onerror=alert(1)>", viewer.Find(".json-viewer-text").TextContent);
+    }
+
+    [Fact]
+    public void A_new_document_resets_the_collapsed_nodes()
+    {
+        var viewer = Render<JsonViewer>(p => p.Add(v => v.Json, TaskEvent));
+        viewer.Find("button[aria-label='Collapse $.data']").Click();
+
+        viewer.Render(p => p.Add(v => v.Json, TaskEvent.Replace("COTTask", "COTUser")));
+
+        Assert.Single(viewer.FindAll("[data-path='$.data.isActive']"));
+        Assert.Equal("\"COTUser\"", Node(viewer, "$.type").QuerySelector(".json-string")!.TextContent);
+    }
+
+    private static AngleSharp.Dom.IElement Node(IRenderedComponent<JsonViewer> viewer, string path) =>
+        viewer.Find($"[data-path='{path}']");
+}

@@ -1,0 +1,188 @@
+using Microsoft.AspNetCore.Components;
+using WebhookAdmin.Components.Tests.Support;
+using WebhookAdmin.Core.Logs;
+using WebhookAdmin.Core.Webhooks;
+using WebhookAdmin.Features.Logs;
+
+namespace WebhookAdmin.Components.Tests.Logs;
+
+public sealed class LogsTabTests : ComponentTest
+{
+    private Webhook _webhook = null!;
+    private Deliveries Deliveries => new(Context.Services);
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        var outcome = await Get<WebhookService>().CreateAsync(Acme, new WebhookDraft("Users", "https://receiver.example/hook", WebhookTrigger.User));
+        _webhook = ((WebhookOutcome.Saved)outcome).Webhook;
+    }
+
+    [Fact]
+    public async Task Rows_come_newest_first_with_result_chips_status_retry_and_event()
+    {
+        await Deliveries.PublishUserEditAsync(Acme, new { name = "first" });
+        await Deliveries.AttemptAsync(_webhook.Id, 200, "{\"ok\":true}");
+        await Deliveries.PublishUserEditAsync(Acme, new { name = "second" });
+        await Deliveries.AttemptAsync(_webhook.Id, 500, "boom");
+
+        var tab = RenderTab();
+
+        tab.WaitForAssertion(() =>
+        {
+            var rows = tab.FindAll("[data-testid=logs-table] tbody tr");
+            Assert.Equal(2, rows.Count);
+            Assert.Equal("RETRYING", rows[0].QuerySelector(".log-result")!.TextContent.Trim());
+            Assert.Contains("500", rows[0].TextContent);
+            Assert.Contains("COTUser · edit", rows[0].TextContent);
+            Assert.Equal("SUCCESS", rows[1].QuerySelector(".log-result")!.TextContent.Trim());
+            Assert.Contains("200", rows[1].TextContent);
+        });
+    }
+
+    [Fact]
+    public async Task A_delivery_that_used_up_its_attempts_is_FAILED_and_one_not_yet_tried_is_PENDING()
+    {
+        await Deliveries.PublishUserEditAsync(Acme, new { name = "doomed" });
+        for (var i = 0; i < 3; i++)
+            await Deliveries.AttemptAsync(_webhook.Id, 0, "", transportError: "connect ECONNREFUSED 127.0.0.1:9");
+        await Deliveries.PublishUserEditAsync(Acme, new { name = "waiting" });
+
+        var tab = RenderTab();
+
+        tab.WaitForAssertion(() => Assert.Equal(["PENDING", "FAILED"],
+            tab.FindAll(".log-result").Select(c => c.TextContent.Trim())));
+    }
+
+    [Fact]
+    public async Task Opening_a_log_shows_the_event_sent_the_response_and_each_attempt()
+    {
+        await Deliveries.PublishUserEditAsync(Acme, new { name = "Ada", avatar = "ada.png" });
+        await Deliveries.AttemptAsync(_webhook.Id, 503, "<html>busy</html>");
+        await Deliveries.AttemptAsync(_webhook.Id, 201, "{\"received\":true}");
+        var tab = RenderTab();
+
+        tab.WaitForElement("button[aria-label^='Logs of delivery']").Click();
+
+        tab.WaitForAssertion(() =>
+        {
+            var panel = tab.Find("[data-testid=log-panel]");
+            Assert.Equal("SUCCESS", panel.QuerySelector(".log-result")!.TextContent.Trim());
+            Assert.Equal("\"Ada\"", panel.QuerySelector("[data-testid=event-json] [data-path='$.data.name'] .json-string")!.TextContent);
+            Assert.Equal("true", panel.QuerySelector("[data-testid=response-json] [data-path='$.received'] .json-boolean")!.TextContent);
+            var attempts = panel.QuerySelectorAll("[data-testid=attempts] tbody tr").Select(r => r.TextContent).ToList();
+            Assert.Equal(2, attempts.Count);
+            Assert.Contains("503", attempts[0]);
+            Assert.Contains("201", attempts[1]);
+            Assert.Contains("42 ms", attempts[1]);
+        });
+    }
+
+    [Fact]
+    public async Task Copy_puts_the_event_json_on_the_clipboard()
+    {
+        await Deliveries.PublishUserEditAsync(Acme, new { name = "Ada" });
+        var tab = RenderTab();
+        tab.WaitForElement("button[aria-label^='Logs of delivery']").Click();
+        var eventJson = (await Get<WebhookLogQueries>().ListAsync(Acme, _webhook.Id))!.Items.Single().EventJson;
+
+        tab.WaitForElement("[data-testid=log-panel]").QuerySelectorAll("button").Single(b => b.TextContent.Contains("Copy event")).Click();
+
+        var copy = Context.JSInterop.VerifyInvoke("navigator.clipboard.writeText");
+        Assert.Equal(eventJson, copy.Arguments.Single());
+    }
+
+    [Fact]
+    public async Task Filter_comes_from_the_url_so_a_view_can_be_shared()
+    {
+        await Deliveries.PublishUserEditAsync(Acme, new { name = "ok" });
+        await Deliveries.AttemptAsync(_webhook.Id, 200, "ok");
+        await Deliveries.PublishUserEditAsync(Acme, new { name = "bad" });
+        await Deliveries.AttemptAsync(_webhook.Id, 404, "missing");
+        Get<NavigationManager>().NavigateTo($"/admin/webhooks/{_webhook.Id}?tab=logs&result=success");
+
+        var tab = RenderTab();
+
+        tab.WaitForAssertion(() => Assert.Equal(["SUCCESS"], tab.FindAll(".log-result").Select(c => c.TextContent.Trim())));
+        Assert.Contains("Clear filters", tab.Markup);
+    }
+
+    [Fact]
+    public async Task Changing_a_filter_writes_it_into_the_url()
+    {
+        var tab = RenderTab();
+        tab.WaitForElement("[data-testid=logs-table]");
+
+        await tab.InvokeAsync(() => tab.FindComponents<MudBlazor.MudTextField<int?>>().Single().Instance.ValueChanged.InvokeAsync(500));
+
+        var uri = Get<NavigationManager>().Uri;
+        Assert.Contains("tab=logs", uri);
+        Assert.Contains("status=500", uri);
+    }
+
+    [Fact]
+    public async Task New_deliveries_appear_live_while_the_tab_is_open()
+    {
+        var tab = RenderTab();
+        tab.WaitForAssertion(() => Assert.Contains("No deliveries yet", tab.Markup));
+
+        await Deliveries.PublishUserEditAsync(Acme, new { name = "live" });
+        Get<LogNotifications>().Changed(_webhook.Id);
+
+        tab.WaitForAssertion(() => Assert.Equal(["PENDING"], tab.FindAll(".log-result").Select(c => c.TextContent.Trim())));
+    }
+
+    [Fact]
+    public async Task Older_pages_are_reached_without_counting_every_log()
+    {
+        for (var i = 0; i < WebhookLogQueries.DefaultLimit + 1; i++)
+            await Deliveries.PublishUserEditAsync(Acme, new { n = i });
+        var tab = RenderTab();
+        tab.WaitForAssertion(() => Assert.Equal(WebhookLogQueries.DefaultLimit, tab.FindAll(".log-result").Count));
+
+        tab.FindAll("button").Single(b => b.TextContent.Contains("Older")).Click();
+
+        tab.WaitForAssertion(() => Assert.Single(tab.FindAll(".log-result")));
+        Assert.Equal("Page 2", tab.Find("[data-testid=logs-page]").TextContent);
+        Assert.Contains("page=2", Get<NavigationManager>().Uri);
+    }
+
+    [Fact]
+    public async Task Send_test_event_queues_a_sample_of_the_trigger_that_shows_up_at_once()
+    {
+        var tab = RenderTab();
+        tab.WaitForAssertion(() => Assert.Contains("No deliveries yet", tab.Markup));
+
+        tab.FindAll("button").Single(b => b.TextContent.Contains("Send test event")).Click();
+
+        tab.WaitForAssertion(() =>
+        {
+            var row = Assert.Single(tab.FindAll("[data-testid=logs-table] tbody tr"));
+            Assert.Contains("PENDING", row.TextContent);
+            Assert.Contains("COTUser · edit", row.TextContent);
+        });
+        var sent = (await Get<WebhookLogQueries>().ListAsync(Acme, _webhook.Id))!.Items.Single().EventJson;
+        Assert.Contains("\"test\":true", sent);
+    }
+
+    [Fact]
+    public async Task Resend_puts_a_failed_delivery_back_in_the_queue_as_a_manual_attempt()
+    {
+        await Deliveries.PublishUserEditAsync(Acme, new { name = "Ada" });
+        for (var i = 0; i < 3; i++)
+            await Deliveries.AttemptAsync(_webhook.Id, 500, "down");
+        var tab = RenderTab();
+        tab.WaitForElement("button[aria-label^='Logs of delivery']").Click();
+
+        tab.WaitForElement("[data-testid=log-panel]").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Resend").Click();
+        tab.WaitForAssertion(() => Assert.Equal("RETRYING", tab.Find("[data-testid=log-panel] .log-result").TextContent.Trim()));
+        await Deliveries.AttemptAsync(_webhook.Id, 200, "ok");
+
+        var log = (await Get<WebhookLogQueries>().GetAsync(Acme, (await Get<WebhookLogQueries>().ListAsync(Acme, _webhook.Id))!.Items.Single().Id))!;
+        Assert.Equal((DeliveryState.Succeeded, 4), (log.State, log.Retry));
+        Assert.True(log.Attempts[^1].Manual);
+        tab.WaitForAssertion(() => Assert.Contains("4 (manual)", tab.Find("[data-testid=attempts]").TextContent));
+    }
+
+    private IRenderedComponent<LogsTab> RenderTab() => Render<LogsTab>(p => p.Add(t => t.WebhookId, _webhook.Id));
+}

@@ -1,0 +1,85 @@
+using Microsoft.Playwright;
+using WebhookAdmin.Core.Webhooks;
+using WebhookAdmin.EndToEnd.Support;
+using WebhookAdmin.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace WebhookAdmin.EndToEnd.Journeys;
+
+[Collection(EndToEndCollection.Name)]
+public sealed class SignInJourneys(EndToEndFixture fixture)
+{
+    private WebhookService Webhooks => fixture.App.Get<WebhookService>();
+
+    [Fact]
+    public async Task Admin_signs_in_through_the_embedded_provider_and_sees_only_their_companys_webhooks()
+    {
+        await Webhooks.CreateAsync(Ids.Acme, new WebhookDraft("Acme work orders", "https://acme.example/hook", WebhookTrigger.Task, new WebhookContext("", "", Ids.Workflow)));
+        await Webhooks.CreateAsync(Ids.Globex, new WebhookDraft("Globex secret hook", "https://globex.example/hook", WebhookTrigger.User));
+
+        var page = await fixture.SignInAsync("admin@acme.test", "acme-admin");
+        await EndToEndFixture.WaitForCircuitAsync(page);
+
+        await Expect(page).ToHaveURLAsync(new Uri(fixture.App.BaseAddress, "/admin/webhooks").ToString());
+        await Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Acme Admin");
+        var table = page.GetByTestId("webhooks-table");
+        await Expect(table.GetByRole(AriaRole.Row).Filter(new() { HasText = "Acme work orders" })).ToContainTextAsync("Create/Edit/Remove Task");
+        await Expect(table).Not.ToContainTextAsync("Globex secret hook");
+        await EndToEndFixture.ScreenshotForDocsAsync(page, "webhooks-list");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Admin_of_another_company_does_not_see_the_first_companys_webhooks()
+    {
+        await Webhooks.CreateAsync(Ids.Acme, new WebhookDraft("Acme invoices", "https://acme.example/invoices", WebhookTrigger.User));
+        await Webhooks.CreateAsync(Ids.Globex, new WebhookDraft("Globex logouts", "https://globex.example/logout", WebhookTrigger.LogoutUser));
+
+        var page = await fixture.SignInAsync("admin@globex.test", "globex-admin");
+        await EndToEndFixture.WaitForCircuitAsync(page);
+
+        var table = page.GetByTestId("webhooks-table");
+        await Expect(table).ToContainTextAsync("Globex logouts");
+        await Expect(table).ToContainTextAsync("User Logout");
+        await Expect(table).Not.ToContainTextAsync("Acme");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_signed_in_user_without_the_admin_role_is_kept_out()
+    {
+        await Webhooks.CreateAsync(Ids.Acme, new WebhookDraft("Admins only", "https://acme.example/admins", WebhookTrigger.User));
+
+        var page = await fixture.SignInAsync("member@acme.test", "acme-member");
+
+        await Expect(page.GetByText("Administrators only")).ToBeVisibleAsync();
+        await Expect(page.GetByText("Admins only")).Not.ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Wrong_password_is_refused_on_the_sign_in_page()
+    {
+        var page = await fixture.SignInAsync("admin@acme.test", "not-the-password");
+
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Unknown email or wrong password.");
+        await Expect(page.GetByLabel("Email")).ToHaveValueAsync("admin@acme.test");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Administrator_menu_leads_to_webhooks_and_sign_out_ends_the_session()
+    {
+        var page = await fixture.SignInAsync("admin@acme.test", "acme-admin", path: "/");
+        await EndToEndFixture.WaitForCircuitAsync(page);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Administrator" }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Webhooks" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Webhooks" })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GotoAsync("/admin/webhooks");
+        await Expect(page.GetByLabel("Password")).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+}

@@ -1,0 +1,95 @@
+using Microsoft.Playwright;
+
+namespace WebhookAdmin.EndToEnd.Support;
+
+/// <summary>
+/// One Debian Chromium for the whole run (starting one costs ~1.5 s). Never a downloaded browser: this machine has
+/// no internet, so Playwright is pointed at /usr/bin/chromium (override with WEBHOOKADMIN_CHROMIUM).
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var executable = Environment.GetEnvironmentVariable("WEBHOOKADMIN_CHROMIUM") ?? "/usr/bin/chromium";
+        if (!File.Exists(executable))
+            throw new InvalidOperationException($"Chromium not found at {executable}. Run ./test.sh (it installs Debian's chromium) or set WEBHOOKADMIN_CHROMIUM.");
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = executable,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+            await Browser.DisposeAsync();
+        _playwright?.Dispose();
+    }
+}
+
+/// <summary>Browser and app shared by every journey class: an app start (~2 s) and a browser start are paid once.</summary>
+public sealed class EndToEndFixture : IAsyncLifetime
+{
+    public BrowserFixture Browser { get; } = new();
+    public Tests.Support.TestApp App { get; } = new FastRetriesApp();
+
+    public async Task InitializeAsync()
+    {
+        await Task.WhenAll(Browser.InitializeAsync(), App.InitializeAsync());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        await App.DisposeAsync();
+    }
+
+    /// <summary>A fresh browser context (own cookies) signed in as <paramref name="email"/>, on the Webhooks page.</summary>
+    public async Task<IPage> SignInAsync(string email, string password, string path = "/admin/webhooks")
+    {
+        var context = await Browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = App.BaseAddress.ToString(),
+            ViewportSize = new() { Width = 1280, Height = 800 },
+            // Journeys copy JSON and read it back, as an admin pasting it elsewhere would.
+            Permissions = ["clipboard-read", "clipboard-write"],
+        });
+        context.SetDefaultTimeout(20_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(path);
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        return page;
+    }
+
+    /// <summary>Saves a screenshot for the README when WEBHOOKADMIN_SCREENSHOTS names a folder; does nothing otherwise.</summary>
+    public static async Task ScreenshotForDocsAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("WEBHOOKADMIN_SCREENSHOTS") is { Length: > 0 } folder)
+            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = false });
+    }
+
+    /// <summary>Clicks before the Blazor circuit is up are lost; the layout renders this marker once it is interactive.</summary>
+    public static Task WaitForCircuitAsync(IPage page) =>
+        page.Locator("[data-testid=circuit-ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+}
+
+/// <summary>The app with retries a fraction of a second apart, so a delivery's three attempts fit in a journey.</summary>
+public sealed class FastRetriesApp : Tests.Support.TestApp
+{
+    protected override IEnumerable<string> ExtraArguments => ["--Webhooks:Delivery:RetryDelay=00:00:00.300", "--Webhooks:Delivery:Timeout=00:00:05"];
+}
+
+[CollectionDefinition(Name)]
+public sealed class EndToEndCollection : ICollectionFixture<EndToEndFixture>
+{
+    public const string Name = "End to end";
+}

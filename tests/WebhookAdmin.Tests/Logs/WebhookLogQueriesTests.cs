@@ -1,0 +1,131 @@
+using WebhookAdmin.Core;
+using WebhookAdmin.Core.Events;
+using WebhookAdmin.Core.Logs;
+using WebhookAdmin.Core.Webhooks;
+using WebhookAdmin.Tests.Support;
+
+namespace WebhookAdmin.Tests.Logs;
+
+public sealed class WebhookLogQueriesTests : IAsyncLifetime
+{
+    private static readonly DateTime Noon = new(2026, 11, 23, 12, 0, 0, DateTimeKind.Utc);
+    private TestDatabase _db = null!;
+    private Webhook _webhook = null!;
+
+    private WebhookLogQueries Queries => _db.Get<WebhookLogQueries>();
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        _webhook = (await _db.Get<WebhookService>().CreateAsync(Ids.Acme, Drafts.User())).Saved();
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task Rows_come_newest_first_with_their_event_type_and_name()
+    {
+        await AddAsync(Noon, DeliveryState.Succeeded, 200, CotEventTypes.User, "edit");
+        await AddAsync(Noon.AddMinutes(1), DeliveryState.Failed, 500, CotEventTypes.User, "logout");
+
+        var page = await Queries.ListRowsAsync(Ids.Acme, _webhook.Id, LogFilter.None);
+
+        Assert.Equal([("logout", DeliveryState.Failed, 500), ("edit", DeliveryState.Succeeded, 200)],
+            page!.Items.Select(r => (r.EventName, r.State, r.Status)));
+        Assert.All(page.Items, r => Assert.Equal("COTUser", r.EventType));
+        Assert.False(page.HasMore);
+    }
+
+    [Theory]
+    [InlineData(LogResult.Success, new[] { 200 })]
+    [InlineData(LogResult.Failed, new[] { 500, 404 })]
+    [InlineData(LogResult.Pending, new[] { 0 })]
+    [InlineData(LogResult.All, new[] { 0, 500, 404, 200 })]
+    public async Task Result_filter_keeps_only_that_outcome(LogResult result, int[] expectedStatuses)
+    {
+        await AddAsync(Noon, DeliveryState.Succeeded, 200);
+        await AddAsync(Noon.AddMinutes(1), DeliveryState.Failed, 404);
+        await AddAsync(Noon.AddMinutes(2), DeliveryState.Failed, 500);
+        await AddAsync(Noon.AddMinutes(3), DeliveryState.Pending, 0);
+
+        var page = await Queries.ListRowsAsync(Ids.Acme, _webhook.Id, new LogFilter(Result: result));
+
+        Assert.Equal(expectedStatuses, page!.Items.Select(r => r.Status));
+    }
+
+    [Fact]
+    public async Task Status_time_range_and_event_type_narrow_together()
+    {
+        await AddAsync(Noon.AddHours(-2), DeliveryState.Failed, 500, CotEventTypes.Task);
+        await AddAsync(Noon, DeliveryState.Failed, 500, CotEventTypes.Task);
+        await AddAsync(Noon.AddMinutes(30), DeliveryState.Failed, 500, CotEventTypes.User);
+        await AddAsync(Noon.AddMinutes(45), DeliveryState.Failed, 502, CotEventTypes.Task);
+        await AddAsync(Noon.AddHours(1), DeliveryState.Failed, 500, CotEventTypes.Task);
+
+        var page = await Queries.ListRowsAsync(Ids.Acme, _webhook.Id,
+            new LogFilter(Status: 500, From: Noon, To: Noon.AddHours(1), EventType: CotEventTypes.Task));
+
+        Assert.Equal(Noon, Assert.Single(page!.Items).CreatedAt);
+    }
+
+    [Fact]
+    public async Task Pages_know_whether_an_older_page_follows()
+    {
+        for (var i = 0; i < 5; i++)
+            await AddAsync(Noon.AddSeconds(i), DeliveryState.Succeeded, 200);
+
+        var first = await Queries.ListRowsAsync(Ids.Acme, _webhook.Id, LogFilter.None, page: 1, limit: 2);
+        var third = await Queries.ListRowsAsync(Ids.Acme, _webhook.Id, LogFilter.None, page: 3, limit: 2);
+
+        Assert.True(first!.HasMore);
+        Assert.Equal([Noon.AddSeconds(4), Noon.AddSeconds(3)], first.Items.Select(r => r.CreatedAt));
+        Assert.False(third!.HasMore);
+        Assert.Equal(Noon, Assert.Single(third.Items).CreatedAt);
+    }
+
+    [Fact]
+    public async Task Another_companys_webhook_and_logs_are_invisible()
+    {
+        var logId = await AddAsync(Noon, DeliveryState.Succeeded, 200);
+
+        Assert.Null(await Queries.ListRowsAsync(Ids.Globex, _webhook.Id, LogFilter.None));
+        Assert.Null(await Queries.GetAsync(Ids.Globex, logId));
+        Assert.NotNull(await Queries.GetAsync(Ids.Acme, logId));
+    }
+
+    [Fact]
+    public async Task A_log_comes_with_its_attempts_in_order()
+    {
+        var logId = await AddAsync(Noon, DeliveryState.Failed, 500, attempts: 3);
+
+        var log = await Queries.GetAsync(Ids.Acme, logId);
+
+        Assert.Equal([1, 2, 3], log!.Attempts.Select(a => a.Number));
+    }
+
+    private async Task<string> AddAsync(DateTime at, DeliveryState state, int status, string type = CotEventTypes.User, string name = "edit", int attempts = 1)
+    {
+        await using var db = await _db.Contexts.CreateDbContextAsync();
+        var published = new PublishedEvent { Id = ObjectId.NewId(), CompanyId = Ids.Acme, Type = type, Event = name, PublishedAt = at, Deliveries = 1 };
+        db.Events.Add(published);
+        await db.SaveChangesAsync();
+        var log = new WebhookLog
+        {
+            Id = ObjectId.NewId(),
+            CompanyId = Ids.Acme,
+            WebhookId = _webhook.Id,
+            CreatedAt = at,
+            EventJson = $$"""{"type":"{{type}}","event":"{{name}}"}""",
+            EventId = published.Id,
+            Sequence = published.Sequence,
+            State = state,
+            Status = status,
+            Retry = state == DeliveryState.Pending ? 0 : attempts,
+        };
+        for (var n = 1; n <= attempts && state != DeliveryState.Pending; n++)
+            log.Attempts.Add(new WebhookLogAttempt { LogId = log.Id, Number = n, StartedAt = at.AddSeconds(n), Status = status });
+        db.WebhookLogs.Add(log);
+        await db.SaveChangesAsync();
+        return log.Id;
+    }
+}

@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using WebhookAdmin.Hosting;
+
+namespace WebhookAdmin.Tests.Support;
+
+/// <summary>
+/// The whole app in this process on a real Kestrel port, with its own SQLite file and the embedded development
+/// identity provider, so API tests get real tokens and go through real HTTP. One per test class.
+/// </summary>
+public class TestApp : IAsyncLifetime
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("webhookadmin-app-").FullName;
+    private WebApplication? _app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IServiceProvider Services => _app!.Services;
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public string DatabasePath => Path.Combine(_directory, "webhookadmin.db");
+
+    /// <summary>Extra command-line settings a test class needs (e.g. fast retries).</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
+
+    public async Task InitializeAsync()
+    {
+        BaseAddress = new Uri($"http://127.0.0.1:{FreeTcpPort()}");
+        string[] args =
+        [
+            $"--urls={BaseAddress}",
+            "--environment=Development",
+            $"--ConnectionStrings:WebhookAdmin=Data Source={DatabasePath}",
+            "--Logging:LogLevel:Default=Warning",
+            .. ExtraArguments,
+        ];
+        _app = WebhookAdminHost.CreateBuilder(args).BuildWebhookAdmin();
+        await _app.PrepareAsync();
+        await _app.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Only a temp folder is left behind.
+        }
+    }
+
+    public HttpClient Anonymous() => new() { BaseAddress = BaseAddress };
+
+    /// <summary>A client holding an access token from the client-credentials grant, as a platform would get one.</summary>
+    public async Task<HttpClient> ApiClientAsync(string clientId = "acme-platform", string clientSecret = "acme-platform-secret")
+    {
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await AccessTokenAsync(clientId, clientSecret));
+        return client;
+    }
+
+    public async Task<string> AccessTokenAsync(string clientId, string clientSecret, string scope = "webhookadmin-api")
+    {
+        using var client = Anonymous();
+        using var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = clientSecret,
+            ["scope"] = scope,
+        }));
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"Token request failed: {body}");
+        return body.GetProperty("access_token").GetString()!;
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
