@@ -68,11 +68,22 @@ public sealed class DispatcherHost : IAsyncDisposable
         builder.Services.AddLogging();
         builder.Services.AddWebhookAdminCore($"Data Source={Path.Combine(folder, "webhookadmin.db")}");
         builder.Services.AddWebhookDelivery(builder.Configuration);
-        var host = builder.Build();
-        await host.Services.MigrateWebhookStorageAsync();
-        if (dispatch)
-            await host.StartAsync();
-        return new DispatcherHost(host, folder, ownsFolder);
+        var dispatcher = new DispatcherHost(builder.Build(), folder, ownsFolder);
+        try
+        {
+            await dispatcher.Services.MigrateWebhookStorageAsync();
+            if (dispatch)
+                await dispatcher._host.StartAsync();
+            else
+                dispatcher._stopped = true;
+            return dispatcher;
+        }
+        catch
+        {
+            dispatcher._stopped = true;
+            await dispatcher.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task<Webhook> CreateWebhookAsync(WebhookDraft draft, string company = Ids.Acme) =>
