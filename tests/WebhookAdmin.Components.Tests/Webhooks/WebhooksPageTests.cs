@@ -1,3 +1,5 @@
+using AngleSharp.Dom;
+using MudBlazor;
 using WebhookAdmin.Components.Tests.Support;
 using WebhookAdmin.Core.Webhooks;
 using WebhookAdmin.Features.Webhooks;
@@ -9,26 +11,145 @@ public sealed class WebhooksPageTests : ComponentTest
     private WebhookService Webhooks => Get<WebhookService>();
 
     [Fact]
-    public async Task Lists_the_company_webhooks_with_name_trigger_label_url_and_state()
+    public async Task Rows_show_a_checkbox_name_trigger_label_url_and_an_edit_pen()
     {
-        await Webhooks.CreateAsync(Acme, new WebhookDraft("Work Orders Update", "https://www.server.com", WebhookTrigger.Task, new WebhookContext("", "", "6261612a8f1e99002e5c8cce")));
-        var logout = (WebhookOutcome.Saved)await Webhooks.CreateAsync(Acme, new WebhookDraft("Sessions", "https://sessions.example/hook", WebhookTrigger.LogoutUser));
-        await Webhooks.SetActiveAsync(Acme, logout.Webhook.Id, false);
+        var id = await CreateAsync("Work Orders Update", WebhookTrigger.Task, "https://www.server.com", new WebhookContext("", "", "6261612a8f1e99002e5c8cce"));
 
         var page = Render<WebhooksPage>();
 
-        page.WaitForAssertion(() =>
-        {
-            var rows = page.FindAll("tbody tr").Select(r => r.TextContent.Trim()).ToList();
-            Assert.Equal(2, rows.Count);
-            Assert.Contains("Sessions", rows[0]);
-            Assert.Contains("User Logout", rows[0]);
-            Assert.Contains("Disabled", rows[0]);
-            Assert.Contains("Work Orders Update", rows[1]);
-            Assert.Contains("Create/Edit/Remove Task", rows[1]);
-            Assert.Contains("https://www.server.com", rows[1]);
-            Assert.Contains("Active", rows[1]);
-        });
+        page.WaitForAssertion(() => Assert.Single(Rows(page)));
+        Assert.Equal(["Select all rows", "Name", "Trigger", "Url", "Edit"], page.FindAll("thead th").Select(th => th.TextContent.Trim()));
+        var cells = Rows(page)[0].QuerySelectorAll("td");
+        Assert.NotNull(cells[0].QuerySelector("input[type=checkbox]"));
+        Assert.Equal(["Work Orders Update", "Create/Edit/Remove Task", "https://www.server.com"], cells.Skip(1).Take(3).Select(c => c.TextContent.Trim()));
+        var pen = cells[4].QuerySelector("a")!;
+        Assert.Equal($"/admin/webhooks/{id}", pen.GetAttribute("href"));
+        Assert.Equal("Edit Work Orders Update", pen.GetAttribute("aria-label"));
+        Assert.Equal("/admin/webhooks/new", page.Find("[data-testid=create-webhook]").GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task Disabled_webhooks_appear_marked_only_after_show_disabled()
+    {
+        await CreateAsync("Active hook");
+        var disabled = await CreateAsync("Sessions", WebhookTrigger.LogoutUser);
+        await Webhooks.SetActiveAsync(Acme, disabled, false);
+        var page = Render<WebhooksPage>();
+        page.WaitForAssertion(() => Assert.Equal(["Active hook"], Names(page)));
+
+        ChooseMoreOption(page, "Show disabled");
+
+        page.WaitForAssertion(() => Assert.Equal(["Active hook", "Sessions"], Names(page)));
+        Assert.Contains("Disabled", Rows(page)[1].TextContent);
+        Assert.Contains("webhook-disabled", Rows(page)[1].ClassList);
+        Assert.DoesNotContain("Disabled", Rows(page)[0].TextContent);
+
+        ChooseMoreOption(page, "Hide disabled");
+        page.WaitForAssertion(() => Assert.Equal(["Active hook"], Names(page)));
+    }
+
+    [Fact]
+    public async Task Checked_rows_are_deactivated_together_after_confirmation()
+    {
+        var first = await CreateAsync("First");
+        var second = await CreateAsync("Second");
+        var kept = await CreateAsync("Third");
+        var page = Render<WebhooksPage>();
+        page.WaitForAssertion(() => Assert.Equal(3, Rows(page).Count));
+
+        Check(page, "First");
+        Check(page, "Second");
+        page.WaitForAssertion(() => Assert.Contains("2 webhooks selected", page.Find("[data-testid=selection-bar]").TextContent));
+        page.FindAll("[data-testid=selection-bar] button").Single(b => b.TextContent.Trim() == "Deactivate").Click();
+
+        Dialogs.WaitForAssertion(() => Assert.Contains("Deactivate 2 webhooks?", Dialogs.Markup));
+        Dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Deactivate").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(["Third"], Names(page)));
+        Assert.False((await Webhooks.GetAsync(Acme, first))!.IsActive);
+        Assert.False((await Webhooks.GetAsync(Acme, second))!.IsActive);
+        Assert.True((await Webhooks.GetAsync(Acme, kept))!.IsActive);
+        Assert.Contains(Get<ISnackbar>().ShownSnackbars, s => s.Message == "2 webhooks deactivated.");
+        Assert.Empty(page.FindAll("[data-testid=selection-bar]"));
+    }
+
+    [Fact]
+    public async Task Cancelling_the_confirmation_deactivates_nothing()
+    {
+        var id = await CreateAsync("Keep me");
+        var page = Render<WebhooksPage>();
+        page.WaitForAssertion(() => Assert.Single(Rows(page)));
+        Check(page, "Keep me");
+        page.FindAll("[data-testid=selection-bar] button").Single(b => b.TextContent.Trim() == "Deactivate").Click();
+
+        Dialogs.WaitForAssertion(() => Dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Cancel").Click());
+
+        Dialogs.WaitForAssertion(() => Assert.Empty(Dialogs.FindAll(".mud-dialog")));
+        Assert.True((await Webhooks.GetAsync(Acme, id))!.IsActive);
+        Assert.Equal(["Keep me"], Names(page));
+    }
+
+    [Fact]
+    public async Task Search_narrows_by_name_code_or_url()
+    {
+        await CreateAsync("CRM sync", url: "https://crm.example/hook");
+        await CreateAsync("Billing", url: "https://billing.example/in");
+        var page = Render<WebhooksPage>();
+        page.WaitForAssertion(() => Assert.Equal(2, Rows(page).Count));
+
+        page.Find("[data-testid=webhooks-search]").Input("billing.example");
+
+        page.WaitForAssertion(() => Assert.Equal(["Billing"], Names(page)), TimeSpan.FromSeconds(3));
+
+        page.Find("[data-testid=webhooks-search]").Input("nothing-like-this");
+        page.WaitForAssertion(() => Assert.Contains("No webhook's name, code or url contains \"nothing-like-this\".", page.Markup), TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public async Task Sorting_by_url_reorders_the_rows()
+    {
+        await CreateAsync("A", url: "https://z.example");
+        await CreateAsync("B", url: "https://a.example");
+        var page = Render<WebhooksPage>();
+        page.WaitForAssertion(() => Assert.Equal(["A", "B"], Names(page)));
+
+        page.FindAll("thead .mud-table-sort-label").Single(l => l.TextContent.Trim() == "Url").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(["B", "A"], Names(page)));
+    }
+
+    [Fact]
+    public async Task Pages_through_many_webhooks_from_the_server()
+    {
+        for (var i = 0; i < 30; i++)
+            await CreateAsync($"Hook {i:00}");
+
+        var page = Render<WebhooksPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(25, Rows(page).Count));
+        Assert.Contains("1-25 of 30", page.Find(".mud-table-page-number-information").TextContent);
+        page.Find("button[aria-label='Next page']").Click();
+        page.WaitForAssertion(() => Assert.Equal(["Hook 25", "Hook 26", "Hook 27", "Hook 28", "Hook 29"], Names(page)));
+    }
+
+    [Fact]
+    public void An_empty_company_is_invited_to_create_its_first_webhook()
+    {
+        var page = Render<WebhooksPage>();
+
+        page.WaitForAssertion(() => Assert.Contains("No webhooks yet", page.Find("[data-testid=empty-state]").TextContent));
+        Assert.Equal("/admin/webhooks/new", page.Find("[data-testid=empty-state] a").GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task A_company_whose_webhooks_are_all_disabled_is_told_where_they_are()
+    {
+        await Webhooks.SetActiveAsync(Acme, await CreateAsync("Old"), false);
+
+        var page = Render<WebhooksPage>();
+
+        page.WaitForAssertion(() => Assert.Contains("Show disabled", page.Find("[data-testid=webhooks-table] tbody").TextContent));
+        Assert.Empty(page.FindAll("[data-testid=empty-state]"));
     }
 
     [Fact]
@@ -38,15 +159,25 @@ public sealed class WebhooksPageTests : ComponentTest
 
         var page = Render<WebhooksPage>();
 
-        page.WaitForAssertion(() => Assert.Contains("No webhooks yet", page.Markup));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=empty-state]")));
         Assert.DoesNotContain("Globex only", page.Markup);
     }
 
-    [Fact]
-    public void Renders_in_a_table_with_the_documented_columns()
-    {
-        var page = Render<WebhooksPage>();
+    private async Task<string> CreateAsync(string name, string trigger = WebhookTrigger.User, string url = "https://receiver.example/hook", WebhookContext? context = null) =>
+        ((WebhookOutcome.Saved)await Webhooks.CreateAsync(Acme, new WebhookDraft(name, url, trigger, context))).Webhook.Id;
 
-        page.WaitForAssertion(() => Assert.Equal(["Name", "Trigger", "Url", "State"], page.FindAll("thead th").Select(th => th.TextContent.Trim())));
+    private static IReadOnlyList<IElement> Rows(IRenderedComponent<WebhooksPage> page) =>
+        page.FindAll("[data-testid=webhooks-table] tbody tr").Where(r => r.QuerySelector(".webhook-name") is not null).ToList();
+
+    private static IReadOnlyList<string> Names(IRenderedComponent<WebhooksPage> page) =>
+        Rows(page).Select(r => r.QuerySelector(".webhook-name")!.TextContent.Trim()).ToList();
+
+    private static void Check(IRenderedComponent<WebhooksPage> page, string name) =>
+        Rows(page).Single(r => r.QuerySelector(".webhook-name")!.TextContent.Trim() == name).QuerySelector("input[type=checkbox]")!.Change(true);
+
+    private void ChooseMoreOption(IRenderedComponent<WebhooksPage> page, string item)
+    {
+        page.Find("[data-testid=more-options] button[aria-label='More options']").Click();
+        Popovers.WaitForAssertion(() => Popovers.FindAll(".mud-menu-item").Single(i => i.TextContent.Trim() == item).Click());
     }
 }
