@@ -1,4 +1,5 @@
 using Microsoft.Extensions.FileProviders;
+using MudBlazor;
 using MudBlazor.Services;
 using WebhookAdmin.Api;
 using WebhookAdmin.Components;
@@ -35,7 +36,8 @@ public static class WebhookAdminHost
         builder.Services.AddScoped<CurrentAdmin>();
         builder.Services.AddScoped<BrowserTime>();
         builder.Services.AddScoped<Components.UI.Clipboard>();
-        builder.Services.AddMudServices();
+        // Bottom of the screen: at the top a snackbar would cover the settings panel's Save and Active switch.
+        builder.Services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         return builder;
     }
