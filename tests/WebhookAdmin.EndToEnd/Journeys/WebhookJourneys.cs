@@ -105,6 +105,29 @@ public sealed class WebhookJourneys(EndToEndFixture fixture)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Panel_and_settings_panel_fit_a_phone_sized_window()
+    {
+        var id = await CreateAsync("Narrow window webhook with a rather long descriptive name");
+        var page = await fixture.SignInAsync("admin@acme.test", "acme-admin");
+        await page.SetViewportSizeAsync(390, 844);
+        await EndToEndFixture.WaitForCircuitAsync(page);
+        await page.GetByTestId("webhooks-search").FillAsync("Narrow window");
+
+        var row = page.GetByTestId("webhooks-table").Locator("tbody tr").Filter(new() { HasText = "Narrow window webhook" });
+        await Expect(row).ToContainTextAsync("https://narrow-window-webhook-with-a-rather-long-descriptive-name.example/hook");
+        Assert.False(await ScrollsSidewaysAsync(page), "The panel scrolls sideways at 390 px.");
+
+        await row.GetByRole(AriaRole.Link, new() { Name = "Edit Narrow window webhook with a rather long descriptive name" }).ClickAsync();
+        await Expect(page.GetByTestId("field-identifier")).ToHaveValueAsync(id);
+        await Expect(page.GetByTestId("save")).ToBeInViewportAsync();
+        Assert.False(await ScrollsSidewaysAsync(page), "The settings panel scrolls sideways at 390 px.");
+        await page.Context.CloseAsync();
+    }
+
+    private static Task<bool> ScrollsSidewaysAsync(IPage page) =>
+        page.EvaluateAsync<bool>("document.documentElement.scrollWidth > document.documentElement.clientWidth + 1");
+
     private async Task<string> CreateAsync(string name) =>
         ((WebhookOutcome.Saved)await Webhooks.CreateAsync(Ids.Acme, new WebhookDraft(name, $"https://{name.Replace(' ', '-').ToLowerInvariant()}.example/hook", WebhookTrigger.User))).Webhook.Id;
 

@@ -1,8 +1,10 @@
-// How fast the first page of a webhook's logs comes back when it has 1,000,000 of them: through the service the
-// logs tab uses, and over HTTP as the API serves it. Each figure is printed beside baselines measured in the same run
-// on the same database: a primary-key lookup (the floor) and COUNT(*) of the webhook's logs (what paging avoids).
+// How fast the admin's pages read at scale, each figure beside baselines measured in the same run on the same database:
+// - the logs tab and the logs API when one webhook has 1,000,000 logs, beside a primary-key lookup (the floor) and
+//   COUNT(*) of the webhook's logs (what paging avoids);
+// - the Webhooks panel and the settings panel's pickers when one company has 10,000 webhooks (and another company
+//   10,000 more), beside a primary-key lookup of one webhook.
 //
-//   dotnet run -c Release --project bench/WebhookAdmin.LogsBench [-- --logs 1000000 --runs 20]
+//   dotnet run -c Release --project bench/WebhookAdmin.QueryBench [-- --logs 1000000 --webhooks 10000 --runs 20]
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -17,7 +19,9 @@ using WebhookAdmin.Core.Webhooks;
 using WebhookAdmin.Hosting;
 
 const string Company = "625bcbdcc9a8e3a86dbf041c";
+const string OtherCompany = "626161128f1e9939e05c6ae5";
 var logCount = Option("--logs", 1_000_000);
+var webhookCount = Option("--webhooks", 10_000);
 var runs = Option("--runs", 20);
 var folder = Directory.CreateTempSubdirectory("webhookadmin-logsbench-").FullName;
 var database = Path.Combine(folder, "bench.db");
@@ -59,11 +63,28 @@ try
         await Measure("API: GET logs page 500 over HTTP", async () => (await api.GetAsync($"/api/v3/webhook/subscription/logs/{webhook.Id}?page=500")).EnsureSuccessStatusCode()),
     };
 
-    var floor = results[0].Median;
+    Report(results);
+
+    seeding.Restart();
+    await SeedWebhooksAsync(database, webhookCount);
     Console.WriteLine();
-    Console.WriteLine($"{"measure",-42} {"median ms",10} {"p95 ms",9} {"× PK lookup",12}");
-    foreach (var (name, median, p95) in results)
-        Console.WriteLine($"{name,-42} {median,10:F2} {p95,9:F2} {median / floor,12:F1}");
+    Console.WriteLine($"seeded {webhookCount:N0} webhooks for each of two companies in {seeding.Elapsed.TotalSeconds:F1} s");
+    var webhooks = app.Services.GetRequiredService<WebhookService>();
+    var listing = app.Services.GetRequiredService<WebhookListing>();
+    var lastPage = (webhookCount * 9 / 10 - 1) / 25;
+    Report(
+    [
+        await Measure("baseline: webhook by primary key", () => webhooks.GetAsync(Company, webhook.Id)),
+        await Measure("panel: first page, active, by name", () => listing.QueryAsync(Company, new WebhookQuery())),
+        await Measure("panel: first page, with disabled", () => listing.QueryAsync(Company, new WebhookQuery(IncludeDisabled: true))),
+        await Measure("panel: first page, by trigger label", () => listing.QueryAsync(Company, new WebhookQuery(Sort: WebhookSort.Trigger))),
+        await Measure("panel: first page, by url descending", () => listing.QueryAsync(Company, new WebhookQuery(Sort: WebhookSort.Url, Descending: true))),
+        await Measure($"panel: last page ({lastPage + 1})", () => listing.QueryAsync(Company, new WebhookQuery(PageIndex: lastPage))),
+        await Measure("panel: search \"crm\"", () => listing.QueryAsync(Company, new WebhookQuery("crm"))),
+        await Measure("panel: 200 rows per page", () => listing.QueryAsync(Company, new WebhookQuery(PageSize: 200))),
+        await Measure("picker: workflows in use", () => listing.UsedContextIdsAsync(Company, ContextField.Workflow)),
+        await Measure("settings: code suggestion", () => webhooks.SuggestCodeAsync(Company, "Hook 42")),
+    ]);
 }
 finally
 {
@@ -73,7 +94,16 @@ finally
     Directory.Delete(folder, recursive: true);
 }
 
-async Task<(string, double, double)> Measure(string name, Func<Task> action)
+static void Report(IReadOnlyList<(string Name, double Median, double P95)> results)
+{
+    var floor = results[0].Median;
+    Console.WriteLine();
+    Console.WriteLine($"{"measure",-42} {"median ms",10} {"p95 ms",9} {"× floor",9}");
+    foreach (var (name, median, p95) in results)
+        Console.WriteLine($"{name,-42} {median,10:F2} {p95,9:F2} {median / floor,9:F1}");
+}
+
+async Task<(string Name, double Median, double P95)> Measure(string name, Func<Task> action)
 {
     for (var i = 0; i < 3; i++)
         await action();
@@ -119,6 +149,38 @@ static async Task SeedAsync(string database, string webhookId, int count)
     var analyze = connection.CreateCommand();
     analyze.CommandText = "ANALYZE;";
     await analyze.ExecuteNonQueryAsync();
+}
+
+// A tenth disabled, every trigger, one webhook in 50 named "CRM …", 40 workflows in use; the other company's rows
+// share the table and its indexes, as they would in production.
+static async Task SeedWebhooksAsync(string database, int count)
+{
+    await using var connection = new SqliteConnection($"Data Source={database}");
+    await connection.OpenAsync();
+    await using var transaction = await connection.BeginTransactionAsync();
+    var command = connection.CreateCommand();
+    command.Parameters.AddWithValue("$count", count);
+    command.Parameters.AddWithValue("$company", Company);
+    command.Parameters.AddWithValue("$other", OtherCompany);
+    command.CommandText = """
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $count),
+        companies(c, k) AS (VALUES ($company, 1), ($other, 2))
+        INSERT INTO Webhooks (Id, CompanyId, IsActive, Trigger, Url, Name, Code, Description, Version, Secret, CreatedAt, ModifiedAt, ContextGroup, ContextSurvey, ContextTaskGroup)
+        SELECT printf('%012x%012x', k, i), c, i % 10 <> 0,
+               CASE i % 6 WHEN 0 THEN 'create-edit-delete-user' WHEN 1 THEN 'create-edit-delete-task' WHEN 2 THEN 'create-edit-delete-survey'
+                          WHEN 3 THEN 'create-edit-delete-property' WHEN 4 THEN 'create-edit-delete-note' ELSE 'logout-user' END,
+               printf('https://receiver-%d.example/hooks/%d', i % 97, i),
+               CASE WHEN i % 50 = 0 THEN printf('CRM sync %d', i) ELSE printf('Hook %d', i) END,
+               CASE WHEN i % 50 = 0 THEN printf('crm_sync_%d', i) ELSE printf('hook_%d', i) END,
+               '', 0, 'whsec_bench', strftime('%Y-%m-%d %H:%M:%f', 'now'), strftime('%Y-%m-%d %H:%M:%f', 'now'),
+               CASE WHEN i % 6 = 2 THEN printf('%024x', 2000 + i % 30) ELSE '' END,
+               CASE WHEN i % 6 = 2 THEN printf('%024x', 3000 + i % 20) ELSE '' END,
+               CASE WHEN i % 6 = 1 THEN printf('%024x', 4000 + i % 40) ELSE '' END
+        FROM n, companies;
+        ANALYZE;
+        """;
+    await command.ExecuteNonQueryAsync();
+    await transaction.CommitAsync();
 }
 
 static async Task<HttpClient> ApiClientAsync(int port)
