@@ -15,12 +15,23 @@ public sealed class WebhookApiTests(TestApp app) : IClassFixture<TestApp>
     {
         using var anonymous = app.Anonymous();
 
-        foreach (var (method, path) in new[] { ("GET", Subscriptions), ("GET", $"{Subscriptions}/62685990d918fb5557f9f992"), ("GET", $"{Subscriptions}/logs/62685990d918fb5557f9f992"), ("POST", Subscriptions), ("PATCH", $"{Subscriptions}/62685990d918fb5557f9f992") })
+        foreach (var (method, path) in new[] { ("GET", Subscriptions), ("GET", $"{Subscriptions}/62685990d918fb5557f9f992"), ("GET", $"{Subscriptions}/logs/62685990d918fb5557f9f992"), ("POST", Subscriptions), ("PATCH", $"{Subscriptions}/62685990d918fb5557f9f992"), ("GET", $"{Subscriptions}/62685990d918fb5557f9f992/secret"), ("POST", $"{Subscriptions}/62685990d918fb5557f9f992/secret/rotate"), ("POST", "/api/v3/webhook/events") })
         {
             using var response = await anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(new { }) });
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         }
+    }
+
+    [Fact]
+    public async Task Publishing_an_event_that_is_not_json_is_415_not_a_misleading_404()
+    {
+        using var acme = await app.ApiClientAsync();
+
+        using var response = await acme.PostAsync("/api/v3/webhook/events", new StringContent("type=COTUser", Encoding.UTF8, "text/plain"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]

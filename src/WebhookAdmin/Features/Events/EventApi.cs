@@ -10,11 +10,8 @@ public static class EventApi
 {
     public static RouteGroupBuilder MapEventApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v3/webhook")
-            .RequireAuthorization(AdminPolicies.ApiAdmin)
-            .WithTags("Events");
+        var api = endpoints.MapWebhookApiGroup("Events");
         api.MapPost("/events", Publish)
-            .Accepts<PublishEventRequest>("application/json")
             .WithName("PublishEvent")
             .WithSummary("Publish one COTEvent; it is stored with its deliveries before the 202. A repeated id is accepted once: same answer, no new deliveries.");
         return api;

@@ -10,9 +10,7 @@ public static class WebhookLogApi
 {
     public static RouteGroupBuilder MapWebhookLogApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v3/webhook")
-            .RequireAuthorization(AdminPolicies.ApiAdmin)
-            .WithTags("Webhook logs");
+        var api = endpoints.MapWebhookApiGroup("Webhook logs");
         api.MapGet("/subscription/logs/{id}", List)
             .WithName("ListWebhookLogs")
             .WithSummary("A webhook's delivery logs (COTWebhookLog[]), newest first; ?page=1&limit=20, limit at most 100. A Link rel=\"next\" header says another page exists.");

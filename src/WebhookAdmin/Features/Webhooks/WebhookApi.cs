@@ -11,9 +11,7 @@ public static class WebhookApi
 {
     public static RouteGroupBuilder MapWebhookApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v3/webhook")
-            .RequireAuthorization(AdminPolicies.ApiAdmin)
-            .WithTags("Webhooks");
+        var api = endpoints.MapWebhookApiGroup("Webhooks");
 
         api.MapGet("/subscription", List)
             .WithName("ListWebhooks").WithSummary("All webhooks of the caller's company (COTWebhook[]).");

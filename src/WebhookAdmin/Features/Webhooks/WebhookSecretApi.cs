@@ -11,9 +11,7 @@ public static class WebhookSecretApi
 {
     public static RouteGroupBuilder MapWebhookSecretApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v3/webhook")
-            .RequireAuthorization(AdminPolicies.ApiAdmin)
-            .WithTags("Webhook secrets");
+        var api = endpoints.MapWebhookApiGroup("Webhook secrets");
         api.MapGet("/subscription/{id}/secret", Get)
             .WithName("GetWebhookSecret").WithSummary("The webhook's signing secret (whsec_…), for verifying webhook-signature.");
         api.MapPost("/subscription/{id}/secret/rotate", Rotate)
