@@ -118,17 +118,9 @@ async Task<(string Name, double Median, double P95)> Measure(string name, Func<T
     return (name, times[runs / 2], times[(int)Math.Ceiling(runs * 0.95) - 1]);
 }
 
-// Rows are generated inside SQLite: a million rows through EF would measure the seeding, not the reading.
 static async Task SeedAsync(string database, string webhookId, int count)
 {
-    await using var connection = new SqliteConnection($"Data Source={database}");
-    await connection.OpenAsync();
-    await using var transaction = await connection.BeginTransactionAsync();
-    var command = connection.CreateCommand();
-    command.Parameters.AddWithValue("$company", Company);
-    command.Parameters.AddWithValue("$webhook", webhookId);
-    command.Parameters.AddWithValue("$count", count);
-    command.CommandText = """
+    await ExecuteAsync(database, [("$company", Company), ("$webhook", webhookId), ("$count", count)], """
         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $count)
         INSERT INTO Events (Sequence, Id, CompanyId, CallerId, Type, Event, PublishedAt, Deliveries)
         SELECT i, printf('%024x', i), $company, NULL,
@@ -143,26 +135,15 @@ static async Task SeedAsync(string database, string webhookId, int count)
                '{"company":"' || $company || '","type":"COTUser","extraData":null,"createdAt":"2026-11-23T12:00:00.000Z","data":{"n":' || i || '},"event":"edit"}',
                0, printf('%024x', i), i, CASE WHEN i % 10 = 0 THEN 2 ELSE 1 END, strftime('%Y-%m-%d %H:%M:%f', 'now'), 0
         FROM n;
-        """;
-    await command.ExecuteNonQueryAsync();
-    await transaction.CommitAsync();
-    var analyze = connection.CreateCommand();
-    analyze.CommandText = "ANALYZE;";
-    await analyze.ExecuteNonQueryAsync();
+        ANALYZE;
+        """);
 }
 
 // A tenth disabled, every trigger, one webhook in 50 named "CRM …", 40 workflows in use; the other company's rows
 // share the table and its indexes, as they would in production.
 static async Task SeedWebhooksAsync(string database, int count)
 {
-    await using var connection = new SqliteConnection($"Data Source={database}");
-    await connection.OpenAsync();
-    await using var transaction = await connection.BeginTransactionAsync();
-    var command = connection.CreateCommand();
-    command.Parameters.AddWithValue("$count", count);
-    command.Parameters.AddWithValue("$company", Company);
-    command.Parameters.AddWithValue("$other", OtherCompany);
-    command.CommandText = """
+    await ExecuteAsync(database, [("$count", count), ("$company", Company), ("$other", OtherCompany)], """
         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $count),
         companies(c, k) AS (VALUES ($company, 1), ($other, 2))
         INSERT INTO Webhooks (Id, CompanyId, IsActive, Trigger, Url, Name, Code, Description, Version, Secret, CreatedAt, ModifiedAt, ContextGroup, ContextSurvey, ContextTaskGroup)
@@ -178,7 +159,19 @@ static async Task SeedWebhooksAsync(string database, int count)
                CASE WHEN i % 6 = 1 THEN printf('%024x', 4000 + i % 40) ELSE '' END
         FROM n, companies;
         ANALYZE;
-        """;
+        """);
+}
+
+// Rows are generated inside SQLite, in one transaction: through EF the bench would measure the seeding, not the reading.
+static async Task ExecuteAsync(string database, (string Name, object Value)[] parameters, string sql)
+{
+    await using var connection = new SqliteConnection($"Data Source={database}");
+    await connection.OpenAsync();
+    await using var transaction = await connection.BeginTransactionAsync();
+    var command = connection.CreateCommand();
+    foreach (var (name, value) in parameters)
+        command.Parameters.AddWithValue(name, value);
+    command.CommandText = sql;
     await command.ExecuteNonQueryAsync();
     await transaction.CommitAsync();
 }

@@ -146,8 +146,7 @@ public sealed class WebhookSettingsPageTests : ComponentTest
     public async Task A_save_over_another_admins_newer_version_is_reported_and_mine_is_kept()
     {
         var id = await CreateTaskWebhookAsync();
-        var page = RenderExisting(id);
-        page.WaitForAssertion(() => Assert.Equal("Work Orders Update", Field(page, "name").GetAttribute("value")));
+        var page = RenderLoaded(id);
         await Webhooks.UpdateAsync(Acme, id, new WebhookChanges(Name: "Renamed by a colleague"));
 
         Field(page, "name").Input("My rename");
@@ -185,8 +184,7 @@ public sealed class WebhookSettingsPageTests : ComponentTest
     public async Task Leaving_with_unsaved_changes_asks_first_and_keep_editing_stays()
     {
         var id = await CreateTaskWebhookAsync();
-        var page = RenderExisting(id);
-        page.WaitForAssertion(() => Assert.Equal("Work Orders Update", Field(page, "name").GetAttribute("value")));
+        var page = RenderLoaded(id);
         Field(page, "name").Input("Unsaved rename");
         var here = Navigation.Uri;
 
@@ -206,8 +204,7 @@ public sealed class WebhookSettingsPageTests : ComponentTest
     public async Task Leaving_without_changes_or_changing_tab_does_not_ask()
     {
         var id = await CreateTaskWebhookAsync();
-        var page = RenderExisting(id);
-        page.WaitForAssertion(() => Assert.Equal("Work Orders Update", Field(page, "name").GetAttribute("value")));
+        var page = RenderLoaded(id);
         Field(page, "description").Input("Unsaved description");
 
         await page.InvokeAsync(() => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("tab", "logs")));
@@ -278,6 +275,14 @@ public sealed class WebhookSettingsPageTests : ComponentTest
     {
         Navigation.NavigateTo($"/admin/webhooks/{id}");
         return Render<WebhookSettingsPage>(p => p.Add(x => x.Id, id));
+    }
+
+    /// <summary>The settings panel of a saved webhook, once its fields hold what is stored.</summary>
+    private IRenderedComponent<WebhookSettingsPage> RenderLoaded(string id)
+    {
+        var page = RenderExisting(id);
+        page.WaitForAssertion(() => Assert.Equal(id, Field(page, "identifier").GetAttribute("value")));
+        return page;
     }
 
     private async Task<string> CreateTaskWebhookAsync() =>
