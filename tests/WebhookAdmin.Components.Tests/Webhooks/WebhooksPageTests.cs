@@ -133,6 +133,25 @@ public sealed class WebhooksPageTests : ComponentTest
     }
 
     [Fact]
+    public async Task Searching_from_a_later_page_starts_again_at_the_first()
+    {
+        for (var i = 0; i < 30; i++)
+        {
+            await CreateAsync($"Alpha {i:00}");
+            await CreateAsync($"Beta {i:00}");
+        }
+        var page = Render<WebhooksPage>();
+        page.WaitForAssertion(() => Assert.Equal(25, Rows(page).Count));
+        page.Find("button[aria-label='Next page']").Click();
+        page.WaitForAssertion(() => Assert.Equal("Alpha 25", Names(page)[0]));
+
+        page.Find("[data-testid=webhooks-search]").Input("Alpha");
+
+        page.WaitForAssertion(() => Assert.Equal(Enumerable.Range(0, 25).Select(i => $"Alpha {i:00}"), Names(page)), TimeSpan.FromSeconds(3));
+        Assert.Contains("1-25 of 30", page.Find(".mud-table-page-number-information").TextContent);
+    }
+
+    [Fact]
     public void An_empty_company_is_invited_to_create_its_first_webhook()
     {
         var page = Render<WebhooksPage>();

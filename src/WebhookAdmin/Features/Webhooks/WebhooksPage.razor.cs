@@ -48,11 +48,18 @@ public sealed partial class WebhooksPage
         !string.IsNullOrWhiteSpace(_search) ? $"No webhook's name, code or url contains \"{_search.Trim()}\"."
         : "All of this company's webhooks are disabled. Choose More options → Show disabled to see them.";
 
-    private Task SearchAsync() => _table.ReloadServerData();
+    private Task SearchAsync() => ReloadFromFirstPageAsync();
 
-    private async Task ToggleDisabledAsync()
+    private Task ToggleDisabledAsync()
     {
         _showDisabled = !_showDisabled;
+        return ReloadFromFirstPageAsync();
+    }
+
+    /// <summary>A narrower list may not reach the page the admin was on: start again at its first page.</summary>
+    private async Task ReloadFromFirstPageAsync()
+    {
+        _table.NavigateTo(0);
         await _table.ReloadServerData();
     }
 

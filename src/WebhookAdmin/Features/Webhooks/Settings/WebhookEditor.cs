@@ -38,8 +38,6 @@ public sealed class WebhookEditor(WebhookService webhooks, string companyId)
 
     public int Version { get; private set; }
 
-    public DateTime? ModifiedAt { get; private set; }
-
     public bool IsNew => Id is null;
 
     public bool IsDirty => Form != _saved;
@@ -47,13 +45,10 @@ public sealed class WebhookEditor(WebhookService webhooks, string companyId)
     /// <summary>What another admin saved over the version this editor started from; null when there is no conflict.</summary>
     public Webhook? Conflict { get; private set; }
 
-    public bool IsSaving { get; private set; }
-
     public void Load(Webhook webhook)
     {
         Id = webhook.Id;
         Version = webhook.Version;
-        ModifiedAt = webhook.ModifiedAt;
         Form = _saved = WebhookForm.From(webhook);
         Conflict = null;
         _codeTypedByHand = true;
@@ -132,8 +127,6 @@ public sealed class WebhookEditor(WebhookService webhooks, string companyId)
         return ClientError(field) ?? _serverErrors.GetValueOrDefault(field);
     }
 
-    public bool HasErrors => WebhookFields.All.Any(f => ClientError(f) is not null || _serverErrors.ContainsKey(f));
-
     /// <summary>Saves the form; on any refusal the form keeps every value the admin typed.</summary>
     public async Task<SaveResult> SaveAsync(CancellationToken cancellationToken = default)
     {
@@ -142,19 +135,11 @@ public sealed class WebhookEditor(WebhookService webhooks, string companyId)
         if (WebhookFields.All.Any(f => ClientError(f) is not null))
             return SaveResult.Invalid;
 
-        IsSaving = true;
-        try
-        {
-            var form = Form;
-            var outcome = IsNew
-                ? await webhooks.CreateAsync(companyId, new WebhookDraft(form.Name, form.Url, form.Trigger, form.Context, form.Code, form.Description, form.IsActive), cancellationToken)
-                : await webhooks.UpdateAsync(companyId, Id!, new WebhookChanges(form.Name, form.Url, form.Trigger, form.Context, Description: form.Description, ExpectedVersion: Version), cancellationToken);
-            return Apply(outcome, created: IsNew);
-        }
-        finally
-        {
-            IsSaving = false;
-        }
+        var form = Form;
+        var outcome = IsNew
+            ? await webhooks.CreateAsync(companyId, new WebhookDraft(form.Name, form.Url, form.Trigger, form.Context, form.Code, form.Description, form.IsActive), cancellationToken)
+            : await webhooks.UpdateAsync(companyId, Id!, new WebhookChanges(form.Name, form.Url, form.Trigger, form.Context, Description: form.Description, ExpectedVersion: Version), cancellationToken);
+        return Apply(outcome, created: IsNew);
     }
 
     /// <summary>Activates or deactivates a saved webhook at once; unsaved field changes stay in the form, unsaved.</summary>
@@ -170,7 +155,6 @@ public sealed class WebhookEditor(WebhookService webhooks, string companyId)
         if (outcome is WebhookOutcome.Saved { Webhook: var saved })
         {
             Version = saved.Version;
-            ModifiedAt = saved.ModifiedAt;
             Form = Form with { IsActive = saved.IsActive };
             _saved = _saved with { IsActive = saved.IsActive };
             return SaveResult.Updated;
@@ -191,7 +175,6 @@ public sealed class WebhookEditor(WebhookService webhooks, string companyId)
         if (Conflict is not { } current)
             return;
         Version = current.Version;
-        ModifiedAt = current.ModifiedAt;
         _saved = WebhookForm.From(current);
         Conflict = null;
     }

@@ -71,6 +71,13 @@ public sealed partial class WebhookSettingsPage
         _editor = editor;
     }
 
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        // The conflict message shows the other admin's save time in the admin's own zone.
+        if (firstRender && Time.Zone == TimeZoneInfo.Utc && await Time.LoadAsync() != TimeZoneInfo.Utc)
+            StateHasChanged();
+    }
+
     private async Task SaveAsync()
     {
         if (_editor is null)
