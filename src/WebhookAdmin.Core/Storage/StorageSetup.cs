@@ -16,7 +16,8 @@ public static class StorageSetup
             // Readers wait for a writer instead of failing with SQLITE_BUSY while the dispatcher writes logs.
             DefaultTimeout = 30,
         };
-        services.AddDbContextFactory<WebhookAdminDbContext>(options => options.UseSqlite(builder.ConnectionString));
+        var busyTimeout = new SqliteBusyTimeout(TimeSpan.FromSeconds(builder.DefaultTimeout));
+        services.AddDbContextFactory<WebhookAdminDbContext>(options => options.UseSqlite(builder.ConnectionString).AddInterceptors(busyTimeout));
         return services;
     }
 
