@@ -57,10 +57,11 @@ public sealed partial class WebhookSettingsPage
 
         _loadedId = Id;
         _notFound = false;
-        var editor = new WebhookEditor(Webhooks, await Admin.CompanyIdAsync());
+        var companyId = await Admin.CompanyIdAsync();
+        var editor = new WebhookEditor(Webhooks, companyId);
         if (Id is not null)
         {
-            if (await Webhooks.GetAsync(await Admin.CompanyIdAsync(), Id) is not { } webhook)
+            if (await Webhooks.GetAsync(companyId, Id) is not { } webhook)
             {
                 _notFound = true;
                 _editor = null;
