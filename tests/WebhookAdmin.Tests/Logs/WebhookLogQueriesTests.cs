@@ -6,21 +6,18 @@ using WebhookAdmin.Tests.Support;
 
 namespace WebhookAdmin.Tests.Logs;
 
-public sealed class WebhookLogQueriesTests : IAsyncLifetime
+public sealed class WebhookLogQueriesTests : DatabaseTest
 {
     private static readonly DateTime Noon = new(2026, 11, 23, 12, 0, 0, DateTimeKind.Utc);
-    private TestDatabase _db = null!;
     private Webhook _webhook = null!;
 
-    private WebhookLogQueries Queries => _db.Get<WebhookLogQueries>();
+    private WebhookLogQueries Queries => Get<WebhookLogQueries>();
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _db = await TestDatabase.CreateAsync();
-        _webhook = (await _db.Get<WebhookService>().CreateAsync(Ids.Acme, Drafts.User())).Saved();
+        await base.InitializeAsync();
+        _webhook = (await Get<WebhookService>().CreateAsync(Ids.Acme, Drafts.User())).Saved();
     }
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
 
     [Fact]
     public async Task Rows_come_newest_first_with_their_event_type_and_name()
@@ -105,7 +102,7 @@ public sealed class WebhookLogQueriesTests : IAsyncLifetime
 
     private async Task<string> AddAsync(DateTime at, DeliveryState state, int status, string type = CotEventTypes.User, string name = "edit", int attempts = 1)
     {
-        await using var db = await _db.Contexts.CreateDbContextAsync();
+        await using var db = await Db.Contexts.CreateDbContextAsync();
         var published = new PublishedEvent { Id = ObjectId.NewId(), CompanyId = Ids.Acme, Type = type, Event = name, PublishedAt = at, Deliveries = 1 };
         db.Events.Add(published);
         await db.SaveChangesAsync();

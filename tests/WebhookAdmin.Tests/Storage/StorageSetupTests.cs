@@ -3,18 +3,13 @@ using WebhookAdmin.Tests.Support;
 
 namespace WebhookAdmin.Tests.Storage;
 
-public sealed class StorageSetupTests : IAsyncLifetime
+public sealed class StorageSetupTests : DatabaseTest
 {
-    private TestDatabase _db = null!;
-
-    public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
 
     [Fact]
     public async Task Every_connection_runs_in_WAL_and_lets_sqlite_wait_for_a_busy_writer()
     {
-        await using var db = await _db.Contexts.CreateDbContextAsync();
+        await using var db = await Db.Contexts.CreateDbContextAsync();
 
         Assert.Equal("wal", await ScalarAsync(db, "PRAGMA journal_mode;"));
         Assert.Equal(30_000L, await ScalarAsync(db, "PRAGMA busy_timeout;"));

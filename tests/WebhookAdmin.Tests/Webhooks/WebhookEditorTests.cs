@@ -4,14 +4,9 @@ using WebhookAdmin.Tests.Support;
 
 namespace WebhookAdmin.Tests.Webhooks;
 
-public sealed class WebhookEditorTests : IAsyncLifetime
+public sealed class WebhookEditorTests : DatabaseTest
 {
-    private TestDatabase _db = null!;
-    private WebhookService Service => _db.Get<WebhookService>();
-
-    public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    private WebhookService Service => Get<WebhookService>();
 
     private WebhookEditor NewEditor() => new(Service, Ids.Acme);
 
@@ -107,7 +102,7 @@ public sealed class WebhookEditorTests : IAsyncLifetime
         Assert.Null(editor.ErrorFor(WebhookFields.Name));
         Assert.Equal(typed, editor.Form);
         Assert.True(editor.IsNew);
-        Assert.Equal(0, (await _db.Get<WebhookListing>().QueryAsync(Ids.Acme, new WebhookQuery(IncludeDisabled: true))).Total);
+        Assert.Equal(0, (await Get<WebhookListing>().QueryAsync(Ids.Acme, new WebhookQuery(IncludeDisabled: true))).Total);
     }
 
     [Fact]

@@ -3,15 +3,10 @@ using WebhookAdmin.Tests.Support;
 
 namespace WebhookAdmin.Tests.Webhooks;
 
-public sealed class WebhookListingTests : IAsyncLifetime
+public sealed class WebhookListingTests : DatabaseTest
 {
-    private TestDatabase _db = null!;
-    private WebhookService Service => _db.Get<WebhookService>();
-    private WebhookListing Listing => _db.Get<WebhookListing>();
-
-    public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    private WebhookService Service => Get<WebhookService>();
+    private WebhookListing Listing => Get<WebhookListing>();
 
     [Fact]
     public async Task Disabled_webhooks_are_hidden_until_asked_for()

@@ -5,14 +5,9 @@ using WebhookAdmin.Tests.Support;
 
 namespace WebhookAdmin.Tests.Webhooks;
 
-public sealed class WebhookServiceTests : IAsyncLifetime
+public sealed class WebhookServiceTests : DatabaseTest
 {
-    private TestDatabase _db = null!;
-    private WebhookService Service => _db.Get<WebhookService>();
-
-    public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync();
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    private WebhookService Service => Get<WebhookService>();
 
     [Fact]
     public async Task Created_webhook_is_stored_with_an_objectid_a_secret_and_version_zero()
@@ -194,7 +189,7 @@ public sealed class WebhookServiceTests : IAsyncLifetime
     public async Task A_write_racing_between_read_and_save_is_caught_by_the_version_check()
     {
         var created = (await Service.CreateAsync(Ids.Acme, Drafts.User())).Saved();
-        await using (var db = await _db.Contexts.CreateDbContextAsync())
+        await using (var db = await Db.Contexts.CreateDbContextAsync())
         {
             // Another process bumps the row behind the service's back.
             await db.Webhooks.Where(w => w.Id == created.Id).ExecuteUpdateAsync(s => s.SetProperty(w => w.Version, 5).SetProperty(w => w.Name, "Elsewhere"));
