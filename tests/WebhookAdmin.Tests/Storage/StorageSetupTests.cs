@@ -17,9 +17,9 @@ public sealed class StorageSetupTests : DatabaseTest
 
     private static async Task<object?> ScalarAsync(DbContext db, string sql)
     {
-        var connection = db.Database.GetDbConnection();
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
+        // Opened by EF, as every query of the app is: a connection opened by hand skips EF's interceptors.
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = sql;
         return await command.ExecuteScalarAsync();
     }
