@@ -25,6 +25,7 @@ public sealed class WebhookSettingsPageTests : ComponentTest
         page.WaitForAssertion(() => Assert.Equal("work_orders_update", Field(page, "code").GetAttribute("value")));
 
         Field(page, "code").Input("wo_updates");
+        page.WaitForAssertion(() => Assert.Equal("wo_updates", Field(page, "code").GetAttribute("value")));
         Field(page, "name").Input("Work Orders Update (EU)");
         page.WaitForAssertion(() => Assert.Equal("Work Orders Update (EU)", Field(page, "name").GetAttribute("value")));
         Assert.Equal("wo_updates", Field(page, "code").GetAttribute("value"));

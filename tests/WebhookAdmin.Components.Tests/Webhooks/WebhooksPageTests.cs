@@ -60,7 +60,7 @@ public sealed class WebhooksPageTests : ComponentTest
         Check(page, "First");
         Check(page, "Second");
         page.WaitForAssertion(() => Assert.Contains("2 webhooks selected", page.Find("[data-testid=selection-bar]").TextContent));
-        page.FindAll("[data-testid=selection-bar] button").Single(b => b.TextContent.Trim() == "Deactivate").Click();
+        ClickDeactivate(page);
 
         Dialogs.WaitForAssertion(() => Assert.Contains("Deactivate 2 webhooks?", Dialogs.Markup));
         Dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Deactivate").Click();
@@ -80,7 +80,7 @@ public sealed class WebhooksPageTests : ComponentTest
         var page = Render<WebhooksPage>();
         page.WaitForAssertion(() => Assert.Single(Rows(page)));
         Check(page, "Keep me");
-        page.FindAll("[data-testid=selection-bar] button").Single(b => b.TextContent.Trim() == "Deactivate").Click();
+        ClickDeactivate(page);
 
         Dialogs.WaitForAssertion(() => Dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Cancel").Click());
 
@@ -193,6 +193,10 @@ public sealed class WebhooksPageTests : ComponentTest
 
     private static void Check(IRenderedComponent<WebhooksPage> page, string name) =>
         Rows(page).Single(r => r.QuerySelector(".webhook-name")!.TextContent.Trim() == name).QuerySelector("input[type=checkbox]")!.Change(true);
+
+    /// <summary>The selection bar appears once the table has reported the checked rows.</summary>
+    private static void ClickDeactivate(IRenderedComponent<WebhooksPage> page) =>
+        page.WaitForAssertion(() => page.FindAll("[data-testid=selection-bar] button").Single(b => b.TextContent.Trim() == "Deactivate").Click());
 
     private void ChooseMoreOption(IRenderedComponent<WebhooksPage> page, string item)
     {
