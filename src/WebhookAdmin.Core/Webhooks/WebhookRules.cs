@@ -23,6 +23,8 @@ public static partial class WebhookRules
         : !CodePattern().IsMatch(code) ? "Code may contain only lowercase letters, digits and underscores."
         : null;
 
+    public static string CodeTakenMessage(string code) => $"Code '{code}' is already used by another webhook of this company.";
+
     public static string? CheckUrl(string? url)
     {
         if (string.IsNullOrWhiteSpace(url))

@@ -31,17 +31,15 @@ public sealed class WebhookService(IDbContextFactory<WebhookAdminDbContext> dbFa
     /// <summary>The code the settings panel proposes for <paramref name="name"/>: folded, then made unique in the company.</summary>
     public async Task<string> SuggestCodeAsync(string companyId, string? name, string? exceptWebhookId = null, CancellationToken cancellationToken = default)
     {
-        var baseCode = CodeSuggester.FromName(name);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var taken = await TakenCodesLike(db, companyId, baseCode, exceptWebhookId, cancellationToken);
-        return CodeSuggester.MakeUnique(baseCode, taken.Contains);
+        return await SuggestCodeAsync(db, companyId, name, exceptWebhookId, cancellationToken);
     }
 
     /// <summary>Whether another webhook of the company already has <paramref name="code"/>; the panel asks while the admin types.</summary>
     public async Task<bool> IsCodeTakenAsync(string companyId, string code, string? exceptWebhookId = null, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Webhooks.AnyAsync(w => w.CompanyId == companyId && w.Code == code && w.Id != exceptWebhookId, cancellationToken);
+        return await IsCodeTakenAsync(db, companyId, code, exceptWebhookId, cancellationToken);
     }
 
     public async Task<WebhookOutcome> CreateAsync(string companyId, WebhookDraft draft, CancellationToken cancellationToken = default)
@@ -61,9 +59,9 @@ public sealed class WebhookService(IDbContextFactory<WebhookAdminDbContext> dbFa
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (code is null && errors.IsEmpty)
-            code = CodeSuggester.MakeUnique(CodeSuggester.FromName(draft.Name), (await TakenCodesLike(db, companyId, CodeSuggester.FromName(draft.Name), null, cancellationToken)).Contains);
-        else if (code is not null && !errors.Has("code") && await db.Webhooks.AnyAsync(w => w.CompanyId == companyId && w.Code == code, cancellationToken))
-            errors.Add("code", CodeTakenMessage(code));
+            code = await SuggestCodeAsync(db, companyId, draft.Name, null, cancellationToken);
+        else if (code is not null && !errors.Has("code") && await IsCodeTakenAsync(db, companyId, code, null, cancellationToken))
+            errors.Add("code", WebhookRules.CodeTakenMessage(code));
 
         if (!errors.IsEmpty)
             return new WebhookOutcome.Invalid(errors.ToDictionary());
@@ -92,7 +90,7 @@ public sealed class WebhookService(IDbContextFactory<WebhookAdminDbContext> dbFa
         catch (DbUpdateException e) when (IsUniqueViolation(e))
         {
             // Another save took the same code between our check and our insert.
-            return new WebhookOutcome.Invalid(new Dictionary<string, string[]> { ["code"] = [CodeTakenMessage(code!)] });
+            return new WebhookOutcome.Invalid(new Dictionary<string, string[]> { ["code"] = [WebhookRules.CodeTakenMessage(code!)] });
         }
         return new WebhookOutcome.Saved(webhook);
     }
@@ -175,22 +173,24 @@ public sealed class WebhookService(IDbContextFactory<WebhookAdminDbContext> dbFa
     private static IQueryable<Webhook> Find(WebhookAdminDbContext db, string companyId, string id) =>
         db.Webhooks.Where(w => w.CompanyId == companyId && w.Id == id);
 
-    private static async Task<HashSet<string>> TakenCodesLike(WebhookAdminDbContext db, string companyId, string baseCode, string? exceptWebhookId, CancellationToken cancellationToken)
+    private static async Task<string> SuggestCodeAsync(WebhookAdminDbContext db, string companyId, string? name, string? exceptWebhookId, CancellationToken cancellationToken)
     {
-        var codes = await db.Webhooks
+        var baseCode = CodeSuggester.FromName(name);
+        var taken = await db.Webhooks
             .Where(w => w.CompanyId == companyId && w.Code.StartsWith(baseCode) && w.Id != exceptWebhookId)
             .Select(w => w.Code)
             .ToListAsync(cancellationToken);
-        return codes.ToHashSet(StringComparer.Ordinal);
+        return CodeSuggester.MakeUnique(baseCode, taken.ToHashSet(StringComparer.Ordinal).Contains);
     }
+
+    private static Task<bool> IsCodeTakenAsync(WebhookAdminDbContext db, string companyId, string code, string? exceptWebhookId, CancellationToken cancellationToken) =>
+        db.Webhooks.AnyAsync(w => w.CompanyId == companyId && w.Code == code && w.Id != exceptWebhookId, cancellationToken);
 
     private static WebhookContext Clean(WebhookContext context) => new(
         ObjectIdOrAsTyped(context.Survey), ObjectIdOrAsTyped(context.Group), ObjectIdOrAsTyped(context.TaskGroup));
 
     private static string ObjectIdOrAsTyped(string? value) =>
         value is null ? "" : ObjectId.IsValid(value.Trim()) ? ObjectId.Normalize(value) : value.Trim();
-
-    private static string CodeTakenMessage(string code) => $"Code '{code}' is already used by another webhook of this company.";
 
     private static bool IsUniqueViolation(DbUpdateException e) =>
         e.InnerException is SqliteException { SqliteErrorCode: 19 };

@@ -230,7 +230,7 @@ public sealed class WebhookEditor(WebhookService webhooks, string companyId)
         if (Form.Code.Length == 0 && string.IsNullOrWhiteSpace(Form.Name))
             return null;
         return WebhookRules.CheckCodeFormat(Form.Code)
-            ?? (_codeTaken ? $"Code '{Form.Code}' is already used by another webhook of this company." : null);
+            ?? (_codeTaken ? WebhookRules.CodeTakenMessage(Form.Code) : null);
     }
 
     private static string CleanId(string? id) => id?.Trim().ToLowerInvariant() ?? "";
