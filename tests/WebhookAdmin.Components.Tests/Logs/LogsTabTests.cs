@@ -79,6 +79,21 @@ public sealed class LogsTabTests : ComponentTest
     }
 
     [Fact]
+    public async Task Execution_dates_show_in_the_browsers_time_zone_with_the_exact_utc_on_hover()
+    {
+        Context.JSInterop.Setup<string?>("webhookAdmin.timeZone").SetResult("Asia/Tokyo");
+        await Deliveries.PublishUserEditAsync(Acme, new { name = "Ada" });
+        var createdAt = (await Get<WebhookLogQueries>().ListAsync(Acme, _webhook.Id))!.Items.Single().CreatedAt;
+
+        var tab = RenderTab();
+
+        // Tokyo is UTC+9 all year: no daylight saving to make the expectation depend on the date.
+        tab.WaitForAssertion(() => Assert.Equal(createdAt.AddHours(9).ToString("yyyy-MM-dd HH:mm:ss"), tab.Find("td[data-label='Execution date'] span").TextContent));
+        Assert.StartsWith(createdAt.ToString("yyyy-MM-dd'T'HH:mm:ss"), tab.Find("td[data-label='Execution date'] span").GetAttribute("title"));
+        Assert.Single(Context.JSInterop.Invocations, i => i.Identifier == "webhookAdmin.timeZone");
+    }
+
+    [Fact]
     public async Task Copy_puts_the_event_json_on_the_clipboard()
     {
         await Deliveries.PublishUserEditAsync(Acme, new { name = "Ada" });

@@ -232,6 +232,20 @@ public sealed class WebhookSettingsPageTests : ComponentTest
     }
 
     [Fact]
+    public async Task The_page_and_its_logs_tab_ask_the_browser_for_its_time_zone_once()
+    {
+        var id = await CreateTaskWebhookAsync();
+        var zone = Context.JSInterop.Setup<string?>("webhookAdmin.timeZone");
+        Navigation.NavigateTo($"/admin/webhooks/{id}?tab=logs");
+
+        var page = Render<WebhookSettingsPage>(p => p.Add(x => x.Id, id));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=logs-tab]")));
+        zone.SetResult("Asia/Tokyo");
+
+        Assert.Single(Context.JSInterop.Invocations, i => i.Identifier == "webhookAdmin.timeZone");
+    }
+
+    [Fact]
     public void The_logs_tab_of_a_new_webhook_is_disabled_until_it_is_saved()
     {
         var page = RenderNew();

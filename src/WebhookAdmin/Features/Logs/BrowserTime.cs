@@ -9,13 +9,20 @@ namespace WebhookAdmin.Features.Logs;
 public sealed class BrowserTime(IJSRuntime js)
 {
     private TimeZoneInfo? _zone;
+    private Task<TimeZoneInfo>? _loading;
 
     public TimeZoneInfo Zone => _zone ?? TimeZoneInfo.Utc;
 
-    public async Task<TimeZoneInfo> LoadAsync()
+    /// <summary>
+    /// For a component's <c>OnAfterRenderAsync</c>: loads the zone on the first render and says whether the component
+    /// must render again to show local times (it rendered in UTC while the browser had not answered).
+    /// </summary>
+    public async Task<bool> ZoneArrivedAsync(bool firstRender) =>
+        // One question to the browser per circuit, however many components on the page ask at the same time.
+        firstRender && _zone is null && await (_loading ??= ReadZoneAsync()) != TimeZoneInfo.Utc;
+
+    private async Task<TimeZoneInfo> ReadZoneAsync()
     {
-        if (_zone is not null)
-            return _zone;
         try
         {
             var id = await js.InvokeAsync<string?>("webhookAdmin.timeZone");

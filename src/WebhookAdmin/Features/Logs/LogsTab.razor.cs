@@ -52,7 +52,7 @@ public sealed partial class LogsTab
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (firstRender && Time.Zone == TimeZoneInfo.Utc && await Time.LoadAsync() != TimeZoneInfo.Utc)
+        if (await Time.ZoneArrivedAsync(firstRender))
             StateHasChanged();
     }
 

@@ -75,7 +75,7 @@ public sealed partial class WebhookSettingsPage
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         // The conflict message shows the other admin's save time in the admin's own zone.
-        if (firstRender && Time.Zone == TimeZoneInfo.Utc && await Time.LoadAsync() != TimeZoneInfo.Utc)
+        if (await Time.ZoneArrivedAsync(firstRender))
             StateHasChanged();
     }
 
