@@ -30,8 +30,8 @@ public sealed class DeliveryResender(
         var log = await db.WebhookLogs.SingleOrDefaultAsync(l => l.Id == ObjectId.Normalize(logId) && l.CompanyId == companyId, cancellationToken);
         if (log is null)
             return new ResendOutcome.NotFound();
-        if (await InactiveReasonAsync(db, log.WebhookId, cancellationToken) is { } reason)
-            return new ResendOutcome.Refused(reason);
+        if (await IsActiveAsync(db, companyId, log.WebhookId, cancellationToken) != true)
+            return Inactive;
         if (log.State == DeliveryState.Pending)
             return new ResendOutcome.Refused("This delivery is still in progress; it cannot be resent until it has finished.");
 
@@ -51,10 +51,13 @@ public sealed class DeliveryResender(
             return new ResendOutcome.NotFound();
         webhookId = ObjectId.Normalize(webhookId);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (!await db.Webhooks.AnyAsync(w => w.Id == webhookId && w.CompanyId == companyId, cancellationToken))
-            return new ResendOutcome.NotFound();
-        if (await InactiveReasonAsync(db, webhookId, cancellationToken) is { } reason)
-            return new ResendOutcome.Refused(reason);
+        switch (await IsActiveAsync(db, companyId, webhookId, cancellationToken))
+        {
+            case null:
+                return new ResendOutcome.NotFound();
+            case false:
+                return Inactive;
+        }
 
         var now = clock.GetUtcNow().UtcDateTime;
         var count = await db.WebhookLogs
@@ -70,10 +73,11 @@ public sealed class DeliveryResender(
         return new ResendOutcome.Queued(count);
     }
 
-    private static async Task<string?> InactiveReasonAsync(WebhookAdminDbContext db, string webhookId, CancellationToken cancellationToken) =>
-        await db.Webhooks.AnyAsync(w => w.Id == webhookId && w.IsActive, cancellationToken)
-            ? null
-            : "The webhook is deactivated and sends nothing; activate it to resend.";
+    private static readonly ResendOutcome Inactive = new ResendOutcome.Refused("The webhook is deactivated and sends nothing; activate it to resend.");
+
+    /// <summary>Whether the company's webhook is active; null when the company has no such webhook.</summary>
+    private static Task<bool?> IsActiveAsync(WebhookAdminDbContext db, string companyId, string webhookId, CancellationToken cancellationToken) =>
+        db.Webhooks.Where(w => w.Id == webhookId && w.CompanyId == companyId).Select(w => (bool?)w.IsActive).SingleOrDefaultAsync(cancellationToken);
 
     private void Announce(string webhookId)
     {

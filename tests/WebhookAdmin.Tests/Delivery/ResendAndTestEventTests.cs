@@ -95,6 +95,7 @@ public sealed class ResendAndTestEventTests
         Assert.IsType<ResendOutcome.NotFound>(await Resender(host).ResendFailedAsync(Ids.Globex, webhook.Id, null, null));
         await host.Webhooks.SetActiveAsync(Ids.Acme, webhook.Id, false);
         Assert.Contains("deactivated", Assert.IsType<ResendOutcome.Refused>(await Resender(host).ResendAsync(Ids.Acme, failed.Id)).Reason);
+        Assert.Contains("deactivated", Assert.IsType<ResendOutcome.Refused>(await Resender(host).ResendFailedAsync(Ids.Acme, webhook.Id, null, null)).Reason);
         Assert.Equal(DeliveryState.Failed, (await host.LogsAsync(webhook.Id))[0].State);
     }
 
