@@ -23,12 +23,16 @@ public sealed class BenchReceiver : IAsyncDisposable
     private int _run;
     private int _received;
     private int _duplicates;
+    private long _requests;
 
     private BenchReceiver(WebApplication app) => _app = app;
 
     public string BaseUrl { get; private set; } = "";
 
     public int Received => Volatile.Read(ref _received);
+
+    /// <summary>Requests of any run, including those the current run does not count.</summary>
+    public long Requests => Interlocked.Read(ref _requests);
 
     /// <summary>Second arrivals of a (webhook, event) already received in this run: retries the receiver did not need.</summary>
     public int Duplicates => Volatile.Read(ref _duplicates);
@@ -41,6 +45,12 @@ public sealed class BenchReceiver : IAsyncDisposable
         var app = builder.Build();
         var receiver = new BenchReceiver(app);
         app.MapPost("/hook/{webhook:int}", (Delegate)receiver.HandleAsync);
+        // The HTTP ceiling for publishing: read the body, answer 202, store nothing.
+        app.MapPost("/accept", async (HttpRequest request) =>
+        {
+            await request.Body.CopyToAsync(Stream.Null);
+            return Results.Accepted();
+        });
         await app.StartAsync();
         receiver.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single().TrimEnd('/');
         return receiver;
@@ -61,9 +71,12 @@ public sealed class BenchReceiver : IAsyncDisposable
     private async Task<IResult> HandleAsync(int webhook, HttpRequest request)
     {
         var now = Stopwatch.GetTimestamp();
+        Interlocked.Increment(ref _requests);
         using var body = await JsonDocument.ParseAsync(request.Body);
+        if (!body.RootElement.GetProperty("data").TryGetProperty("run", out var runValue))
+            return Results.Ok();
         var data = body.RootElement.GetProperty("data");
-        var run = data.GetProperty("run").GetInt32();
+        var run = runValue.GetInt32();
         var n = data.GetProperty("n").GetInt32();
         var arrivals = _arrivals;
         if (run != Volatile.Read(ref _run) || webhook >= arrivals.GetLength(0) || n >= arrivals.GetLength(1))

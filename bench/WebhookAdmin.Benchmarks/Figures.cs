@@ -8,26 +8,33 @@ internal sealed record Figures(
     double P50, double P95, double P99, int Duplicates, int OutOfOrder)
 {
     public string Notes =>
-        (Delivered < Expected ? $"  ({Expected - Delivered} not delivered within the budget)" : "")
-        + (Duplicates > 0 ? $"  ({Duplicates} duplicates)" : "")
-        + (OutOfOrder > 0 ? $"  ({OutOfOrder} out of order)" : "");
+        (Delivered < Expected ? $"{Expected - Delivered} not delivered within the budget. " : "")
+        + (Duplicates > 0 ? $"{Duplicates} duplicates. " : "")
+        + (OutOfOrder > 0 ? $"{OutOfOrder} OUT OF ORDER. " : "");
 
-    public static Figures From(BenchReceiver receiver, int webhooks, int events, int published, long[] publishedAt, long start)
+    /// <param name="streams">
+    /// Which publisher published each event: one publisher's events follow one another, so each webhook must receive
+    /// them in that order. Null when publishes overlapped freely (no order to check).
+    /// </param>
+    public static Figures From(BenchReceiver receiver, int webhooks, int events, int published, long[] publishedAt, long start, int[]? streams)
     {
         var latencies = new List<double>(webhooks * published);
         var last = start;
         var outOfOrder = 0;
         for (var w = 0; w < webhooks; w++)
         {
-            long previous = 0;
+            var previous = new Dictionary<int, long>();
             for (var n = 0; n < published; n++)
             {
                 var arrived = receiver.ArrivalOf(w, n);
                 if (arrived == 0)
                     continue;
-                if (arrived < previous)
-                    outOfOrder++;
-                previous = arrived;
+                if (streams is not null)
+                {
+                    if (previous.TryGetValue(streams[n], out var before) && arrived < before)
+                        outOfOrder++;
+                    previous[streams[n]] = arrived;
+                }
                 latencies.Add(Stopwatch.GetElapsedTime(publishedAt[n], arrived).TotalMilliseconds);
                 last = Math.Max(last, arrived);
             }

@@ -29,6 +29,40 @@ internal static class BenchEvents
     public static CotEvent UserEdit(int run, int n) =>
         new(CotEventTypes.User, CotEventNames.Edit,
             JsonSerializer.SerializeToElement(new { run, n, _id = "62742b7562f37034d9399914", name = "Benchmark user", email = "bench@example.com" }));
+
+    /// <summary>The same event as the API takes it (run 0: the receiver answers, counts nothing).</summary>
+    public static string Json(int n) =>
+        $$$"""{"type":"COTUser","event":"edit","data":{"run":0,"n":{{{n}}},"_id":"62742b7562f37034d9399914","name":"Benchmark user","email":"bench@example.com"}}""";
+
+    /// <summary>
+    /// <paramref name="count"/> pending deliveries of one webhook, written straight into SQLite in one transaction (through
+    /// the publisher a million events would take the time the publishing rows already measure).
+    /// </summary>
+    public static async Task SeedPendingAsync(string database, string webhookId, int run, int count)
+    {
+        await using var connection = new SqliteConnection($"Data Source={database}");
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $$"""
+            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $count - 1)
+            INSERT INTO "Events" ("CompanyId", "CallerId", "Type", "Event", "PublishedAt", "Deliveries", "Body")
+            SELECT $company, NULL, 'COTUser', 'edit', $now, 1,
+                   CAST('{"company":"{{Company}}","type":"COTUser","extraData":null,"createdAt":"2026-11-28T12:00:00.000Z","data":{"run":' || $run || ',"n":' || i || ',"_id":"62742b7562f37034d9399914","name":"Benchmark user"},"event":"edit"}' AS BLOB)
+            FROM n;
+            INSERT INTO "WebhookLogs" ("WebhookId", "CreatedAt", "Status", "Retry", "Response", "Version", "Sequence", "State", "NextAttemptAt", "ManualAttemptRequested")
+            SELECT $webhook, $now, 0, 0, '', 0, "Sequence", 0, $now, 0 FROM "Events" WHERE "Sequence" > $after ORDER BY "Sequence";
+            """;
+        command.Parameters.AddWithValue("$count", count);
+        command.Parameters.AddWithValue("$company", Company);
+        command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$run", run);
+        command.Parameters.AddWithValue("$webhook", webhookId);
+        command.Parameters.AddWithValue("$after", 0);
+        command.Transaction = (SqliteTransaction)transaction;
+        await command.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+    }
 }
 
 /// <summary>
@@ -86,8 +120,8 @@ internal sealed class CeilingTarget : IDeliveryTarget
 
 /// <summary>
 /// The product: Core's storage and delivery registrations (<see cref="CoreServices.AddWebhookAdminCore"/>,
-/// <see cref="DeliveryServices.AddWebhookDelivery"/>) on a fresh migrated SQLite file, with production defaults except
-/// that loopback targets are allowed; <c>webhooks</c> active COTUser webhooks pointing at the receiver.
+/// <see cref="DeliveryServices.AddWebhookDelivery"/>) on a fresh migrated SQLite file on disk, with production defaults
+/// except that loopback targets are allowed; <c>webhooks</c> COTUser webhooks pointing at the receiver.
 /// </summary>
 internal sealed class DispatcherTarget : IDeliveryTarget
 {
@@ -95,14 +129,21 @@ internal sealed class DispatcherTarget : IDeliveryTarget
     private readonly string _folder;
     private readonly IEventPublisher _publisher;
 
-    private DispatcherTarget(IHost host, string folder)
+    private DispatcherTarget(IHost host, string folder, IReadOnlyList<string> webhookIds)
     {
         _host = host;
         _folder = folder;
+        WebhookIds = webhookIds;
         _publisher = host.Services.GetRequiredService<IEventPublisher>();
     }
 
-    public static async Task<DispatcherTarget> StartAsync(string baseUrl, int webhooks, int concurrency)
+    public IServiceProvider Services => _host.Services;
+
+    public IReadOnlyList<string> WebhookIds { get; }
+
+    public string DatabasePath => Path.Combine(_folder, "bench.db");
+
+    public static async Task<DispatcherTarget> StartAsync(string baseUrl, int webhooks, int concurrency, bool active = true)
     {
         var folder = Directory.CreateTempSubdirectory("webhookadmin-bench-").FullName;
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
@@ -117,14 +158,14 @@ internal sealed class DispatcherTarget : IDeliveryTarget
         var host = builder.Build();
         await host.Services.MigrateWebhookStorageAsync();
         var service = host.Services.GetRequiredService<WebhookService>();
+        var ids = new List<string>();
         for (var w = 0; w < webhooks; w++)
         {
-            var outcome = await service.CreateAsync(BenchEvents.Company, new WebhookDraft($"Bench {w}", $"{baseUrl}/hook/{w}", WebhookTrigger.User));
-            if (outcome is not WebhookOutcome.Saved)
-                throw new InvalidOperationException($"Could not create bench webhook {w}: {outcome}");
+            var outcome = await service.CreateAsync(BenchEvents.Company, new WebhookDraft($"Bench {w}", $"{baseUrl}/hook/{w}", WebhookTrigger.User, IsActive: active));
+            ids.Add(outcome is WebhookOutcome.Saved saved ? saved.Webhook.Id : throw new InvalidOperationException($"Could not create bench webhook {w}: {outcome}"));
         }
         await host.StartAsync();
-        return new DispatcherTarget(host, folder);
+        return new DispatcherTarget(host, folder, ids);
     }
 
     public async ValueTask PublishAsync(int run, int n)
@@ -136,7 +177,10 @@ internal sealed class DispatcherTarget : IDeliveryTarget
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();
-        _host.Dispose();
+        if (_host is IAsyncDisposable disposable)
+            await disposable.DisposeAsync();
+        else
+            _host.Dispose();
         SqliteConnection.ClearAllPools();
         try
         {

@@ -13,6 +13,7 @@ public static class CoreServices
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddWebhookStorage(connectionString);
+        services.AddSingleton<WebhookDirectory>();
         services.AddSingleton<WebhookService>();
         services.AddSingleton<WebhookListing>();
         services.AddSingleton<WebhookSecrets>();

@@ -30,6 +30,27 @@ public sealed class DeliveryOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ErrorMessage = "PollInterval must be between 00:00:00.010 and 01:00:00.")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How many of a webhook's next deliveries its lane holds in memory, so it reads the database once per window rather
+    /// than once per delivery. 256 keeps a lane busy for well over the time one read takes at full speed.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int LaneWindow { get; set; } = 256;
+
+    /// <summary>
+    /// Deliveries held in memory across all lanes. A backlog beyond it stays in the database and is read as lanes drain,
+    /// so a million pending deliveries cost no more memory than a thousand.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxBufferedDeliveries { get; set; } = 50_000;
+
+    /// <summary>
+    /// Attempt records handed to the writer and not yet committed; past it, lanes wait for the database. It bounds the
+    /// memory (and the repeats after a crash) when receivers answer faster than the disk writes.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxUnrecordedAttempts { get; set; } = 8192;
+
     /// <summary>The most of a receiver's answer that is read and kept in the log (<c>response</c>).</summary>
     public const int ResponseBodyLimit = 16 * 1024;
 }

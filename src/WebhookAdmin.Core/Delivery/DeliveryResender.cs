@@ -20,26 +20,37 @@ public abstract record ResendOutcome
 /// the same log. Its place in the queue is its original publish order, so resent deliveries go out oldest first.
 /// </summary>
 public sealed class DeliveryResender(
-    IDbContextFactory<WebhookAdminDbContext> dbFactory, DeliverySignal signal, LogNotifications notifications, TimeProvider clock)
+    IDbContextFactory<WebhookAdminDbContext> dbFactory, DeliveryFeed feed, LogNotifications notifications, TimeProvider clock)
 {
     public async Task<ResendOutcome> ResendAsync(string companyId, string logId, CancellationToken cancellationToken = default)
     {
-        if (!ObjectId.IsValid(logId))
+        if (!ObjectId.TryReadKey(logId, out var key))
             return new ResendOutcome.NotFound();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var log = await db.WebhookLogs.SingleOrDefaultAsync(l => l.Id == ObjectId.Normalize(logId) && l.CompanyId == companyId, cancellationToken);
-        if (log is null)
+        var log = await (
+                from l in db.WebhookLogs
+                join w in db.Webhooks on l.WebhookId equals w.Id
+                where l.Id == key && w.CompanyId == companyId
+                select new { l.WebhookId, l.CreatedAt, l.State, w.IsActive })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (log is null || ObjectId.FromKey(log.CreatedAt, key) != ObjectId.Normalize(logId))
             return new ResendOutcome.NotFound();
-        if (await IsActiveAsync(db, companyId, log.WebhookId, cancellationToken) != true)
+        if (!log.IsActive)
             return Inactive;
         if (log.State == DeliveryState.Pending)
-            return new ResendOutcome.Refused("This delivery is still in progress; it cannot be resent until it has finished.");
+            return InProgress;
 
-        log.State = DeliveryState.Pending;
-        log.ManualAttemptRequested = true;
-        log.NextAttemptAt = clock.GetUtcNow().UtcDateTime;
-        log.Version++;
-        await db.SaveChangesAsync(cancellationToken);
+        // Conditional on the state read above: the dispatcher may be recording an attempt of this very delivery.
+        var now = UnixTime.Truncate(clock.GetUtcNow().UtcDateTime);
+        var queued = await db.WebhookLogs
+            .Where(l => l.Id == key && l.State != DeliveryState.Pending)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(l => l.State, DeliveryState.Pending)
+                .SetProperty(l => l.ManualAttemptRequested, true)
+                .SetProperty(l => l.NextAttemptAt, now)
+                .SetProperty(l => l.Version, l => l.Version + 1), cancellationToken);
+        if (queued == 0)
+            return InProgress;
         Announce(log.WebhookId);
         return new ResendOutcome.Queued(1);
     }
@@ -59,10 +70,13 @@ public sealed class DeliveryResender(
                 return Inactive;
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = UnixTime.Truncate(clock.GetUtcNow().UtcDateTime);
+        // Stored times are whole milliseconds; bounds rounded up keep ">= from" and "< to" exact.
+        var after = from is { } f ? UnixTime.CeilingToMillisecond(f) : (DateTime?)null;
+        var before = to is { } t ? UnixTime.CeilingToMillisecond(t) : (DateTime?)null;
         var count = await db.WebhookLogs
-            .Where(l => l.WebhookId == webhookId && l.CompanyId == companyId && l.State == DeliveryState.Failed
-                && (from == null || l.CreatedAt >= from) && (to == null || l.CreatedAt < to))
+            .Where(l => l.WebhookId == webhookId && l.State == DeliveryState.Failed
+                && (after == null || l.CreatedAt >= after) && (before == null || l.CreatedAt < before))
             .ExecuteUpdateAsync(set => set
                 .SetProperty(l => l.State, DeliveryState.Pending)
                 .SetProperty(l => l.ManualAttemptRequested, true)
@@ -73,6 +87,8 @@ public sealed class DeliveryResender(
         return new ResendOutcome.Queued(count);
     }
 
+    private static readonly ResendOutcome InProgress = new ResendOutcome.Refused("This delivery is still in progress; it cannot be resent until it has finished.");
+
     private static readonly ResendOutcome Inactive = new ResendOutcome.Refused("The webhook is deactivated and sends nothing; activate it to resend.");
 
     /// <summary>Whether the company's webhook is active; null when the company has no such webhook.</summary>
@@ -81,7 +97,8 @@ public sealed class DeliveryResender(
 
     private void Announce(string webhookId)
     {
-        signal.Notify();
+        // Back to pending behind deliveries the lane may already hold: it reads its queue again, oldest first.
+        feed.Reread(webhookId);
         notifications.Changed(webhookId);
     }
 }

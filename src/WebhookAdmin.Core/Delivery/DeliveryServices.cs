@@ -18,14 +18,14 @@ public static class DeliveryServices
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        services.AddSingleton<DeliverySignal>();
+        services.AddSingleton<DeliveryFeed>();
+        services.AddSingleton<DeliveryWriter>();
         services.AddSingleton<EventPublisher>();
         services.AddSingleton<IEventPublisher>(provider => provider.GetRequiredService<EventPublisher>());
         services.AddSingleton<DeliveryResender>();
-        services.AddSingleton<DeliveryQueue>();
-        services.AddSingleton<DeliveryLogWriter>();
         services.AddSingleton<WebhookSender>();
-        services.AddHostedService<DeliveryDispatcher>();
+        services.AddSingleton<DeliveryDispatcher>();
+        services.AddHostedService(provider => provider.GetRequiredService<DeliveryDispatcher>());
 
         services.AddHttpClient(WebhookSender.ClientName, client =>
             {

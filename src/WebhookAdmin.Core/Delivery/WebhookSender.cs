@@ -1,13 +1,11 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Options;
+using WebhookAdmin.Core.Webhooks;
 
 namespace WebhookAdmin.Core.Delivery;
-
-/// <summary>One delivery attempt as the sender needs it: where, what, the id receivers deduplicate by, and the keys.</summary>
-public sealed record DeliveryRequest(string Url, string MessageId, string Body, IReadOnlyList<string> Secrets);
 
 /// <summary>How one attempt went. <paramref name="Status"/> is 0 when no response came; <paramref name="Response"/> is the body or the error.</summary>
 public sealed record AttemptResult(int Status, bool Succeeded, string Response, DateTime StartedAt, TimeSpan Duration, bool TransportError);
@@ -15,6 +13,10 @@ public sealed record AttemptResult(int Status, bool Succeeded, string Response, 
 /// <summary>Sends one signed attempt over the named client and reports how it went; it never throws for the receiver's faults.</summary>
 public sealed class WebhookSender(IHttpClientFactory clients, IOptions<DeliveryOptions> options, TimeProvider clock)
 {
+    // One client for the life of the app: its handler pools connections per receiver and renews them itself
+    // (PooledConnectionLifetime), so there is nothing to gain from a client per attempt but allocations.
+    private readonly HttpClient _client = clients.CreateClient(ClientName);
+
     public const string ClientName = "WebhookAdmin.Delivery";
     public const string UserAgent = "WebhookAdmin/1.0";
     private const string TruncationMarker = "\n…[truncated: the response exceeded {0} bytes]";
@@ -23,21 +25,22 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<DeliveryO
     public static bool IsSuccess(int status) => status is >= 200 and <= 209;
 
     /// <exception cref="OperationCanceledException">Only when <paramref name="cancellationToken"/> (shutdown) fires; the attempt then counts as not made.</exception>
-    public async Task<AttemptResult> SendAsync(DeliveryRequest request, CancellationToken cancellationToken)
+    public async Task<AttemptResult> SendAsync(DeliveryTarget target, QueuedDelivery delivery, CancellationToken cancellationToken)
     {
         var timeout = options.Value.Timeout;
         var startedAt = clock.GetUtcNow();
         var started = Stopwatch.GetTimestamp();
         var timestamp = startedAt.ToUnixTimeSeconds();
 
-        using var message = new HttpRequestMessage(HttpMethod.Post, request.Url)
+        using var message = new HttpRequestMessage(HttpMethod.Post, target.Url)
         {
-            Content = new ByteArrayContent(Encoding.UTF8.GetBytes(request.Body)),
+            Content = new ByteArrayContent(delivery.Body),
         };
-        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        message.Headers.TryAddWithoutValidation("webhook-id", request.MessageId);
+        message.Content.Headers.TryAddWithoutValidation("content-type", "application/json");
+        message.Headers.TryAddWithoutValidation("webhook-id", delivery.MessageId);
         message.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-        message.Headers.TryAddWithoutValidation("webhook-signature", WebhookSigner.SignatureHeader(request.Secrets, request.MessageId, timestamp, request.Body));
+        message.Headers.TryAddWithoutValidation("webhook-signature",
+            WebhookSigner.SignatureHeader(target.SigningKeys(startedAt.UtcDateTime), delivery.MessageId, timestamp, delivery.Body));
 
         // One budget for the whole exchange: a receiver that trickles its answer costs one timeout, like one that hangs.
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -45,7 +48,7 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<DeliveryO
         var status = 0;
         try
         {
-            using var response = await clients.CreateClient(ClientName).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attempt.Token);
+            using var response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attempt.Token);
             status = (int)response.StatusCode;
             var body = await ReadBoundedAsync(response.Content, DeliveryOptions.ResponseBodyLimit, attempt.Token);
             return Result(status, IsSuccess(status), body, transportError: false);
@@ -68,21 +71,30 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<DeliveryO
     /// <summary>Reads at most <paramref name="limit"/> bytes (one more to know there was more), whatever the receiver sends.</summary>
     internal static async Task<string> ReadBoundedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
+        if (content.Headers.ContentLength == 0)
+            return "";
         await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new byte[limit + 1];
-        var read = 0;
-        while (read < buffer.Length)
+        var buffer = ArrayPool<byte>.Shared.Rent(limit + 1);
+        try
         {
-            var n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken);
-            if (n == 0)
-                break;
-            read += n;
+            var read = 0;
+            while (read < limit + 1)
+            {
+                var n = await stream.ReadAsync(buffer.AsMemory(read, limit + 1 - read), cancellationToken);
+                if (n == 0)
+                    break;
+                read += n;
+            }
+            if (read <= limit)
+                return Encoding.UTF8.GetString(buffer, 0, read);
+            // Cut on a character boundary so the stored text stays valid UTF-8.
+            var text = Encoding.UTF8.GetString(buffer, 0, limit).TrimEnd('\uFFFD');
+            return text + string.Format(CultureInfo.InvariantCulture, TruncationMarker, limit);
         }
-        if (read <= limit)
-            return Encoding.UTF8.GetString(buffer, 0, read);
-        // Cut on a character boundary so the stored text stays valid UTF-8.
-        var text = Encoding.UTF8.GetString(buffer, 0, limit).TrimEnd('\uFFFD');
-        return text + string.Format(CultureInfo.InvariantCulture, TruncationMarker, limit);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>The innermost meaningful reason: our connect errors (refused, blocked, DNS) as they are, others by message.</summary>

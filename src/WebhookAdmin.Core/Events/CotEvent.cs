@@ -42,9 +42,13 @@ public static class CotEventJson
 {
     public const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
-    public static string Write(string companyId, CotEvent cotEvent, DateTime createdAt)
+    public static string Write(string companyId, CotEvent cotEvent, DateTime createdAt) =>
+        Encoding.UTF8.GetString(WriteUtf8(companyId, cotEvent, createdAt));
+
+    /// <summary>The body as UTF-8 bytes: what is stored once per event, signed and sent.</summary>
+    public static byte[] WriteUtf8(string companyId, CotEvent cotEvent, DateTime createdAt)
     {
-        using var buffer = new MemoryStream();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
@@ -58,7 +62,7 @@ public static class CotEventJson
             json.WriteString("event", cotEvent.Event);
             json.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static void WriteOrNull(Utf8JsonWriter json, JsonElement? value)

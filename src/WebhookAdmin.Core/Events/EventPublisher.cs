@@ -1,7 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using WebhookAdmin.Core.Delivery;
-using WebhookAdmin.Core.Logs;
-using WebhookAdmin.Core.Storage;
+using WebhookAdmin.Core.Webhooks;
 
 namespace WebhookAdmin.Core.Events;
 
@@ -10,9 +8,15 @@ public interface IEventPublisher
 {
     /// <summary>
     /// Stores the event and one pending delivery per matching active webhook of <paramref name="companyId"/>, in one
-    /// transaction, then wakes the dispatcher. Returns once all of it is durable.
+    /// transaction. Returns once all of it is durable (committed and flushed to disk).
     /// </summary>
     Task<PublishOutcome> PublishAsync(string companyId, CotEvent cotEvent, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Many events at once, answered one by one in the order given: each valid event is stored (or recognised as a
+    /// repeat of its caller id), each invalid one refused with its field errors. The valid ones are committed together.
+    /// </summary>
+    Task<IReadOnlyList<PublishOutcome>> PublishManyAsync(string companyId, IReadOnlyList<CotEvent> cotEvents, CancellationToken cancellationToken = default);
 }
 
 public abstract record PublishOutcome
@@ -25,36 +29,50 @@ public abstract record PublishOutcome
     public sealed record Invalid(IReadOnlyDictionary<string, string[]> Errors) : PublishOutcome;
 }
 
-public sealed class EventPublisher(
-    IDbContextFactory<WebhookAdminDbContext> dbFactory, DeliverySignal signal, LogNotifications notifications, TimeProvider clock) : IEventPublisher
+/// <summary>
+/// Checks events, matches them against the company's active webhooks (held in memory by the <see cref="WebhookDirectory"/>)
+/// and hands them to the <see cref="DeliveryWriter"/>, whose group commit makes many concurrent publishes cost one flush.
+/// </summary>
+public sealed class EventPublisher(DeliveryWriter writer, WebhookDirectory directory, TimeProvider clock) : IEventPublisher
 {
-    public async Task<PublishOutcome> PublishAsync(string companyId, CotEvent cotEvent, CancellationToken cancellationToken = default)
+    public const int MaxBatch = 1000;
+
+    public async Task<PublishOutcome> PublishAsync(string companyId, CotEvent cotEvent, CancellationToken cancellationToken = default) =>
+        (await PublishManyAsync(companyId, [cotEvent], cancellationToken))[0];
+
+    public async Task<IReadOnlyList<PublishOutcome>> PublishManyAsync(string companyId, IReadOnlyList<CotEvent> cotEvents, CancellationToken cancellationToken = default)
     {
-        var errors = EventRules.Check(cotEvent);
-        if (errors.Count > 0)
-            return new PublishOutcome.Invalid(errors);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(cotEvents.Count, MaxBatch);
+        var outcomes = new PublishOutcome?[cotEvents.Count];
+        var writes = new EventWrite?[cotEvents.Count];
+        var webhooks = await directory.ActiveWebhooksAsync(companyId, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        for (var i = 0; i < cotEvents.Count; i++)
+        {
+            var cotEvent = cotEvents[i];
+            var errors = EventRules.Check(cotEvent);
+            if (errors.Count > 0)
+            {
+                outcomes[i] = new PublishOutcome.Invalid(errors);
+                continue;
+            }
+            var triggers = EventMatcher.TriggersFor(cotEvent.Type!, cotEvent.Event!);
+            var matched = webhooks
+                .Where(w => triggers.Contains(w.Trigger) && EventMatcher.ContextMatches(w, cotEvent.Data!.Value))
+                .Select(w => w.Id)
+                .ToArray();
+            writes[i] = NewEvent(companyId, cotEvent, cotEvent.Id?.Trim(), matched, now);
+        }
 
-        var callerId = cotEvent.Id?.Trim();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): publishers queue up here, so the caller-id check below
-        // cannot race another publish of the same id, and sequence numbers follow commit order.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-
-        if (callerId is not null
-            && await db.Events.AsNoTracking().SingleOrDefaultAsync(e => e.CompanyId == companyId && e.CallerId == callerId, cancellationToken) is { } seen)
-            return new PublishOutcome.Accepted(seen.Id, seen.Deliveries, Repeated: true);
-
-        var triggers = EventMatcher.TriggersFor(cotEvent.Type!, cotEvent.Event!);
-        var candidates = await db.Webhooks.AsNoTracking()
-            .Where(w => w.CompanyId == companyId && w.IsActive && triggers.Contains(w.Trigger))
-            .OrderBy(w => w.Id)
-            .ToListAsync(cancellationToken);
-        var matched = candidates.Where(w => EventMatcher.ContextMatches(w, cotEvent.Data!.Value)).Select(w => w.Id).ToList();
-
-        var published = await StoreAsync(db, companyId, cotEvent, callerId, matched, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        Announce(matched);
-        return new PublishOutcome.Accepted(published.Id, matched.Count, Repeated: false);
+        var stored = writes.OfType<EventWrite>().ToArray();
+        if (stored.Length > 0)
+            await writer.StoreAsync(stored, cancellationToken);
+        for (var i = 0; i < cotEvents.Count; i++)
+        {
+            if (writes[i] is { } write)
+                outcomes[i] = new PublishOutcome.Accepted(write.EventId, write.Deliveries, write.Repeated);
+        }
+        return outcomes!;
     }
 
     /// <summary>
@@ -63,59 +81,17 @@ public sealed class EventPublisher(
     /// </summary>
     public async Task<string?> PublishToWebhookAsync(string companyId, string webhookId, CotEvent cotEvent, CancellationToken cancellationToken = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (!await db.Webhooks.AnyAsync(w => w.Id == webhookId && w.CompanyId == companyId, cancellationToken))
+        if (await directory.TargetAsync(webhookId, cancellationToken) is not { } target || target.CompanyId != companyId)
             return null;
-        var published = await StoreAsync(db, companyId, cotEvent, callerId: null, [webhookId], cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        Announce([webhookId]);
-        return published.Id;
+        var write = NewEvent(companyId, cotEvent, callerId: null, [webhookId], clock.GetUtcNow().UtcDateTime);
+        await writer.StoreAsync([write], cancellationToken);
+        return write.EventId;
     }
 
-    /// <summary>The event row (which gives the publish sequence) and one pending delivery per webhook, in the caller's transaction.</summary>
-    private async Task<PublishedEvent> StoreAsync(
-        WebhookAdminDbContext db, string companyId, CotEvent cotEvent, string? callerId, IReadOnlyList<string> webhookIds, CancellationToken cancellationToken)
+    private static EventWrite NewEvent(string companyId, CotEvent cotEvent, string? callerId, IReadOnlyList<string> webhookIds, DateTime now)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var published = new PublishedEvent
-        {
-            Id = ObjectId.NewId(clock),
-            CompanyId = companyId,
-            CallerId = callerId,
-            Type = cotEvent.Type!,
-            Event = cotEvent.Event!,
-            PublishedAt = now,
-            Deliveries = webhookIds.Count,
-        };
-        db.Events.Add(published);
-        await db.SaveChangesAsync(cancellationToken);
-
-        var body = CotEventJson.Write(companyId, cotEvent, cotEvent.CreatedAt?.UtcDateTime ?? now);
-        foreach (var webhookId in webhookIds)
-        {
-            db.WebhookLogs.Add(new WebhookLog
-            {
-                Id = ObjectId.NewId(clock),
-                CompanyId = companyId,
-                WebhookId = webhookId,
-                CreatedAt = now,
-                EventJson = body,
-                EventId = published.Id,
-                Sequence = published.Sequence,
-                NextAttemptAt = now,
-            });
-        }
-        await db.SaveChangesAsync(cancellationToken);
-        return published;
-    }
-
-    private void Announce(IReadOnlyList<string> webhookIds)
-    {
-        if (webhookIds.Count == 0)
-            return;
-        signal.Notify();
-        foreach (var webhookId in webhookIds)
-            notifications.Changed(webhookId);
+        var publishedAt = UnixTime.Truncate(now);
+        var body = CotEventJson.WriteUtf8(companyId, cotEvent, cotEvent.CreatedAt?.UtcDateTime ?? publishedAt);
+        return new EventWrite(companyId, callerId, cotEvent.Type!, cotEvent.Event!, publishedAt, body, webhookIds);
     }
 }

@@ -1,15 +1,21 @@
 namespace WebhookAdmin.Core.Events;
 
 /// <summary>
-/// A COTEvent as stored once it is accepted. The row exists to give the event its publish order and to make a
-/// caller's retried publish (same caller id) a no-op; what each webhook received lives in its <see cref="Logs.WebhookLog"/>.
+/// A COTEvent as stored once it is accepted: its publish order, what a caller's retried publish (same caller id) is
+/// answered with, and the body every matched webhook receives — kept once here, however many webhooks it goes to.
+/// What each webhook received and answered lives in its <see cref="Logs.WebhookLog"/>.
 /// </summary>
 public sealed class PublishedEvent
 {
-    /// <summary>Assigned by SQLite (AUTOINCREMENT) inside the publish transaction: never reused, never out of commit order.</summary>
+    /// <summary>
+    /// Assigned by the database inside the publish transaction, which the delivery writer alone commits: never reused,
+    /// and increasing in commit order, so a webhook's deliveries go out in this order.
+    /// </summary>
     public long Sequence { get; init; }
 
-    public required string Id { get; init; }
+    /// <summary>The documented ObjectId form of the event (time of publishing, then <see cref="Sequence"/>).</summary>
+    public string Id => ObjectId.FromKey(PublishedAt, Sequence);
+
     public required string CompanyId { get; init; }
 
     /// <summary>The caller's optional idempotency key, unique per company.</summary>
@@ -21,4 +27,7 @@ public sealed class PublishedEvent
 
     /// <summary>How many webhooks matched; a repeated publish answers with the same figure.</summary>
     public int Deliveries { get; init; }
+
+    /// <summary>The COTEvent JSON exactly as sent (UTF-8), so logs show the bytes receivers got and signatures cover them.</summary>
+    public required byte[] Body { get; init; }
 }

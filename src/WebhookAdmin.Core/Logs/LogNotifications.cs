@@ -4,38 +4,72 @@ namespace WebhookAdmin.Core.Logs;
 
 /// <summary>
 /// Tells open logs tabs that a webhook's logs changed (a delivery was queued or attempted), so they refresh over the
-/// circuit instead of polling. In-process only: one app instance owns both the dispatcher and the circuits.
+/// circuit instead of polling. A tab is told at once, then at most every <see cref="MinimumInterval"/> while changes
+/// keep coming: at thousands of deliveries a second a refresh per change would read the database for nothing, and the
+/// last change is always followed by one more refresh.
 /// </summary>
 public sealed class LogNotifications
 {
-    private readonly ConcurrentDictionary<Guid, (string WebhookId, Func<Task> OnChange)> _subscribers = new();
+    public static readonly TimeSpan MinimumInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<Subscriber, byte>> _subscribers = new(StringComparer.Ordinal);
 
     public IDisposable Subscribe(string webhookId, Func<Task> onChange)
     {
-        var key = Guid.NewGuid();
-        _subscribers[key] = (webhookId, onChange);
-        return new Subscription(() => _subscribers.TryRemove(key, out _));
+        var subscriber = new Subscriber(onChange);
+        _subscribers.GetOrAdd(webhookId, _ => new())[subscriber] = 0;
+        return new Subscription(() =>
+        {
+            if (_subscribers.TryGetValue(webhookId, out var set))
+                set.TryRemove(subscriber, out _);
+        });
     }
 
     /// <summary>Fire and forget: a slow or broken subscriber must never hold up a delivery.</summary>
     public void Changed(string webhookId)
     {
-        foreach (var (_, subscriber) in _subscribers)
-        {
-            if (subscriber.WebhookId == webhookId)
-                _ = Notify(subscriber.OnChange);
-        }
+        if (!_subscribers.TryGetValue(webhookId, out var set))
+            return;
+        foreach (var (subscriber, _) in set)
+            subscriber.Ring();
     }
 
-    private static async Task Notify(Func<Task> onChange)
+    private sealed class Subscriber(Func<Task> onChange)
     {
-        try
+        private const int Idle = 0, Running = 1, RunningAndRung = 2;
+        private int _state;
+
+        public void Ring()
         {
-            await onChange();
+            while (true)
+            {
+                var state = Volatile.Read(ref _state);
+                if (state == RunningAndRung)
+                    return;
+                if (Interlocked.CompareExchange(ref _state, state == Idle ? Running : RunningAndRung, state) != state)
+                    continue;
+                if (state == Idle)
+                    _ = Task.Run(RunAsync);
+                return;
+            }
         }
-        catch (Exception)
+
+        private async Task RunAsync()
         {
-            // The subscriber's circuit is gone or failed; it unsubscribes when disposed.
+            do
+            {
+                Volatile.Write(ref _state, Running);
+                try
+                {
+                    await onChange();
+                }
+                catch (Exception)
+                {
+                    // The subscriber's circuit is gone or failed; it unsubscribes when disposed.
+                }
+                await Task.Delay(MinimumInterval);
+            }
+            while (Interlocked.CompareExchange(ref _state, Idle, Running) != Running);
         }
     }
 

@@ -1,15 +1,25 @@
+using System.Text;
+using WebhookAdmin.Core.Events;
+
 namespace WebhookAdmin.Core.Logs;
 
-/// <summary>One delivery of one event to one webhook: the stored form of the documented COTWebhookLog.</summary>
+/// <summary>
+/// One delivery of one event to one webhook: the stored form of the documented COTWebhookLog. It is written once per
+/// delivery and updated at every attempt, so it keeps only what is its own: the event's body, company and type live
+/// once in <see cref="PublishedEvent"/> however many webhooks the event goes to.
+/// </summary>
 public sealed class WebhookLog
 {
-    public required string Id { get; init; }
-    public required string CompanyId { get; init; }
+    /// <summary>The storage key; <see cref="PublicId"/> is how the API, the UI and the <c>webhook-id</c> header name it.</summary>
+    public long Id { get; init; }
+
+    /// <summary>The documented <c>_id</c>: an ObjectId made of <see cref="CreatedAt"/> and <see cref="Id"/>, the same on every attempt.</summary>
+    public string PublicId => ObjectId.FromKey(CreatedAt, Id);
 
     /// <summary>The webhook (the documented <c>subscription</c>).</summary>
     public required string WebhookId { get; init; }
 
-    /// <summary>When the event triggered the webhook; the logs list is ordered by it, newest first.</summary>
+    /// <summary>When the event triggered the webhook (millisecond precision); the logs list is ordered by it, newest first.</summary>
     public DateTime CreatedAt { get; init; }
 
     /// <summary>The receiver's HTTP status, 0 while no response has come.</summary>
@@ -21,19 +31,16 @@ public sealed class WebhookLog
     /// <summary>The receiver's body (bounded) or the transport error.</summary>
     public string Response { get; set; } = "";
 
-    /// <summary>The COTEvent exactly as sent, kept as JSON text so the log shows the bytes the receiver got.</summary>
-    public required string EventJson { get; init; }
-
     public int Version { get; set; }
 
-    /// <summary>The published event this delivery carries (<see cref="Events.PublishedEvent.Id"/>).</summary>
-    public string EventId { get; init; } = "";
-
     /// <summary>
-    /// The event's publish sequence, copied from <see cref="Events.PublishedEvent.Sequence"/>: increasing per database,
-    /// so a webhook's deliveries go out in this order.
+    /// The event's publish sequence (<see cref="PublishedEvent.Sequence"/>): increasing per database, so a webhook's
+    /// deliveries go out in this order.
     /// </summary>
     public long Sequence { get; init; }
+
+    /// <summary>The event this delivery carries; loaded when the body or the company is needed.</summary>
+    public PublishedEvent? Event { get; init; }
 
     public DeliveryState State { get; set; } = DeliveryState.Pending;
 
@@ -48,6 +55,12 @@ public sealed class WebhookLog
 
     /// <summary>Every attempt made, oldest first, for the logs panel.</summary>
     public List<WebhookLogAttempt> Attempts { get; } = [];
+
+    /// <summary>The company whose event this is; needs <see cref="Event"/> loaded.</summary>
+    public string CompanyId => Event?.CompanyId ?? throw new InvalidOperationException("Load the log with its event to read its company.");
+
+    /// <summary>The COTEvent JSON as the receiver got it; needs <see cref="Event"/> loaded.</summary>
+    public string EventJson => Event is { } published ? Encoding.UTF8.GetString(published.Body) : throw new InvalidOperationException("Load the log with its event to read the event sent.");
 }
 
 /// <summary>
@@ -64,8 +77,7 @@ public enum DeliveryState
 /// <summary>One HTTP attempt of a delivery, kept so the logs panel can show each try, not just the last.</summary>
 public sealed class WebhookLogAttempt
 {
-    public long Id { get; init; }
-    public required string LogId { get; init; }
+    public long LogId { get; init; }
 
     /// <summary>1 for the first try; equals the log's <c>retry</c> after this attempt.</summary>
     public int Number { get; init; }

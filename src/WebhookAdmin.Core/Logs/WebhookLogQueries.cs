@@ -10,27 +10,29 @@ public sealed class WebhookLogQueries(IDbContextFactory<WebhookAdminDbContext> d
 
     /// <summary>The webhook's logs as documented (with the event sent), newest first; null when the company has no such webhook.</summary>
     public Task<Page<WebhookLog>?> ListAsync(string companyId, string webhookId, int page = 1, int limit = DefaultLimit, CancellationToken cancellationToken = default) =>
-        PageAsync(companyId, webhookId, LogFilter.None, page, limit, (db, logs) => logs, cancellationToken);
+        PageAsync(companyId, webhookId, LogFilter.None, page, limit, (db, logs) => logs.Include(l => l.Event), cancellationToken);
 
     /// <summary>The logs table's rows, filtered, newest first; null when the company has no such webhook.</summary>
     public Task<Page<LogRow>?> ListRowsAsync(string companyId, string webhookId, LogFilter filter, int page = 1, int limit = DefaultLimit, CancellationToken cancellationToken = default) =>
         PageAsync(companyId, webhookId, filter, page, limit, (db, logs) =>
             from log in logs
-            join published in db.Events on log.Sequence equals published.Sequence into events
-            from published in events.DefaultIfEmpty()
-            select new LogRow(log.Id, log.CreatedAt, log.State, log.Status, log.Retry,
-                published == null ? "" : published.Type, published == null ? "" : published.Event),
+            join published in db.Events on log.Sequence equals published.Sequence
+            select new LogRow(ObjectId.FromKey(log.CreatedAt, log.Id), log.CreatedAt, log.State, log.Status, log.Retry, published.Type, published.Event),
             cancellationToken);
 
     /// <summary>One log with every attempt, oldest attempt first; null when it is not the company's.</summary>
     public async Task<WebhookLog?> GetAsync(string companyId, string logId, CancellationToken cancellationToken = default)
     {
-        if (!ObjectId.IsValid(logId))
+        if (!ObjectId.TryReadKey(logId, out var key))
             return null;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var log = await db.WebhookLogs.AsNoTracking().Include(l => l.Attempts)
-            .SingleOrDefaultAsync(l => l.Id == ObjectId.Normalize(logId) && l.CompanyId == companyId, cancellationToken);
-        log?.Attempts.Sort((a, b) => a.Number.CompareTo(b.Number));
+        var log = await db.WebhookLogs.AsNoTracking().Include(l => l.Event).Include(l => l.Attempts)
+            .Where(l => l.Id == key && db.Webhooks.Any(w => w.Id == l.WebhookId && w.CompanyId == companyId))
+            .SingleOrDefaultAsync(cancellationToken);
+        // The id names its log only with the right time in front of the key.
+        if (log is null || log.PublicId != ObjectId.Normalize(logId))
+            return null;
+        log.Attempts.Sort((a, b) => a.Number.CompareTo(b.Number));
         return log;
     }
 
@@ -49,7 +51,7 @@ public sealed class WebhookLogQueries(IDbContextFactory<WebhookAdminDbContext> d
         if (!await db.Webhooks.AnyAsync(w => w.CompanyId == companyId && w.Id == webhookId, cancellationToken))
             return null;
 
-        var logs = Filter(db, db.WebhookLogs.AsNoTracking().Where(l => l.WebhookId == webhookId && l.CompanyId == companyId), filter)
+        var logs = Filter(db, db.WebhookLogs.AsNoTracking().Where(l => l.WebhookId == webhookId), filter)
             .OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id)
             .Skip((page - 1) * limit)
             // One row past the page tells whether another page exists, without counting a million rows.
@@ -70,10 +72,17 @@ public sealed class WebhookLogQueries(IDbContextFactory<WebhookAdminDbContext> d
         };
         if (filter.Status is { } status)
             logs = logs.Where(l => l.Status == status);
+        // Stored times are whole milliseconds; bounds rounded up keep ">= from" and "< to" exact.
         if (filter.From is { } from)
-            logs = logs.Where(l => l.CreatedAt >= from);
+        {
+            var after = UnixTime.CeilingToMillisecond(from);
+            logs = logs.Where(l => l.CreatedAt >= after);
+        }
         if (filter.To is { } to)
-            logs = logs.Where(l => l.CreatedAt < to);
+        {
+            var before = UnixTime.CeilingToMillisecond(to);
+            logs = logs.Where(l => l.CreatedAt < before);
+        }
         if (!string.IsNullOrEmpty(filter.EventType))
             logs = logs.Where(l => db.Events.Any(e => e.Sequence == l.Sequence && e.Type == filter.EventType));
         return logs;

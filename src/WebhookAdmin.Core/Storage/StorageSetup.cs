@@ -1,6 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using WebhookAdmin.Core.Delivery;
+using WebhookAdmin.Core.Storage.Sqlite;
 
 namespace WebhookAdmin.Core.Storage;
 
@@ -18,6 +20,7 @@ public static class StorageSetup
         };
         var busyTimeout = new SqliteBusyTimeout(TimeSpan.FromSeconds(builder.DefaultTimeout));
         services.AddDbContextFactory<WebhookAdminDbContext>(options => options.UseSqlite(builder.ConnectionString).AddInterceptors(busyTimeout));
+        services.AddSingleton<IDeliveryStore>(_ => new SqliteDeliveryStore(builder.ConnectionString));
         return services;
     }
 

@@ -4,7 +4,7 @@ using WebhookAdmin.Core.Storage;
 namespace WebhookAdmin.Core.Webhooks;
 
 /// <summary>A webhook's signing secret: read it, rotate it. Kept apart from the COTWebhook shape on purpose.</summary>
-public sealed class WebhookSecrets(IDbContextFactory<WebhookAdminDbContext> dbFactory, TimeProvider clock)
+public sealed class WebhookSecrets(IDbContextFactory<WebhookAdminDbContext> dbFactory, WebhookDirectory directory, TimeProvider clock)
 {
     /// <summary>How long the secret before a rotation keeps signing beside the new one, so receivers can switch.</summary>
     public static readonly TimeSpan RotationOverlap = TimeSpan.FromHours(24);
@@ -39,6 +39,13 @@ public sealed class WebhookSecrets(IDbContextFactory<WebhookAdminDbContext> dbFa
                 .SetProperty(w => w.PreviousSecret, w => w.Secret)
                 .SetProperty(w => w.PreviousSecretExpiresAt, expiresAt)
                 .SetProperty(w => w.Secret, secret), cancellationToken);
-        return changed == 0 ? null : secret;
+        if (changed == 0)
+            return null;
+        directory.Changed(companyId, [id]);
+        return secret;
     }
+
+    /// <summary>The HMAC key of a <c>whsec_</c> secret: the base64 bytes after the prefix.</summary>
+    public static byte[] KeyOf(string secret) =>
+        Convert.FromBase64String(secret.StartsWith(Delivery.WebhookSigner.SecretPrefix, StringComparison.Ordinal) ? secret[Delivery.WebhookSigner.SecretPrefix.Length..] : secret);
 }

@@ -9,7 +9,7 @@ namespace WebhookAdmin.Core.Webhooks;
 /// Everything an admin or API client may do to one company's webhooks. Every method takes the company first and
 /// never reads or writes another company's rows, so callers cannot leak across tenants by forgetting a filter.
 /// </summary>
-public sealed class WebhookService(IDbContextFactory<WebhookAdminDbContext> dbFactory, TimeProvider clock)
+public sealed class WebhookService(IDbContextFactory<WebhookAdminDbContext> dbFactory, WebhookDirectory directory, TimeProvider clock)
 {
     public async Task<IReadOnlyList<Webhook>> ListAsync(string companyId, bool includeInactive = true, CancellationToken cancellationToken = default)
     {
@@ -92,6 +92,7 @@ public sealed class WebhookService(IDbContextFactory<WebhookAdminDbContext> dbFa
             // Another save took the same code between our check and our insert.
             return new WebhookOutcome.Invalid(new Dictionary<string, string[]> { ["code"] = [WebhookRules.CodeTakenMessage(code!)] });
         }
+        directory.Changed(companyId, [webhook.Id]);
         return new WebhookOutcome.Saved(webhook);
     }
 
@@ -145,12 +146,14 @@ public sealed class WebhookService(IDbContextFactory<WebhookAdminDbContext> dbFa
             return 0;
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Webhooks
+        var deactivated = await db.Webhooks
             .Where(w => w.CompanyId == companyId && w.IsActive && wanted.Contains(w.Id))
             .ExecuteUpdateAsync(set => set
                 .SetProperty(w => w.IsActive, false)
                 .SetProperty(w => w.Version, w => w.Version + 1)
                 .SetProperty(w => w.ModifiedAt, now), cancellationToken);
+        directory.Changed(companyId, wanted);
+        return deactivated;
     }
 
     private async Task<WebhookOutcome> SaveVersionAsync(WebhookAdminDbContext db, Webhook webhook, CancellationToken cancellationToken)
@@ -160,6 +163,8 @@ public sealed class WebhookService(IDbContextFactory<WebhookAdminDbContext> dbFa
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            // Before answering: the next publish matches, and the next attempt goes, as saved.
+            directory.Changed(webhook.CompanyId, [webhook.Id]);
             return new WebhookOutcome.Saved(webhook);
         }
         catch (DbUpdateConcurrencyException)

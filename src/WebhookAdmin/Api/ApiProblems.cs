@@ -35,7 +35,7 @@ internal static partial class ApiProblems
         where T : class
     {
         if (!request.HasJsonContentType())
-            return (null, TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "Send the body as application/json."));
+            return (null, UnsupportedMediaType());
         var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         try
         {
@@ -50,11 +50,21 @@ internal static partial class ApiProblems
 
     private static ValidationProblem DescribeJsonError(JsonException e)
     {
-        if (UnmappedProperty().Match(e.Message) is { Success: true } unmapped)
-            return Field(unmapped.Groups[1].Value, "Unknown field.");
-        var path = e.Path is null or "$" ? "body" : e.Path.TrimStart('$', '.');
-        return Field(path, path == "body" ? "The body is not valid JSON." : "This value is malformed or has the wrong JSON type.");
+        var (field, message) = JsonErrorField(e);
+        return Field(field, message);
     }
+
+    /// <summary>The field a deserialization error is about (by its JSON path, <c>body</c> for the whole) and what is wrong with it.</summary>
+    public static (string Field, string Message) JsonErrorField(JsonException e)
+    {
+        if (UnmappedProperty().Match(e.Message) is { Success: true } unmapped)
+            return (unmapped.Groups[1].Value, "Unknown field.");
+        var path = e.Path is null or "$" ? "body" : e.Path.TrimStart('$', '.');
+        return (path, path == "body" ? "The body is not valid JSON." : "This value is malformed or has the wrong JSON type.");
+    }
+
+    public static ProblemHttpResult UnsupportedMediaType() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "Send the body as application/json.");
 
     [GeneratedRegex("JSON property '([^']+)' could not be mapped")]
     private static partial Regex UnmappedProperty();

@@ -193,7 +193,7 @@ public sealed class LogsTabTests : ComponentTest
         tab.WaitForAssertion(() => Assert.Equal("RETRYING", tab.Find("[data-testid=log-panel] .log-result").TextContent.Trim()));
         await Deliveries.AttemptAsync(_webhook.Id, 200, "ok");
 
-        var log = (await Get<WebhookLogQueries>().GetAsync(Acme, (await Get<WebhookLogQueries>().ListAsync(Acme, _webhook.Id))!.Items.Single().Id))!;
+        var log = (await Get<WebhookLogQueries>().GetAsync(Acme, (await Get<WebhookLogQueries>().ListAsync(Acme, _webhook.Id))!.Items.Single().PublicId))!;
         Assert.Equal((DeliveryState.Succeeded, 4), (log.State, log.Retry));
         Assert.True(log.Attempts[^1].Manual);
         tab.WaitForAssertion(() => Assert.Contains("4 (manual)", tab.Find("[data-testid=attempts]").TextContent));

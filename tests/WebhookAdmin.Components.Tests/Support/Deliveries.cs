@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Events;
 
@@ -18,11 +19,12 @@ public sealed class Deliveries(IServiceProvider services)
     /// <summary>Records one attempt on the webhook's oldest pending delivery, as the dispatcher would after sending it.</summary>
     public async Task AttemptAsync(string webhookId, int status, string response, string? transportError = null)
     {
-        var head = await services.GetRequiredService<DeliveryQueue>().HeadAsync(webhookId, CancellationToken.None)
-            ?? throw new InvalidOperationException("Nothing pending for that webhook.");
+        var head = (await services.GetRequiredService<IDeliveryStore>().PendingAsync(webhookId, afterSequence: 0, limit: 1, CancellationToken.None))
+            .SingleOrDefault() ?? throw new InvalidOperationException("Nothing pending for that webhook.");
         var succeeded = status is >= 200 and <= 209;
-        await services.GetRequiredService<DeliveryLogWriter>().RecordAsync(head,
-            new AttemptResult(status, succeeded, transportError ?? response, DateTime.UtcNow, TimeSpan.FromMilliseconds(42), transportError is not null),
-            CancellationToken.None);
+        var result = new AttemptResult(status, succeeded, transportError ?? response, DateTime.UtcNow, TimeSpan.FromMilliseconds(42), transportError is not null);
+        var writer = services.GetRequiredService<DeliveryWriter>();
+        await writer.RecordAsync(AttemptOutcome.Apply(head, result, services.GetRequiredService<IOptions<DeliveryOptions>>().Value, DateTime.UtcNow));
+        await writer.FlushAsync();
     }
 }

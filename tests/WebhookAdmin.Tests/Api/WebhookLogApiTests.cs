@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using WebhookAdmin.Core;
+using WebhookAdmin.Core.Events;
 using WebhookAdmin.Core.Logs;
 using WebhookAdmin.Core.Storage;
 using WebhookAdmin.Tests.Support;
@@ -94,16 +96,24 @@ public sealed class WebhookLogApiTests(TestApp app) : IClassFixture<TestApp>
         await using var db = await contexts.CreateDbContextAsync();
         for (var i = 0; i < count; i++)
         {
+            var published = new PublishedEvent
+            {
+                CompanyId = Ids.Acme,
+                Type = "COTTask",
+                Event = "create",
+                PublishedAt = Start.AddMilliseconds(i),
+                Deliveries = 1,
+                Body = Encoding.UTF8.GetBytes($$"""{"company":"{{Ids.Acme}}","type":"COTTask","extraData":null,"createdAt":"2022-05-05T19:54:29.924Z","data":{"_id":"62742b7562f37034d9399914","taskGroup":"{{Ids.Workflow}}"},"event":"create"}"""),
+            };
             db.WebhookLogs.Add(new WebhookLog
             {
-                Id = ObjectId.NewId(),
-                CompanyId = Ids.Acme,
                 WebhookId = webhookId,
                 CreatedAt = Start.AddMilliseconds(i),
                 Status = 409,
                 Retry = 3,
                 Response = "connect ETIMEDOUT 67.225.146.248:443",
-                EventJson = $$"""{"company":"{{Ids.Acme}}","type":"COTTask","extraData":null,"createdAt":"2022-05-05T19:54:29.924Z","data":{"_id":"62742b7562f37034d9399914","taskGroup":"{{Ids.Workflow}}"},"event":"create"}""",
+                Event = published,
+                State = DeliveryState.Failed,
             });
         }
         await db.SaveChangesAsync();

@@ -97,7 +97,7 @@ public sealed class PublishingTests : IAsyncLifetime
             ids.Add(await _host.PublishAsync(Events.UserEdit(n)));
 
         var logs = await _host.LogsAsync(webhook.Id);
-        Assert.Equal(ids, logs.Select(l => l.EventId));
+        Assert.Equal(ids, logs.Select(l => l.Event!.Id));
         Assert.Equal(logs.Select(l => l.Sequence).Order(), logs.Select(l => l.Sequence));
         Assert.Equal(5, logs.Select(l => l.Sequence).Distinct().Count());
     }

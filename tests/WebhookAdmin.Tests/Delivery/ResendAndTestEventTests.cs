@@ -20,11 +20,11 @@ public sealed class ResendAndTestEventTests
         Assert.Equal((DeliveryState.Failed, 3), (failed.State, failed.Retry));
 
         receiver.Answer = Answers.Status(201, """{"received":true}""");
-        var outcome = await Resender(host).ResendAsync(Ids.Acme, failed.Id);
+        var outcome = await Resender(host).ResendAsync(Ids.Acme, failed.PublicId);
 
         Assert.Equal(new ResendOutcome.Queued(1), outcome);
         var log = Assert.Single(await host.SettledLogsAsync(webhook.Id, 1));
-        Assert.Equal((failed.Id, DeliveryState.Succeeded, 4, 201, """{"received":true}"""), (log.Id, log.State, log.Retry, log.Status, log.Response));
+        Assert.Equal((failed.PublicId, DeliveryState.Succeeded, 4, 201, """{"received":true}"""), (log.PublicId, log.State, log.Retry, log.Status, log.Response));
         Assert.Equal([false, false, false, true], log.Attempts.Select(a => a.Manual));
         Assert.Equal([1, 1, 1, 1], receiver.Arrivals);
         Assert.Single(receiver.Requests.Select(r => r.Header("webhook-id")).Distinct());
@@ -39,7 +39,7 @@ public sealed class ResendAndTestEventTests
         await host.PublishUserEditsAsync(1);
         var failed = Assert.Single(await host.SettledLogsAsync(webhook.Id, 1));
 
-        await Resender(host).ResendAsync(Ids.Acme, failed.Id);
+        await Resender(host).ResendAsync(Ids.Acme, failed.PublicId);
 
         var log = await Eventually.WaitAsync(() => host.LogsAsync(webhook.Id), l => l[0].Retry == 4 && l[0].State == DeliveryState.Failed, what: "the manual attempt");
         await Task.Delay(DispatcherHost.RetryDelay * 3);
@@ -91,10 +91,10 @@ public sealed class ResendAndTestEventTests
         await host.PublishUserEditsAsync(1);
         var failed = Assert.Single(await host.SettledLogsAsync(webhook.Id, 1));
 
-        Assert.IsType<ResendOutcome.NotFound>(await Resender(host).ResendAsync(Ids.Globex, failed.Id));
+        Assert.IsType<ResendOutcome.NotFound>(await Resender(host).ResendAsync(Ids.Globex, failed.PublicId));
         Assert.IsType<ResendOutcome.NotFound>(await Resender(host).ResendFailedAsync(Ids.Globex, webhook.Id, null, null));
         await host.Webhooks.SetActiveAsync(Ids.Acme, webhook.Id, false);
-        Assert.Contains("deactivated", Assert.IsType<ResendOutcome.Refused>(await Resender(host).ResendAsync(Ids.Acme, failed.Id)).Reason);
+        Assert.Contains("deactivated", Assert.IsType<ResendOutcome.Refused>(await Resender(host).ResendAsync(Ids.Acme, failed.PublicId)).Reason);
         Assert.Contains("deactivated", Assert.IsType<ResendOutcome.Refused>(await Resender(host).ResendFailedAsync(Ids.Acme, webhook.Id, null, null)).Reason);
         Assert.Equal(DeliveryState.Failed, (await host.LogsAsync(webhook.Id))[0].State);
     }
@@ -123,23 +123,54 @@ public sealed class ResendAndTestEventTests
     }
 
     [Fact]
-    public async Task Open_logs_tabs_hear_of_every_queued_delivery_and_every_attempt()
+    public async Task Open_logs_tabs_hear_of_queued_deliveries_and_attempts_and_read_the_final_state_last()
     {
         await using var receiver = await Receiver.StartAsync(Answers.FailEvent(n: 1, failures: 1));
         await using var host = await DispatcherHost.StartAsync();
         var webhook = await host.CreateUserWebhookAsync(receiver.Url);
-        var heard = 0;
-        using var subscription = host.Services.GetRequiredService<LogNotifications>().Subscribe(webhook.Id, () =>
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<(DeliveryState, int)>();
+        using var subscription = host.Services.GetRequiredService<LogNotifications>().Subscribe(webhook.Id, async () =>
         {
-            Interlocked.Increment(ref heard);
-            return Task.CompletedTask;
+            // What a logs tab does when told: read the logs again.
+            foreach (var log in await host.LogsAsync(webhook.Id))
+                seen.Enqueue((log.State, log.Retry));
         });
 
         await host.PublishUserEditsAsync(1);
         await host.SettledLogsAsync(webhook.Id, 1);
 
-        // Queued, failed once, then succeeded.
-        await Eventually.WaitAsync(() => Volatile.Read(ref heard), n => n == 3, what: "three notifications");
+        // Queued (read as pending), then failed once and succeeded: the last read shows the final state.
+        await Eventually.WaitAsync(() => seen.LastOrDefault(), last => last == (DeliveryState.Succeeded, 2), what: "a read of the final state");
+        Assert.Contains(seen, s => s.Item1 == DeliveryState.Pending);
+    }
+
+    [Fact]
+    public async Task A_burst_of_changes_reaches_a_subscriber_as_a_few_refreshes_ending_after_the_last_change()
+    {
+        var notifications = new LogNotifications();
+        var refreshes = 0;
+        var changes = 0;
+        var changesSeenByLastRefresh = -1;
+        using var subscription = notifications.Subscribe("62685990d918fb5557f9f992", () =>
+        {
+            Interlocked.Increment(ref refreshes);
+            Volatile.Write(ref changesSeenByLastRefresh, Volatile.Read(ref changes));
+            return Task.CompletedTask;
+        });
+
+        var started = Receiver.Now;
+        while (Receiver.Now - started < LogNotifications.MinimumInterval * 3)
+        {
+            Interlocked.Increment(ref changes);
+            notifications.Changed("62685990d918fb5557f9f992");
+            notifications.Changed("62685990d918fb5557f9f99f");
+            await Task.Delay(1);
+        }
+        var total = Volatile.Read(ref changes);
+
+        await Eventually.WaitAsync(() => Volatile.Read(ref changesSeenByLastRefresh), seen => seen == total, what: "a refresh after the last change");
+        Assert.InRange(Volatile.Read(ref refreshes), 2, 6);
+        Assert.True(total > 50, $"only {total} changes were made");
     }
 
     private static DeliveryResender Resender(DispatcherHost host) => host.Services.GetRequiredService<DeliveryResender>();

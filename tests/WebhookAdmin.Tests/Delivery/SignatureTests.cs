@@ -35,7 +35,7 @@ public sealed class SignatureTests
         Assert.Equal(3, receiver.Requests.Count);
         Assert.All(receiver.Requests, request =>
         {
-            Assert.Equal(log.Id, request.Header("webhook-id"));
+            Assert.Equal(log.PublicId, request.Header("webhook-id"));
             Assert.Equal(1, SpecVerifier.MatchingSignatures(request, secret!));
             Assert.Equal("application/json", request.Header("content-type"));
             Assert.StartsWith("WebhookAdmin/", request.Header("user-agent"));
@@ -81,9 +81,15 @@ public sealed class SignatureTests
     public void The_old_secret_stops_signing_when_the_overlap_ends()
     {
         var now = DateTime.UtcNow;
+        var (current, previous) = (WebhookService.NewSecret(), WebhookService.NewSecret());
+        DeliveryTarget Target(string? old, DateTime? expiresAt) => new(new Webhook
+        {
+            Id = Ids.Workflow, CompanyId = Ids.Acme, Trigger = WebhookTrigger.User, Url = "https://receiver.example", Name = "n", Code = "n",
+            Secret = current, PreviousSecret = old, PreviousSecretExpiresAt = expiresAt,
+        });
 
-        Assert.Equal(["new", "old"], DeliveryQueue.SigningSecrets("new", "old", now.AddSeconds(1), now));
-        Assert.Equal(["new"], DeliveryQueue.SigningSecrets("new", "old", now, now));
-        Assert.Equal(["new"], DeliveryQueue.SigningSecrets("new", null, null, now));
+        Assert.Equal([WebhookSecrets.KeyOf(current), WebhookSecrets.KeyOf(previous)], Target(previous, now.AddSeconds(1)).SigningKeys(now));
+        Assert.Equal([WebhookSecrets.KeyOf(current)], Target(previous, now).SigningKeys(now));
+        Assert.Equal([WebhookSecrets.KeyOf(current)], Target(null, null).SigningKeys(now));
     }
 }

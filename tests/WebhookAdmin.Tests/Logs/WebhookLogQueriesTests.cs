@@ -103,26 +103,24 @@ public sealed class WebhookLogQueriesTests : DatabaseTest
     private async Task<string> AddAsync(DateTime at, DeliveryState state, int status, string type = CotEventTypes.User, string name = "edit", int attempts = 1)
     {
         await using var db = await Db.Contexts.CreateDbContextAsync();
-        var published = new PublishedEvent { Id = ObjectId.NewId(), CompanyId = Ids.Acme, Type = type, Event = name, PublishedAt = at, Deliveries = 1 };
-        db.Events.Add(published);
-        await db.SaveChangesAsync();
+        var published = new PublishedEvent
+        {
+            CompanyId = Ids.Acme, Type = type, Event = name, PublishedAt = at, Deliveries = 1,
+            Body = System.Text.Encoding.UTF8.GetBytes($$"""{"type":"{{type}}","event":"{{name}}"}"""),
+        };
         var log = new WebhookLog
         {
-            Id = ObjectId.NewId(),
-            CompanyId = Ids.Acme,
             WebhookId = _webhook.Id,
             CreatedAt = at,
-            EventJson = $$"""{"type":"{{type}}","event":"{{name}}"}""",
-            EventId = published.Id,
-            Sequence = published.Sequence,
+            Event = published,
             State = state,
             Status = status,
             Retry = state == DeliveryState.Pending ? 0 : attempts,
         };
         for (var n = 1; n <= attempts && state != DeliveryState.Pending; n++)
-            log.Attempts.Add(new WebhookLogAttempt { LogId = log.Id, Number = n, StartedAt = at.AddSeconds(n), Status = status });
+            log.Attempts.Add(new WebhookLogAttempt { Number = n, StartedAt = at.AddSeconds(n), Status = status });
         db.WebhookLogs.Add(log);
         await db.SaveChangesAsync();
-        return log.Id;
+        return log.PublicId;
     }
 }

@@ -24,6 +24,10 @@ namespace WebhookAdmin.Core.Storage.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<byte[]>("Body")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
                     b.Property<string>("CallerId")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
@@ -41,13 +45,8 @@ namespace WebhookAdmin.Core.Storage.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Id")
-                        .IsRequired()
-                        .HasMaxLength(24)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("PublishedAt")
-                        .HasColumnType("TEXT");
+                    b.Property<long>("PublishedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Type")
                         .IsRequired()
@@ -56,43 +55,27 @@ namespace WebhookAdmin.Core.Storage.Migrations
 
                     b.HasKey("Sequence");
 
-                    b.HasIndex("Id")
-                        .IsUnique();
-
                     b.HasIndex("CompanyId", "CallerId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"CallerId\" IS NOT NULL");
 
                     b.ToTable("Events", (string)null);
                 });
 
             modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLog", b =>
                 {
-                    b.Property<string>("Id")
-                        .HasMaxLength(24)
-                        .HasColumnType("TEXT");
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
 
-                    b.Property<string>("CompanyId")
-                        .IsRequired()
-                        .HasMaxLength(24)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("EventId")
-                        .IsRequired()
-                        .HasMaxLength(24)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("EventJson")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("ManualAttemptRequested")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("NextAttemptAt")
-                        .HasColumnType("TEXT");
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Response")
                         .IsRequired()
@@ -121,18 +104,27 @@ namespace WebhookAdmin.Core.Storage.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WebhookId", "CreatedAt", "Id")
-                        .IsDescending(false, true, true);
+                    b.HasIndex("Sequence");
 
-                    b.HasIndex("WebhookId", "State", "Sequence");
+                    b.HasIndex(new[] { "WebhookId", "CreatedAt" }, "IX_WebhookLogs_Failed")
+                        .IsDescending(false, true)
+                        .HasFilter("\"State\" = 2");
+
+                    b.HasIndex(new[] { "WebhookId", "Sequence" }, "IX_WebhookLogs_Pending")
+                        .HasFilter("\"State\" = 0");
+
+                    b.HasIndex(new[] { "WebhookId", "CreatedAt" }, "IX_WebhookLogs_WebhookId_CreatedAt")
+                        .IsDescending(false, true);
 
                     b.ToTable("WebhookLogs", (string)null);
                 });
 
             modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLogAttempt", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
+                    b.Property<long>("LogId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Number")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("DurationMs")
@@ -142,19 +134,11 @@ namespace WebhookAdmin.Core.Storage.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("LogId")
-                        .IsRequired()
-                        .HasMaxLength(24)
-                        .HasColumnType("TEXT");
-
                     b.Property<bool>("Manual")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("Number")
+                    b.Property<long>("StartedAt")
                         .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("StartedAt")
-                        .HasColumnType("TEXT");
 
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
@@ -162,10 +146,7 @@ namespace WebhookAdmin.Core.Storage.Migrations
                     b.Property<bool>("Succeeded")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Id");
-
-                    b.HasIndex("LogId", "Number")
-                        .IsUnique();
+                    b.HasKey("LogId", "Number");
 
                     b.ToTable("WebhookLogAttempts", (string)null);
                 });
@@ -264,11 +245,19 @@ namespace WebhookAdmin.Core.Storage.Migrations
 
             modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLog", b =>
                 {
+                    b.HasOne("WebhookAdmin.Core.Events.PublishedEvent", "Event")
+                        .WithMany()
+                        .HasForeignKey("Sequence")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("WebhookAdmin.Core.Webhooks.Webhook", null)
                         .WithMany()
                         .HasForeignKey("WebhookId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Event");
                 });
 
             modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLogAttempt", b =>

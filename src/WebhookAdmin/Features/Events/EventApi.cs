@@ -1,4 +1,7 @@
 using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using WebhookAdmin.Api;
 using WebhookAdmin.Core.Events;
 using WebhookAdmin.Identity;
@@ -13,21 +16,103 @@ public static class EventApi
         var api = endpoints.MapWebhookApiGroup("Events");
         api.MapPost("/events", Publish)
             .WithName("PublishEvent")
-            .WithSummary("Publish one COTEvent; it is stored with its deliveries before the 202. A repeated id is accepted once: same answer, no new deliveries.");
+            .WithSummary("Publish one COTEvent (202 once it and its deliveries are stored), or a JSON array of up to 1,000 " +
+                "(200 with one answer per event, in order: accepted, repeated or invalid). A repeated id is accepted once: same answer, no new deliveries.");
         return api;
     }
 
     private static async Task<IResult> Publish(
-        HttpRequest request, ClaimsPrincipal user, CompanyIdentity identity, IEventPublisher publisher, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, CompanyIdentity identity, IEventPublisher publisher, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
-        var (body, problem) = await ApiProblems.ReadJsonAsync<PublishEventRequest>(request, cancellationToken);
-        if (problem is not null)
-            return problem;
-        return await publisher.PublishAsync(identity.CompanyOf(user), body!.ToEvent(), cancellationToken) switch
+        if (!request.HasJsonContentType())
+            return ApiProblems.UnsupportedMediaType();
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return ApiProblems.Field("body", "The body is not valid JSON.");
+        }
+        // The events' data stay in the document until they are written out: it lives until the publish has answered.
+        using (document)
+        {
+            var options = json.Value.SerializerOptions;
+            var company = identity.CompanyOf(user);
+            return document.RootElement.ValueKind switch
+            {
+                JsonValueKind.Object => await PublishOneAsync(document.RootElement, company, publisher, options, cancellationToken),
+                JsonValueKind.Array => await PublishManyAsync(document.RootElement, company, publisher, options, cancellationToken),
+                _ => ApiProblems.Field("body", "Send one event as a JSON object, or up to 1,000 as a JSON array."),
+            };
+        }
+    }
+
+    private static async Task<IResult> PublishOneAsync(JsonElement body, string company, IEventPublisher publisher, JsonSerializerOptions options, CancellationToken cancellationToken)
+    {
+        if (!TryRead(body, options, out var cotEvent, out var error))
+            return ApiProblems.Field(error.Field, error.Message);
+        return await publisher.PublishAsync(company, cotEvent, cancellationToken) switch
         {
             PublishOutcome.Accepted accepted => TypedResults.Accepted((string?)null, new PublishedEventJson(accepted.EventId, accepted.Deliveries)),
             PublishOutcome.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
             var outcome => throw new InvalidOperationException($"Unhandled outcome {outcome}."),
         };
+    }
+
+    /// <summary>Every item is read and checked on its own, so one bad event is answered as such and the others still go.</summary>
+    private static async Task<IResult> PublishManyAsync(JsonElement body, string company, IEventPublisher publisher, JsonSerializerOptions options, CancellationToken cancellationToken)
+    {
+        var count = body.GetArrayLength();
+        if (count == 0)
+            return ApiProblems.Field("body", "The array is empty: send at least one event.");
+        if (count > EventPublisher.MaxBatch)
+            return ApiProblems.Field("body", $"At most {EventPublisher.MaxBatch:N0} events per request; this one has {count:N0}.");
+
+        var answers = new BatchItemJson?[count];
+        var readable = new List<(int Index, CotEvent Event)>(count);
+        var index = 0;
+        foreach (var item in body.EnumerateArray())
+        {
+            if (TryRead(item, options, out var cotEvent, out var error))
+                readable.Add((index, cotEvent));
+            else
+                answers[index] = BatchItemJson.Invalid(new Dictionary<string, string[]> { [error.Field] = [error.Message] });
+            index++;
+        }
+
+        var outcomes = await publisher.PublishManyAsync(company, readable.Select(r => r.Event).ToArray(), cancellationToken);
+        for (var i = 0; i < readable.Count; i++)
+        {
+            answers[readable[i].Index] = outcomes[i] switch
+            {
+                PublishOutcome.Accepted accepted => BatchItemJson.From(accepted),
+                PublishOutcome.Invalid invalid => BatchItemJson.Invalid(invalid.Errors),
+                var outcome => throw new InvalidOperationException($"Unhandled outcome {outcome}."),
+            };
+        }
+        return TypedResults.Ok(new PublishBatchJson(answers.Any(a => a!.Result == BatchItemJson.InvalidResult), answers!));
+    }
+
+    private static bool TryRead(JsonElement item, JsonSerializerOptions options, out CotEvent cotEvent, out (string Field, string Message) error)
+    {
+        cotEvent = null!;
+        error = default;
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            error = ("body", "An event must be a JSON object.");
+            return false;
+        }
+        try
+        {
+            cotEvent = item.Deserialize<PublishEventRequest>(options)!.ToEvent();
+            return true;
+        }
+        catch (JsonException e)
+        {
+            error = ApiProblems.JsonErrorField(e);
+            return false;
+        }
     }
 }

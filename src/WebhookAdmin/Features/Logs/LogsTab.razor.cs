@@ -61,7 +61,7 @@ public sealed partial class LogsTab
     {
         _rows = await Queries.ListRowsAsync(_companyId, WebhookId, _filter, _page);
         if (_selected is not null)
-            _selected = await Queries.GetAsync(_companyId, _selected.Id);
+            _selected = await Queries.GetAsync(_companyId, _selected.PublicId);
     }
 
     private async Task ApplyAsync(LogFilter filter)
@@ -84,7 +84,7 @@ public sealed partial class LogsTab
     {
         if (_selected is null)
             return;
-        Report(await Resender.ResendAsync(_companyId, _selected.Id), "Delivery queued to be sent again.");
+        Report(await Resender.ResendAsync(_companyId, _selected.PublicId), "Delivery queued to be sent again.");
         await ReloadAsync();
     }
 

@@ -19,7 +19,8 @@ public sealed record WebhookLogJson(
 {
     public static WebhookLogJson From(WebhookLog log)
     {
-        using var sent = JsonDocument.Parse(log.EventJson);
-        return new(log.Id, log.CompanyId, log.CreatedAt, log.Status, log.Retry, log.Response, sent.RootElement.Clone(), log.WebhookId, log.Version);
+        var published = log.Event ?? throw new ArgumentException("The log must be loaded with its event.", nameof(log));
+        using var sent = JsonDocument.Parse(published.Body);
+        return new(log.PublicId, published.CompanyId, log.CreatedAt, log.Status, log.Retry, log.Response, sent.RootElement.Clone(), log.WebhookId, log.Version);
     }
 }

@@ -109,7 +109,7 @@ public sealed class DispatcherHost : IAsyncDisposable
     public async Task<WebhookLog[]> LogsAsync(string webhookId)
     {
         await using var db = await Services.GetRequiredService<IDbContextFactory<WebhookAdminDbContext>>().CreateDbContextAsync();
-        var logs = await db.WebhookLogs.AsNoTracking().Include(l => l.Attempts)
+        var logs = await db.WebhookLogs.AsNoTracking().Include(l => l.Event).Include(l => l.Attempts)
             .Where(l => l.WebhookId == webhookId).OrderBy(l => l.Sequence).ToArrayAsync();
         foreach (var log in logs)
             log.Attempts.Sort((a, b) => a.Number.CompareTo(b.Number));

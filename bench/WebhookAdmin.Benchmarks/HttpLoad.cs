@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using WebhookAdmin.Core.Webhooks;
+using WebhookAdmin.Hosting;
+
+namespace WebhookAdmin.Benchmarks;
+
+/// <summary>
+/// The whole app (API, sign-in, dispatcher) in this process on a real port and a fresh SQLite file, as integrators
+/// reach it: Bearer tokens from the embedded provider, one webhook that every published user edit goes to.
+/// </summary>
+internal sealed class AppTarget : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _folder;
+
+    private AppTarget(WebApplication app, string folder, string baseUrl, string token)
+    {
+        _app = app;
+        _folder = folder;
+        BaseUrl = baseUrl;
+        Token = token;
+    }
+
+    public string BaseUrl { get; }
+
+    public string Token { get; }
+
+    public static async Task<AppTarget> StartAsync(string receiverUrl)
+    {
+        var folder = Directory.CreateTempSubdirectory("webhookadmin-bench-app-").FullName;
+        var port = FreePort();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        var app = WebhookAdminHost.CreateBuilder([
+            $"--urls={baseUrl}", "--environment=Development", $"--ConnectionStrings:WebhookAdmin=Data Source={Path.Combine(folder, "bench.db")}",
+            "--Logging:LogLevel:Default=Warning"]).BuildWebhookAdmin();
+        await app.PrepareAsync();
+        await app.StartAsync();
+        await app.Services.GetRequiredService<WebhookService>().CreateAsync(BenchEvents.Company,
+            new WebhookDraft("Bench", $"{receiverUrl}/hook/0", WebhookTrigger.User));
+
+        using var client = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        using var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = "acme-platform", ["client_secret"] = "acme-platform-secret", ["scope"] = "webhookadmin-api",
+        }));
+        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+        return new AppTarget(app, folder, baseUrl, token);
+    }
+
+    /// <summary>Checks that the endpoint takes the body before loading it, so a figure never counts refusals.</summary>
+    public async Task EnsureAcceptedAsync(string path, string body)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        using var response = await client.PostAsync(path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"POST {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>wrk (Debian's package) driving one endpoint from a second process: requests/s answered 2xx.</summary>
+internal static partial class Wrk
+{
+    public static bool Available => File.Exists("/usr/bin/wrk");
+
+    /// <returns>Successful (2xx) requests per second over the run.</returns>
+    public static async Task<double> PostAsync(string url, string body, string? token, int connections, TimeSpan duration)
+    {
+        var script = Path.Combine(Path.GetTempPath(), $"webhookadmin-wrk-{Guid.NewGuid():N}.lua");
+        var lua = new System.Text.StringBuilder();
+        lua.AppendLine("wrk.method = \"POST\"");
+        lua.AppendLine("wrk.headers[\"Content-Type\"] = \"application/json\"");
+        if (token is not null)
+            lua.AppendLine($"wrk.headers[\"Authorization\"] = \"Bearer {token}\"");
+        lua.AppendLine($"wrk.body = [==[{body}]==]");
+        await File.WriteAllTextAsync(script, lua.ToString());
+        try
+        {
+            var start = new ProcessStartInfo("/usr/bin/wrk",
+                ["-t1", $"-c{connections}", $"-d{(int)duration.TotalSeconds}s", "--timeout", "10s", "-s", script, url])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var process = Process.Start(start)!;
+            var output = await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            var requests = long.Parse(Requests().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+            var seconds = double.Parse(Seconds().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+            var failed = NonSuccess().Match(output) is { Success: true } match ? long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+            return (requests - failed) / seconds;
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
+    [GeneratedRegex(@"(\d+) requests in")]
+    private static partial Regex Requests();
+
+    [GeneratedRegex(@"requests in ([\d.]+)s")]
+    private static partial Regex Seconds();
+
+    [GeneratedRegex(@"Non-2xx or 3xx responses: (\d+)")]
+    private static partial Regex NonSuccess();
+}

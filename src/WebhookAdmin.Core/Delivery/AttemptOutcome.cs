@@ -1,0 +1,34 @@
+using WebhookAdmin.Core.Logs;
+
+namespace WebhookAdmin.Core.Delivery;
+
+/// <summary>What an attempt means for its delivery: done, failed for good, or a retry after <see cref="DeliveryOptions.RetryDelay"/>.</summary>
+public static class AttemptOutcome
+{
+    /// <summary>Moves <paramref name="delivery"/> past the attempt and returns the record of it to store.</summary>
+    public static AttemptWrite Apply(QueuedDelivery delivery, AttemptResult result, DeliveryOptions options, DateTime now)
+    {
+        var manual = delivery.Manual;
+        var retry = delivery.Retry + 1;
+        // A manual resend is one attempt: if it fails, the admin decides what happens next.
+        var state = result.Succeeded ? DeliveryState.Succeeded
+            : manual || retry >= options.MaxAttempts ? DeliveryState.Failed
+            : DeliveryState.Pending;
+        var next = state == DeliveryState.Pending ? UnixTime.Truncate(now + options.RetryDelay) : delivery.NextAttemptAt;
+
+        delivery.Retry = retry;
+        delivery.Manual = false;
+        delivery.NextAttemptAt = next;
+        return new AttemptWrite(delivery.LogId, delivery.WebhookId, retry, state, result.Status, result.Response, next, new WebhookLogAttempt
+        {
+            LogId = delivery.LogId,
+            Number = retry,
+            StartedAt = UnixTime.Truncate(result.StartedAt),
+            DurationMs = (int)Math.Min(int.MaxValue, result.Duration.TotalMilliseconds),
+            Status = result.Status,
+            Succeeded = result.Succeeded,
+            Error = result.TransportError ? result.Response : "",
+            Manual = manual,
+        });
+    }
+}

@@ -1,0 +1,34 @@
+namespace WebhookAdmin.Core.Delivery;
+
+/// <summary>
+/// What the rest of Core tells the dispatcher: deliveries just committed (so lanes take them from memory instead of
+/// asking the database), a webhook whose queue must be read again from its start (a resend), or "look for work" (a
+/// webhook activated). Without a running dispatcher (a publish-only process, component tests) the news is dropped:
+/// it is all in the database, where a dispatcher's first scan finds it.
+/// </summary>
+public sealed class DeliveryFeed
+{
+    private volatile IDeliveryListener? _listener;
+
+    internal void Attach(IDeliveryListener listener) => _listener = listener;
+
+    internal void Detach(IDeliveryListener listener) => Interlocked.CompareExchange(ref _listener, null, listener);
+
+    /// <summary>New deliveries, committed, in sequence order.</summary>
+    public void Committed(IReadOnlyList<QueuedDelivery> deliveries) => _listener?.Committed(deliveries);
+
+    /// <summary>Deliveries of the webhook went back to pending out of sequence order (a resend): read its queue again.</summary>
+    public void Reread(string webhookId) => _listener?.Reread(webhookId);
+
+    /// <summary>Work may be waiting that nobody offered (a webhook was activated).</summary>
+    public void LookForWork() => _listener?.LookForWork();
+}
+
+internal interface IDeliveryListener
+{
+    void Committed(IReadOnlyList<QueuedDelivery> deliveries);
+
+    void Reread(string webhookId);
+
+    void LookForWork();
+}

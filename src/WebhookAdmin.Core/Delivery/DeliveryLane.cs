@@ -1,0 +1,351 @@
+using Microsoft.Extensions.Logging;
+using WebhookAdmin.Core.Logs;
+
+namespace WebhookAdmin.Core.Delivery;
+
+/// <summary>
+/// One webhook's queue in motion. It sends the webhook's deliveries strictly in sequence order, one at a time, from a
+/// window of the next ones held in memory: filled from storage when the lane has fallen behind, or handed over by the
+/// writer as deliveries are committed when it has kept up (<see cref="_caughtUp"/>), so a steady stream never waits
+/// for a database read. Outcomes go to the writer without waiting for them to be stored.
+/// </summary>
+/// <remarks>
+/// Correctness rests on three rules. The window only ever holds a gap-free run of the queue: an offer is taken only
+/// while the lane is caught up and has room, and once one is refused the lane reads the rest from storage, after the
+/// last sequence it holds. A read may only declare the lane caught up if no offer was refused while it ran. And
+/// anything that puts deliveries back out of order (a resend, a new lane) first waits for the writer to store every
+/// outcome already handed in, then reads the queue from its start, so a delivery sent but not yet recorded is not
+/// sent again.
+/// </remarks>
+internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher owner)
+{
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ErrorBackoff = TimeSpan.FromSeconds(1);
+
+    private readonly ILogger _logger = owner.Logger;
+    private readonly object _gate = new();
+    private readonly Queue<QueuedDelivery> _window = new();
+    private long _lastKnown;
+    private bool _caughtUp;
+    private bool _reread = true;
+    private int _missedOffers;
+    private bool _retired;
+    private bool _woken;
+    private TaskCompletionSource? _waiter;
+
+    public string WebhookId { get; } = webhookId;
+
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
+    public void Start(CancellationToken stoppingToken) => Completion = Task.Run(() => RunAsync(stoppingToken));
+
+    /// <summary>
+    /// Takes committed deliveries of this webhook (in sequence order) into the window when it has kept up; otherwise
+    /// they stay in storage, where its next read finds them. False when the lane has ended: start another.
+    /// </summary>
+    public bool Offer(IReadOnlyList<QueuedDelivery> deliveries)
+    {
+        lock (_gate)
+        {
+            if (_retired)
+                return false;
+            if (_reread)
+                return true; // the coming read from the start finds them
+            var wasEmpty = _window.Count == 0;
+            foreach (var delivery in deliveries)
+            {
+                if (delivery.Sequence <= _lastKnown)
+                    continue;
+                if (_caughtUp && _window.Count < owner.Options.LaneWindow && owner.Buffer.TryTakeOne())
+                {
+                    _window.Enqueue(delivery);
+                    _lastKnown = delivery.Sequence;
+                }
+                else
+                {
+                    _caughtUp = false;
+                    _missedOffers++;
+                }
+            }
+            if (wasEmpty)
+                WakeLocked();
+            return true;
+        }
+    }
+
+    /// <summary>Deliveries went back to pending out of order (a resend): drop the window and read the queue from its start.</summary>
+    public bool Reread()
+    {
+        lock (_gate)
+        {
+            if (_retired)
+                return false;
+            _reread = true;
+            WakeLocked();
+            return true;
+        }
+    }
+
+    public int Buffered
+    {
+        get
+        {
+            lock (_gate)
+                return _window.Count;
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (true)
+            {
+                stoppingToken.ThrowIfCancellationRequested();
+                if (TakeReread())
+                    await owner.Writer.FlushAsync(stoppingToken);
+
+                var (head, mustRead) = Head();
+                if (head is null)
+                {
+                    if (mustRead)
+                        await ReadAsync(stoppingToken);
+                    else if (!await IdleAsync(stoppingToken))
+                        return;
+                    continue;
+                }
+
+                // Read before every attempt: an edit, a rotated secret or a deactivation applies from the next attempt on.
+                var target = await owner.Directory.TargetAsync(WebhookId, stoppingToken);
+                if (target is not { IsActive: true })
+                {
+                    // Paused: the backlog stays pending in storage and resumes, in order, when the webhook is activated.
+                    Retire();
+                    return;
+                }
+
+                var wait = head.NextAttemptAt - owner.Clock.GetUtcNow().UtcDateTime;
+                if (wait > TimeSpan.Zero)
+                {
+                    KeepOnlyHead(head);
+                    await WaitAsync(wait, stoppingToken);
+                    continue;
+                }
+
+                AttemptResult result;
+                await owner.Slots.WaitAsync(stoppingToken);
+                try
+                {
+                    result = await owner.Sender.SendAsync(target, head, stoppingToken);
+                }
+                finally
+                {
+                    owner.Slots.Release();
+                }
+                var record = AttemptOutcome.Apply(head, result, owner.Options, owner.Clock.GetUtcNow().UtcDateTime);
+                // A finished attempt is always handed in, even while shutting down, so it is not repeated needlessly.
+                await owner.Writer.RecordAsync(record, CancellationToken.None);
+                if (record.State != DeliveryState.Pending)
+                    RemoveHead(head);
+                LogAttempt(head.MessageId, WebhookId, record.Retry, result.Status, record.State);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped: an attempt cut short is not recorded, so it is made again at the next start.
+        }
+        catch (Exception e)
+        {
+            LogLaneFailed(e, WebhookId);
+            await Task.Delay(ErrorBackoff, owner.Clock, CancellationToken.None);
+        }
+        finally
+        {
+            Retire();
+            owner.LaneEnded(this);
+        }
+    }
+
+    private bool TakeReread()
+    {
+        lock (_gate)
+        {
+            if (!_reread)
+                return false;
+            _reread = false;
+            ReleaseWindowLocked();
+            _lastKnown = 0;
+            _caughtUp = false;
+            return true;
+        }
+    }
+
+    private (QueuedDelivery? Head, bool MustRead) Head()
+    {
+        lock (_gate)
+            return _window.Count > 0 ? (_window.Peek(), false) : (null, !_caughtUp || _reread);
+    }
+
+    private async Task ReadAsync(CancellationToken stoppingToken)
+    {
+        long after;
+        int missed;
+        int wanted;
+        lock (_gate)
+        {
+            after = _lastKnown;
+            missed = _missedOffers;
+            wanted = owner.Options.LaneWindow - _window.Count;
+        }
+        // Never zero: a lane with an empty window may always hold one delivery, so every webhook makes progress.
+        var granted = owner.Buffer.Take(wanted);
+        IReadOnlyList<QueuedDelivery> rows;
+        try
+        {
+            rows = await owner.Store.PendingAsync(WebhookId, after, granted, stoppingToken);
+        }
+        catch
+        {
+            owner.Buffer.Return(granted);
+            throw;
+        }
+        lock (_gate)
+        {
+            var taken = 0;
+            if (!_reread)
+            {
+                foreach (var row in rows)
+                {
+                    if (row.Sequence <= _lastKnown)
+                        continue;
+                    _window.Enqueue(row);
+                    _lastKnown = row.Sequence;
+                    taken++;
+                }
+                if (rows.Count < granted && _missedOffers == missed)
+                    _caughtUp = true;
+            }
+            owner.Buffer.Return(granted - taken);
+        }
+    }
+
+    /// <returns>False when the lane retired after waiting idle; true when there may be work.</returns>
+    private async Task<bool> IdleAsync(CancellationToken stoppingToken)
+    {
+        Task woken;
+        lock (_gate)
+        {
+            if (_woken || _window.Count > 0 || !_caughtUp || _reread)
+            {
+                _woken = false;
+                return true;
+            }
+            woken = (_waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+        try
+        {
+            await woken.WaitAsync(IdleTimeout, owner.Clock, stoppingToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            lock (_gate)
+            {
+                _waiter = null;
+                if (_woken || _window.Count > 0 || !_caughtUp || _reread)
+                    return true;
+                _retired = true;
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Waits out a retry delay, or less if a resend asks for a new read.</summary>
+    private async Task WaitAsync(TimeSpan wait, CancellationToken stoppingToken)
+    {
+        Task woken;
+        lock (_gate)
+        {
+            if (_woken)
+            {
+                _woken = false;
+                return;
+            }
+            woken = (_waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+        try
+        {
+            await woken.WaitAsync(wait, owner.Clock, stoppingToken);
+        }
+        catch (TimeoutException)
+        {
+            lock (_gate)
+                _waiter = null;
+        }
+    }
+
+    private void WakeLocked()
+    {
+        if (_waiter is { } waiter)
+        {
+            _waiter = null;
+            waiter.TrySetResult();
+        }
+        else
+        {
+            _woken = true;
+        }
+    }
+
+    /// <summary>
+    /// The head waits for a retry: nothing behind it can go before it, so the rest of the window goes back to storage
+    /// (and the memory to other lanes) until it is through.
+    /// </summary>
+    private void KeepOnlyHead(QueuedDelivery head)
+    {
+        lock (_gate)
+        {
+            if (_window.Count <= 1 || !ReferenceEquals(_window.Peek(), head))
+                return;
+            owner.Buffer.Return(_window.Count - 1);
+            _window.Clear();
+            _window.Enqueue(head);
+            _lastKnown = head.Sequence;
+            _caughtUp = false;
+        }
+    }
+
+    private void RemoveHead(QueuedDelivery head)
+    {
+        lock (_gate)
+        {
+            // A resend may have emptied the window while the attempt was out.
+            if (_window.Count > 0 && ReferenceEquals(_window.Peek(), head))
+            {
+                _window.Dequeue();
+                owner.Buffer.Return(1);
+            }
+        }
+    }
+
+    private void Retire()
+    {
+        lock (_gate)
+        {
+            _retired = true;
+            ReleaseWindowLocked();
+        }
+    }
+
+    private void ReleaseWindowLocked()
+    {
+        owner.Buffer.Return(_window.Count);
+        _window.Clear();
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Delivery {LogId} to webhook {WebhookId}: attempt {Attempt} answered {Status}, now {State}.")]
+    private partial void LogAttempt(string logId, string webhookId, int attempt, int status, DeliveryState state);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The delivery lane of webhook {WebhookId} failed; it restarts at the next scan.")]
+    private partial void LogLaneFailed(Exception e, string webhookId);
+}

@@ -1,0 +1,235 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WebhookAdmin.Core.Logs;
+
+namespace WebhookAdmin.Core.Delivery;
+
+/// <summary>
+/// The one door to the delivery tables (a group commit). Publishers and lanes hand it writes; it takes everything that
+/// has arrived, commits it as one transaction (one flush to disk for all of it), then answers every publisher of that
+/// batch and tells the dispatcher and open logs tabs what changed. While one batch is being committed the next one
+/// gathers, so the busier the system, the more each flush carries.
+/// </summary>
+/// <remarks>
+/// Publishers wait for their batch's commit: an accepted event is durable. Lanes do not wait for their attempt's
+/// record (they go on to the next delivery); the records are committed in the order they were handed in, so after a
+/// crash the deliveries still pending are exactly a suffix of each webhook's queue: some may be sent again, none is
+/// lost or overtaken. A record that cannot be written is retried until it is, never skipped, for the same reason.
+/// </remarks>
+public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
+{
+    /// <summary>
+    /// Rows per transaction. Large enough that a flush is shared by hundreds of writes, small enough that an admin's
+    /// edit waiting for SQLite's write lock is not held up for more than a few milliseconds.
+    /// </summary>
+    private const int BatchRows = 4096;
+
+    private static readonly TimeSpan RetryBackoff = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(10);
+
+    private readonly Channel<Unit> _queue = Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _attemptRoom;
+    private readonly IDeliveryStore _store;
+    private readonly DeliveryFeed _feed;
+    private readonly LogNotifications _notifications;
+    private readonly ILogger<DeliveryWriter> _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _loop;
+    private volatile bool _droppingRecords;
+    private int _disposed;
+
+    private static readonly Exception DroppedAtShutdown = new OperationCanceledException("The app stopped before this attempt could be recorded.");
+
+    public DeliveryWriter(IDeliveryStore store, DeliveryFeed feed, LogNotifications notifications, IOptions<DeliveryOptions> options, ILogger<DeliveryWriter> logger)
+    {
+        _store = store;
+        _feed = feed;
+        _notifications = notifications;
+        _logger = logger;
+        _attemptRoom = new SemaphoreSlim(options.Value.MaxUnrecordedAttempts);
+        // The loop starts with the writer (not with the host), so publishing works wherever the writer is resolved.
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Stores the events and their deliveries; returns once they are committed and flushed, results filled in.</summary>
+    public async Task StoreAsync(IReadOnlyList<EventWrite> events, CancellationToken cancellationToken = default)
+    {
+        var unit = new Unit(events, Waiter());
+        Enqueue(unit);
+        // Once handed in, the write goes ahead even if this caller stops waiting: the caller id makes a retry harmless.
+        await unit.Done!.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Hands in an attempt's record and returns at once, waiting only while <see cref="DeliveryOptions.MaxUnrecordedAttempts"/>
+    /// records are already waiting (the database is slower than the receivers).
+    /// </summary>
+    public async ValueTask RecordAsync(AttemptWrite attempt, CancellationToken cancellationToken = default)
+    {
+        await _attemptRoom.WaitAsync(cancellationToken);
+        Enqueue(new Unit([attempt], null));
+    }
+
+    /// <summary>Returns once everything handed in before the call is committed.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        var unit = new Unit([], Waiter());
+        Enqueue(unit);
+        return unit.Done!.Task.WaitAsync(cancellationToken);
+    }
+
+    private void Enqueue(Unit unit)
+    {
+        if (!_queue.Writer.TryWrite(unit))
+            throw new InvalidOperationException("The delivery writer has stopped: the app is shutting down.");
+    }
+
+    private static TaskCompletionSource Waiter() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task RunAsync()
+    {
+        var units = new List<Unit>();
+        var writes = new List<DeliveryWrite>();
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            units.Clear();
+            writes.Clear();
+            var rows = 0;
+            while (rows < BatchRows && reader.TryRead(out var unit))
+            {
+                if (unit.Done is null && _droppingRecords)
+                {
+                    Finish([unit], DroppedAtShutdown);
+                    continue;
+                }
+                units.Add(unit);
+                writes.AddRange(unit.Writes);
+                rows += unit.Writes.Sum(w => w.Rows);
+            }
+
+            if (await CommitAsync(writes) is null)
+            {
+                Finish(units, null);
+                continue;
+            }
+            // Something in the batch is refused: commit each part alone, so one bad publish fails only its own caller.
+            foreach (var unit in units)
+                await CommitAloneAsync(unit);
+        }
+    }
+
+    private async Task CommitAloneAsync(Unit unit)
+    {
+        while (true)
+        {
+            if (unit.Done is null && _droppingRecords)
+            {
+                Finish([unit], DroppedAtShutdown);
+                return;
+            }
+            var failure = await CommitAsync(unit.Writes);
+            // A publisher is told and may try again; attempt records are never skipped while the app runs (see the
+            // remarks). At shutdown they are given up, and with them every later record, so that what is stored is
+            // still a prefix of what happened: the deliveries not recorded are sent again at the next start.
+            if (failure is null || unit.Done is not null)
+            {
+                Finish([unit], failure);
+                return;
+            }
+            if (_stopping.IsCancellationRequested)
+            {
+                _droppingRecords = true;
+                continue;
+            }
+            try
+            {
+                await Task.Delay(RetryBackoff, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Shutting down: the next turn gives the record up.
+            }
+        }
+    }
+
+    private async Task<Exception?> CommitAsync(IReadOnlyList<DeliveryWrite> writes)
+    {
+        if (writes.Count == 0)
+            return null;
+        try
+        {
+            await _store.WriteAsync(writes, CancellationToken.None);
+            return null;
+        }
+        catch (Exception e)
+        {
+            LogWriteFailed(e, writes.Count);
+            return e;
+        }
+    }
+
+    private void Finish(IReadOnlyList<Unit> units, Exception? failure)
+    {
+        var created = new List<QueuedDelivery>();
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var unit in units)
+        {
+            if (unit.Done is null)
+                _attemptRoom.Release(unit.Writes.Count);
+            if (failure is not null)
+            {
+                unit.Done?.TrySetException(failure);
+                continue;
+            }
+            foreach (var write in unit.Writes)
+            {
+                if (write is EventWrite published)
+                {
+                    created.AddRange(published.Created);
+                    foreach (var delivery in published.Created)
+                        changed.Add(delivery.WebhookId);
+                }
+                else if (write is AttemptWrite attempt)
+                {
+                    changed.Add(attempt.WebhookId);
+                }
+            }
+            unit.Done?.TrySetResult();
+        }
+        if (created.Count > 0)
+            _feed.Committed(created);
+        foreach (var webhookId in changed)
+            _notifications.Changed(webhookId);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
+        // Whatever was handed in before the stop is still committed; nothing new is taken. A database that refuses
+        // writes gets a few seconds, then the records still waiting are given up (their deliveries are sent again).
+        _queue.Writer.TryComplete();
+        try
+        {
+            await _loop.WaitAsync(ShutdownGrace);
+        }
+        catch (TimeoutException)
+        {
+            _stopping.Cancel();
+            await _loop;
+        }
+        _stopping.Cancel();
+        _stopping.Dispose();
+        _attemptRoom.Dispose();
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>What one caller handed in together; <see cref="Done"/> is null for attempt records, which nobody awaits.</summary>
+    private sealed record Unit(IReadOnlyList<DeliveryWrite> Writes, TaskCompletionSource? Done);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Count} delivery rows failed.")]
+    private partial void LogWriteFailed(Exception e, int count);
+}

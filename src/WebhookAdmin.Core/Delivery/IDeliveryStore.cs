@@ -1,0 +1,120 @@
+using WebhookAdmin.Core.Logs;
+
+namespace WebhookAdmin.Core.Delivery;
+
+/// <summary>
+/// What the delivery engine needs from storage, and nothing else: commit a batch of writes in one transaction, read a
+/// webhook's next pending deliveries, and say which webhooks have any. Each provider implements it with its own few
+/// statements (<c>Storage/Sqlite</c>); the engine never knows which database it runs on.
+/// </summary>
+public interface IDeliveryStore
+{
+    /// <summary>
+    /// Applies every write of <paramref name="batch"/>, in order, in one transaction, and returns once it is committed and
+    /// flushed to disk, with each write's results filled in. When it throws, nothing of the batch is stored.
+    /// Only the <see cref="DeliveryWriter"/> calls it, one batch at a time.
+    /// </summary>
+    Task WriteAsync(IReadOnlyList<DeliveryWrite> batch, CancellationToken cancellationToken);
+
+    /// <summary>The webhook's pending deliveries after <paramref name="afterSequence"/>, oldest first, each with its event's body.</summary>
+    Task<IReadOnlyList<QueuedDelivery>> PendingAsync(string webhookId, long afterSequence, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Every webhook with at least one pending delivery, active or not.</summary>
+    Task<IReadOnlyList<string>> WebhooksWithPendingAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>One write of a batch; its results are filled in by the store when the batch commits.</summary>
+public abstract class DeliveryWrite
+{
+    private protected DeliveryWrite() { }
+
+    /// <summary>Rows it adds or changes, so the writer can keep batches to a size that commits quickly.</summary>
+    public abstract int Rows { get; }
+}
+
+/// <summary>
+/// An accepted event and one pending delivery per webhook it matched. When the company already stored an event with the
+/// same <see cref="CallerId"/>, nothing is written and the first event's sequence, time and delivery count come back.
+/// </summary>
+public sealed class EventWrite(string companyId, string? callerId, string type, string eventName, DateTime publishedAt, byte[] body, IReadOnlyList<string> webhookIds)
+    : DeliveryWrite
+{
+    public string CompanyId { get; } = companyId;
+    public string? CallerId { get; } = callerId;
+    public string Type { get; } = type;
+    public string EventName { get; } = eventName;
+
+    /// <summary>Whole milliseconds (what storage keeps); also each delivery's <c>createdAt</c>.</summary>
+    public DateTime PublishedAt { get; private set; } = UnixTime.Truncate(publishedAt);
+
+    public byte[] Body { get; } = body;
+    public IReadOnlyList<string> WebhookIds { get; } = webhookIds;
+
+    public override int Rows => 1 + WebhookIds.Count;
+
+    /// <summary>The stored event's sequence (the first event's, when <see cref="Repeated"/>).</summary>
+    public long Sequence { get; private set; }
+
+    public bool Repeated { get; private set; }
+
+    /// <summary>How many deliveries the event has (the first event's count, when <see cref="Repeated"/>).</summary>
+    public int Deliveries { get; private set; }
+
+    /// <summary>The deliveries this write created, in the order of <see cref="WebhookIds"/>; empty when repeated.</summary>
+    public IReadOnlyList<QueuedDelivery> Created { get; private set; } = [];
+
+    public string EventId => ObjectId.FromKey(PublishedAt, Sequence);
+
+    public void Stored(long sequence, IReadOnlyList<QueuedDelivery> created)
+    {
+        (Sequence, Repeated, Deliveries, Created) = (sequence, false, created.Count, created);
+    }
+
+    public void StoredBefore(long sequence, DateTime publishedAt, int deliveries)
+    {
+        (Sequence, PublishedAt, Repeated, Deliveries, Created) = (sequence, publishedAt, true, deliveries, []);
+    }
+}
+
+/// <summary>One finished attempt: the log's new state and the attempt's own row (absolute values, so applying it twice is harmless).</summary>
+public sealed class AttemptWrite(
+    long logId, string webhookId, int retry, DeliveryState state, int status, string response, DateTime nextAttemptAt, WebhookLogAttempt attempt)
+    : DeliveryWrite
+{
+    public long LogId { get; } = logId;
+    public string WebhookId { get; } = webhookId;
+    public int Retry { get; } = retry;
+    public DeliveryState State { get; } = state;
+    public int Status { get; } = status;
+    public string Response { get; } = response;
+    public DateTime NextAttemptAt { get; } = nextAttemptAt;
+    public WebhookLogAttempt Attempt { get; } = attempt;
+
+    public override int Rows => 2;
+}
+
+/// <summary>
+/// A pending delivery as a lane holds it: what is sent (the shared event body) and where it stands. The lane that owns
+/// it is the only one to change it, between attempts.
+/// </summary>
+public sealed class QueuedDelivery(long logId, string webhookId, long sequence, DateTime createdAt, byte[] body)
+{
+    private string? _messageId;
+
+    public long LogId { get; } = logId;
+    public string WebhookId { get; } = webhookId;
+    public long Sequence { get; } = sequence;
+    public DateTime CreatedAt { get; } = createdAt;
+    public byte[] Body { get; } = body;
+
+    /// <summary>Attempts made so far.</summary>
+    public int Retry { get; set; }
+
+    public DateTime NextAttemptAt { get; set; } = createdAt;
+
+    /// <summary>An admin's resend: one attempt, no automatic retries after it.</summary>
+    public bool Manual { get; set; }
+
+    /// <summary>The <c>webhook-id</c> header: the log's public id, the same on every attempt.</summary>
+    public string MessageId => _messageId ??= ObjectId.FromKey(CreatedAt, LogId);
+}
