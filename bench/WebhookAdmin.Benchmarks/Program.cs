@@ -19,6 +19,7 @@
 //   backlog                [--backlog 1000000] pending deliveries seeded for one webhook: peak deliveries held in
 //                          memory and resident set while it drains for [--drain-seconds 10]
 //   bytes per log          the 100-webhook burst's database: file size less event bodies, per delivery log
+// --only burst100|burst1|paced1|paced100|publish|http|backlog runs one group (e.g. under dotnet-trace).
 // The default run takes about 8 minutes on 2 cores.
 using System.Diagnostics;
 using System.Globalization;
@@ -45,6 +46,8 @@ var backlog = Option("--backlog", 1_000_000);
 var drainSeconds = Option("--drain-seconds", 10.0);
 var budget = TimeSpan.FromSeconds(Option("--budget", 120.0));
 var concurrency = Option("--concurrency", 32);
+var only = Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+bool Runs(string group) => only is null || only == group;
 
 await using var receiver = await BenchReceiver.StartAsync();
 await using var memory = new MemorySampler();
@@ -55,22 +58,28 @@ Console.WriteLine();
 var results = new List<Result>();
 
 // 1. Bursts.
-var burst100 = await RepeatAsync(async () =>
+var burst100 = !Runs("burst100") ? [] : await RepeatAsync(async () =>
 {
+    var allocated = GC.GetTotalAllocatedBytes();
     var ceiling = await WithCeilingAsync(fanout, target => BurstAsync(target, fanout, fanoutEvents));
+    var ceilingAllocations = (GC.GetTotalAllocatedBytes() - allocated) / 2.0 / ceiling.Delivered; // the warm-up run and the measured one
     memory.Reset();
     await using var dispatcher = await DispatcherTarget.StartAsync(receiver.BaseUrl, fanout, concurrency);
     await BurstAsync(dispatcher, fanout, 3);
+    allocated = GC.GetTotalAllocatedBytes();
     var figures = await BurstAsync(dispatcher, fanout, fanoutEvents);
+    var allocations = (GC.GetTotalAllocatedBytes() - allocated) / (double)figures.Delivered;
     var peak = memory.PeakMiB;
     var bytes = await BytesPerLogAsync(dispatcher);
-    return (Ceiling: ceiling.DeliveriesPerSecond, Value: figures.DeliveriesPerSecond, Peak: peak, Bytes: bytes, figures.Notes);
+    return (Ceiling: ceiling.DeliveriesPerSecond, Value: figures.DeliveriesPerSecond, Peak: peak, Bytes: bytes,
+        Notes: figures.Notes + $"allocated per delivery {allocations:N0} B (ceiling {ceilingAllocations:N0} B), receiver included");
 });
+if (burst100.Count > 0)
 results.Add(new Result($"burst, {fanout} webhooks × {fanoutEvents:N0} events ({fanout * fanoutEvents:N0} deliveries)", "deliveries/s",
     burst100.Median(r => r.Ceiling), burst100.Median(r => r.Value), "≥ 10,000/s and ≥ 0.25x",
     burst100.Median(r => r.Value) >= 10_000 && burst100.Median(r => r.Value) >= 0.25 * burst100.Median(r => r.Ceiling), burst100.Last().Notes));
 
-var burst1 = await RepeatAsync(async () =>
+var burst1 = !Runs("burst1") ? [] : await RepeatAsync(async () =>
 {
     var ceiling = await WithCeilingAsync(1, target => BurstAsync(target, 1, events));
     await using var dispatcher = await DispatcherTarget.StartAsync(receiver.BaseUrl, 1, concurrency);
@@ -78,12 +87,13 @@ var burst1 = await RepeatAsync(async () =>
     var figures = await BurstAsync(dispatcher, 1, events);
     return (Ceiling: ceiling.DeliveriesPerSecond, Value: figures.DeliveriesPerSecond, figures.Notes);
 });
+if (burst1.Count > 0)
 results.Add(new Result($"burst, 1 webhook, strict order, {events:N0} events", "deliveries/s",
     burst1.Median(r => r.Ceiling), burst1.Median(r => r.Value), "≥ 2,000/s and ≥ 0.25x",
     burst1.Median(r => r.Value) >= 2_000 && burst1.Median(r => r.Value) >= 0.25 * burst1.Median(r => r.Ceiling), burst1.Last().Notes));
 
 // 2. Steady load: the pipeline's own delay.
-var paced1 = await RepeatAsync(async () =>
+var paced1 = !Runs("paced1") ? [] : await RepeatAsync(async () =>
 {
     var ceiling = await WithCeilingAsync(1, target => PacedAsync(target, 1, pacedRate));
     await using var dispatcher = await DispatcherTarget.StartAsync(receiver.BaseUrl, 1, concurrency);
@@ -91,10 +101,11 @@ var paced1 = await RepeatAsync(async () =>
     var figures = await PacedAsync(dispatcher, 1, pacedRate);
     return (Ceiling: ceiling.P95, Value: figures.P95, figures.Notes);
 });
+if (paced1.Count > 0)
 results.Add(new Result($"paced {pacedRate:N0} events/s to 1 webhook, p95 latency", "ms",
     paced1.Median(r => r.Ceiling), paced1.Median(r => r.Value), "p95 ≤ 10 ms", paced1.Median(r => r.Value) <= 10, paced1.Last().Notes));
 
-var paced100 = await RepeatAsync(async () =>
+var paced100 = !Runs("paced100") ? [] : await RepeatAsync(async () =>
 {
     var ceiling = await WithCeilingAsync(fanout, target => PacedAsync(target, fanout, fanoutPacedRate));
     await using var dispatcher = await DispatcherTarget.StartAsync(receiver.BaseUrl, fanout, concurrency);
@@ -102,20 +113,25 @@ var paced100 = await RepeatAsync(async () =>
     var figures = await PacedAsync(dispatcher, fanout, fanoutPacedRate);
     return (Ceiling: ceiling.P95, Value: figures.P95, figures.Notes);
 });
+if (paced100.Count > 0)
 results.Add(new Result($"paced {fanoutPacedRate:N0} events/s to {fanout} webhooks ({fanoutPacedRate * fanout:N0} deliveries/s), p95", "ms",
     paced100.Median(r => r.Ceiling), paced100.Median(r => r.Value), "p95 ≤ 25 ms", paced100.Median(r => r.Value) <= 25, paced100.Last().Notes));
 
 // 3. Publishing.
-var publishing = await RepeatAsync(async () =>
+var publishing = !Runs("publish") ? [] : await RepeatAsync(async () =>
 {
     await using var dispatcher = await DispatcherTarget.StartAsync(receiver.BaseUrl, 1, concurrency);
     await BurstAsync(dispatcher, 1, 50);
     return await PublishForAsync(dispatcher.Services.GetRequiredService<IEventPublisher>(), publishers, TimeSpan.FromSeconds(publishSeconds));
 });
+if (publishing.Count > 0)
 results.Add(new Result($"in-process IEventPublisher, {publishers} concurrent publishers, 1 webhook", "events/s",
     null, Stats.Median(publishing), "≥ 10,000/s", Stats.Median(publishing) >= 10_000, "each durable before its call returns; the dispatcher delivers meanwhile"));
 
-if (Wrk.Available)
+if (!Runs("http"))
+{
+}
+else if (Wrk.Available)
 {
     var single = BenchEvents.Json(0);
     var many = "[" + string.Join(",", Enumerable.Range(0, batch).Select(BenchEvents.Json)) + "]";
@@ -143,15 +159,17 @@ else
 }
 
 // 4. Memory.
+if (burst100.Count > 0)
 results.Add(new Result($"resident memory during the {fanout * fanoutEvents:N0}-delivery burst", "MiB", null, burst100.Median(r => r.Peak),
     "≤ 300 MiB", burst100.Median(r => r.Peak) <= 300, "the whole benchmark process: receiver and harness included"));
 
-var drained = await RepeatAsync(() => BacklogAsync(backlog), times: 1);
-var held = drained.Single();
-results.Add(new Result($"backlog of {backlog:N0} pending deliveries: most held in memory", "deliveries", backlog, held.PeakHeld,
-    "never loaded whole", held.PeakHeld < backlog / 10.0,
-    $"{held.Delivered:N0} delivered in {drainSeconds:N0} s while measured; resident memory peak {held.PeakMiB:N0} MiB"));
+var drained = !Runs("backlog") ? [] : await RepeatAsync(() => BacklogAsync(backlog), times: 1);
+if (drained.Count > 0)
+results.Add(new Result($"backlog of {backlog:N0} pending deliveries: most held in memory", "deliveries", backlog, drained[0].PeakHeld,
+    "never loaded whole", drained[0].PeakHeld < backlog / 10.0,
+    $"{drained[0].Delivered:N0} delivered in {drainSeconds:N0} s while measured; resident memory peak {drained[0].PeakMiB:N0} MiB"));
 
+if (burst100.Count > 0)
 results.Add(new Result("bytes on disk per delivery log (the burst's database)", "bytes", null, burst100.Median(r => r.Bytes.PerLog), "≤ 300 B",
     burst100.Median(r => r.Bytes.PerLog) <= 300,
     $"event bodies ({burst100.Last().Bytes.BodyBytes:N0} B per event) stored once per event, not per log; QueryBench gives the 1,000,000-log figure"));

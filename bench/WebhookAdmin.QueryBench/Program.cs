@@ -41,19 +41,21 @@ try
 
     var seeding = Stopwatch.StartNew();
     await SeedAsync(database, webhook.Id, logCount);
-    Console.WriteLine($"seeded {logCount:N0} logs in {seeding.Elapsed.TotalSeconds:F1} s; database {new FileInfo(database).Length / 1_048_576.0:F0} MiB");
+    var (size, bodies, attempts) = await SizesAsync(database);
+    Console.WriteLine($"seeded {logCount:N0} logs ({attempts:N0} attempts) in {seeding.Elapsed.TotalSeconds:F1} s; database {size / 1_048_576.0:F0} MiB, " +
+        $"of which event bodies {bodies / 1_048_576.0:F0} MiB (one per event); {(size - bodies) / (double)logCount:F0} bytes per log beside them");
 
     var queries = app.Services.GetRequiredService<WebhookLogQueries>();
     var contexts = app.Services.GetRequiredService<IDbContextFactory<WebhookAdminDbContext>>();
     // Deep in the history (page 500 of 20 rows), or the last page when fewer logs were asked for.
     var deepPage = Math.Clamp(logCount / 20, 1, 500);
-    var someLogId = (await queries.ListAsync(Company, webhook.Id, page: deepPage))!.Items[0].Id;
+    var someLogKey = (await queries.ListAsync(Company, webhook.Id, page: deepPage))!.Items[0].Id;
     using var api = await ApiClientAsync(port);
     var now = DateTime.UtcNow;
 
     var results = new List<(string Name, double Median, double P95)>
     {
-        await Measure("baseline: log by primary key", async () => { await using var db = await contexts.CreateDbContextAsync(); await db.WebhookLogs.AsNoTracking().SingleAsync(l => l.Id == someLogId); }),
+        await Measure("baseline: log by primary key", async () => { await using var db = await contexts.CreateDbContextAsync(); await db.WebhookLogs.AsNoTracking().SingleAsync(l => l.Id == someLogKey); }),
         await Measure("baseline: COUNT(*) of the webhook's logs", async () => { await using var db = await contexts.CreateDbContextAsync(); await db.WebhookLogs.CountAsync(l => l.WebhookId == webhook.Id); }),
         await Measure("tab: first page (20 rows)", () => queries.ListRowsAsync(Company, webhook.Id, LogFilter.None)),
         await Measure($"tab: page {deepPage}", () => queries.ListRowsAsync(Company, webhook.Id, LogFilter.None, page: deepPage)),
@@ -61,6 +63,7 @@ try
         await Measure("tab: status 500, first page", () => queries.ListRowsAsync(Company, webhook.Id, new LogFilter(Status: 500))),
         await Measure("tab: COTTask only, first page", () => queries.ListRowsAsync(Company, webhook.Id, new LogFilter(EventType: "COTTask"))),
         await Measure("tab: last hour, first page", () => queries.ListRowsAsync(Company, webhook.Id, new LogFilter(From: now.AddHours(-1)))),
+        await Measure("API query: first page with events", () => queries.ListAsync(Company, webhook.Id)),
         await Measure("API: GET logs first page over HTTP", async () => (await api.GetAsync($"/api/v3/webhook/subscription/logs/{webhook.Id}")).EnsureSuccessStatusCode()),
         await Measure($"API: GET logs page {deepPage} over HTTP", async () => (await api.GetAsync($"/api/v3/webhook/subscription/logs/{webhook.Id}?page={deepPage}")).EnsureSuccessStatusCode()),
     };
@@ -120,25 +123,46 @@ async Task<(string Name, double Median, double P95)> Measure(string name, Func<T
     return (name, times[runs / 2], times[(int)Math.Ceiling(runs * 0.95) - 1]);
 }
 
+// A tenth failed after three attempts, the rest answered at once; the body a real user edit of about 150 bytes.
 static async Task SeedAsync(string database, string webhookId, int count)
 {
-    await ExecuteAsync(database, [("$company", Company), ("$webhook", webhookId), ("$count", count)], """
+    var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    await ExecuteAsync(database, [("$company", Company), ("$webhook", webhookId), ("$count", count), ("$now", now)], """
         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $count)
-        INSERT INTO Events (Sequence, Id, CompanyId, CallerId, Type, Event, PublishedAt, Deliveries)
-        SELECT i, printf('%024x', i), $company, NULL,
+        INSERT INTO Events (Sequence, CompanyId, CallerId, Type, Event, PublishedAt, Deliveries, Body)
+        SELECT i, $company, NULL,
                CASE i % 5 WHEN 0 THEN 'COTTask' WHEN 1 THEN 'COTUser' WHEN 2 THEN 'COTSurveyExecution' WHEN 3 THEN 'COTProperty' ELSE 'COTNote' END,
-               'edit', strftime('%Y-%m-%d %H:%M:%f', 'now', printf('-%d seconds', $count - i)), 1
+               'edit', $now - ($count - i) * 1000, 1,
+               CAST('{"company":"' || $company || '","type":"COTUser","extraData":null,"createdAt":"2026-11-23T12:00:00.000Z","data":{"n":' || i || '},"event":"edit"}' AS BLOB)
         FROM n;
-        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $count)
-        INSERT INTO WebhookLogs (Id, CompanyId, WebhookId, CreatedAt, Status, Retry, Response, EventJson, Version, EventId, Sequence, State, NextAttemptAt, ManualAttemptRequested)
-        SELECT printf('%024x', 1000000000 + i), $company, $webhook, strftime('%Y-%m-%d %H:%M:%f', 'now', printf('-%d seconds', $count - i)),
-               CASE WHEN i % 10 = 0 THEN 500 ELSE 200 END, CASE WHEN i % 10 = 0 THEN 3 ELSE 1 END,
-               CASE WHEN i % 10 = 0 THEN 'Internal Server Error' ELSE '{"ok":true}' END,
-               '{"company":"' || $company || '","type":"COTUser","extraData":null,"createdAt":"2026-11-23T12:00:00.000Z","data":{"n":' || i || '},"event":"edit"}',
-               0, printf('%024x', i), i, CASE WHEN i % 10 = 0 THEN 2 ELSE 1 END, strftime('%Y-%m-%d %H:%M:%f', 'now'), 0
-        FROM n;
+        INSERT INTO WebhookLogs (Id, WebhookId, CreatedAt, Status, Retry, Response, Version, Sequence, State, NextAttemptAt, ManualAttemptRequested)
+        SELECT Sequence, $webhook, PublishedAt,
+               CASE WHEN Sequence % 10 = 0 THEN 500 ELSE 200 END, CASE WHEN Sequence % 10 = 0 THEN 3 ELSE 1 END,
+               CASE WHEN Sequence % 10 = 0 THEN 'Internal Server Error' ELSE '{"ok":true}' END,
+               CASE WHEN Sequence % 10 = 0 THEN 3 ELSE 1 END, Sequence, CASE WHEN Sequence % 10 = 0 THEN 2 ELSE 1 END, PublishedAt, 0
+        FROM Events ORDER BY Sequence;
+        INSERT INTO WebhookLogAttempts (LogId, Number, StartedAt, DurationMs, Status, Succeeded, Manual, Error)
+        SELECT l.Id, a.Number, l.CreatedAt + a.Number * 30000, 35, l.Status, l.State = 1, 0, ''
+        FROM WebhookLogs AS l JOIN (SELECT 1 AS Number UNION ALL SELECT 2 UNION ALL SELECT 3) AS a ON a.Number <= l.Retry
+        ORDER BY l.Id, a.Number;
         ANALYZE;
         """);
+}
+
+static async Task<(long Size, long Bodies, long Attempts)> SizesAsync(string database)
+{
+    await using var connection = new SqliteConnection($"Data Source={database}");
+    await connection.OpenAsync();
+    await using var command = connection.CreateCommand();
+    command.CommandText = """
+        PRAGMA wal_checkpoint(TRUNCATE);
+        SELECT (SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()),
+               (SELECT SUM(LENGTH(Body)) FROM Events), (SELECT COUNT(*) FROM WebhookLogAttempts);
+        """;
+    await using var reader = await command.ExecuteReaderAsync();
+    await reader.NextResultAsync();
+    await reader.ReadAsync();
+    return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
 }
 
 // A tenth disabled, every trigger, one webhook in 50 named "CRM …", 40 workflows in use; the other company's rows

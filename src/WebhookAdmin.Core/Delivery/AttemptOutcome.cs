@@ -14,7 +14,8 @@ public static class AttemptOutcome
         var state = result.Succeeded ? DeliveryState.Succeeded
             : manual || retry >= options.MaxAttempts ? DeliveryState.Failed
             : DeliveryState.Pending;
-        var next = state == DeliveryState.Pending ? UnixTime.Truncate(now + options.RetryDelay) : delivery.NextAttemptAt;
+        // Rounded up to the millisecond storage keeps: a retry may come late by a fraction of one, never early.
+        var next = state == DeliveryState.Pending ? UnixTime.CeilingToMillisecond(now + options.RetryDelay) : delivery.NextAttemptAt;
 
         delivery.Retry = retry;
         delivery.Manual = false;

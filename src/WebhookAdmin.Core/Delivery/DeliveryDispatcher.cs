@@ -93,9 +93,9 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
     /// <summary>Starts a lane for every active webhook with pending deliveries that has none.</summary>
     private async Task ScanAsync(CancellationToken stoppingToken)
     {
-        foreach (var webhookId in await Store.WebhooksWithPendingAsync(stoppingToken))
+        foreach (var webhookId in await Store.ActiveWebhooksWithPendingAsync(stoppingToken))
         {
-            if (!_lanes.ContainsKey(webhookId) && await Directory.TargetAsync(webhookId, stoppingToken) is { IsActive: true })
+            if (!_lanes.ContainsKey(webhookId))
                 LaneFor(webhookId);
         }
     }

@@ -19,8 +19,8 @@ public interface IDeliveryStore
     /// <summary>The webhook's pending deliveries after <paramref name="afterSequence"/>, oldest first, each with its event's body.</summary>
     Task<IReadOnlyList<QueuedDelivery>> PendingAsync(string webhookId, long afterSequence, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Every webhook with at least one pending delivery, active or not.</summary>
-    Task<IReadOnlyList<string>> WebhooksWithPendingAsync(CancellationToken cancellationToken);
+    /// <summary>Every active webhook with at least one pending delivery.</summary>
+    Task<IReadOnlyList<string>> ActiveWebhooksWithPendingAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>One write of a batch; its results are filled in by the store when the batch commits.</summary>

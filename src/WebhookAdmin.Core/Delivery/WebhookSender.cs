@@ -68,19 +68,31 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<DeliveryO
             new(code, succeeded, response, startedAt.UtcDateTime, Stopwatch.GetElapsedTime(started), transportError);
     }
 
-    /// <summary>Reads at most <paramref name="limit"/> bytes (one more to know there was more), whatever the receiver sends.</summary>
+    /// <summary>
+    /// Reads at most <paramref name="limit"/> bytes (one more to know there was more), whatever the receiver sends. The
+    /// buffer starts at the announced length (or 1 KiB) and grows only for a long answer: renting the full 16 KiB for
+    /// every attempt emptied the shared pool under 32 concurrent lanes and allocated a new one each time.
+    /// </summary>
     internal static async Task<string> ReadBoundedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
-        if (content.Headers.ContentLength == 0)
+        var announced = content.Headers.ContentLength;
+        if (announced == 0)
             return "";
         await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        var buffer = ArrayPool<byte>.Shared.Rent(limit + 1);
+        var buffer = ArrayPool<byte>.Shared.Rent(announced is > 0 and <= int.MaxValue ? (int)Math.Min(announced.Value + 1, limit + 1) : 1024);
         try
         {
             var read = 0;
             while (read < limit + 1)
             {
-                var n = await stream.ReadAsync(buffer.AsMemory(read, limit + 1 - read), cancellationToken);
+                if (read == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limit + 1));
+                    buffer.AsSpan(0, read).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                var n = await stream.ReadAsync(buffer.AsMemory(read, Math.Min(buffer.Length, limit + 1) - read), cancellationToken);
                 if (n == 0)
                     break;
                 read += n;

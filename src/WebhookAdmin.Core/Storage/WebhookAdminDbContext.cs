@@ -60,14 +60,15 @@ public sealed class WebhookAdminDbContext(DbContextOptions<WebhookAdminDbContext
             log.Property(l => l.State).HasConversion<int>();
             log.HasOne<Webhook>().WithMany().HasForeignKey(l => l.WebhookId).OnDelete(DeleteBehavior.Cascade);
             log.HasOne(l => l.Event).WithMany().HasForeignKey(l => l.Sequence).OnDelete(DeleteBehavior.Cascade);
-            // "This webhook's logs, newest first" as an index range scan at any table size (the key breaks ties: every
-            // index entry ends with it).
-            log.HasIndex(l => new { l.WebhookId, l.CreatedAt }, "IX_WebhookLogs_WebhookId_CreatedAt").IsDescending(false, true);
+            // "This webhook's logs, newest first" as an index range scan at any table size: read backwards, the index gives
+            // CreatedAt DESC, Id DESC (every entry ends with the key, ascending), so no sort step. Declaring CreatedAt
+            // DESC would leave the key ascending and add a sort of every tie (measured: tab's first page 0.76 → 1.03 ms).
+            log.HasIndex(l => new { l.WebhookId, l.CreatedAt }, "IX_WebhookLogs_WebhookId_CreatedAt");
             // The dispatcher's question, "which are this webhook's next pending deliveries?", is a seek on this partial
             // index: only pending rows are in it, so it stays small however many deliveries are done.
             log.HasIndex(l => new { l.WebhookId, l.Sequence }, "IX_WebhookLogs_Pending").HasFilter("\"State\" = 0");
             // "Failed only" and "Resend failed" without reading every success.
-            log.HasIndex(l => new { l.WebhookId, l.CreatedAt }, "IX_WebhookLogs_Failed").IsDescending(false, true).HasFilter("\"State\" = 2");
+            log.HasIndex(l => new { l.WebhookId, l.CreatedAt }, "IX_WebhookLogs_Failed").HasFilter("\"State\" = 2");
             log.HasMany(l => l.Attempts).WithOne().HasForeignKey(a => a.LogId).OnDelete(DeleteBehavior.Cascade);
         });
 

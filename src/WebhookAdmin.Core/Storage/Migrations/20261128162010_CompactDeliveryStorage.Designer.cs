@@ -110,14 +110,12 @@ namespace WebhookAdmin.Core.Storage.Migrations
                     b.HasIndex("Sequence");
 
                     b.HasIndex(new[] { "WebhookId", "CreatedAt" }, "IX_WebhookLogs_Failed")
-                        .IsDescending(false, true)
                         .HasFilter("\"State\" = 2");
 
                     b.HasIndex(new[] { "WebhookId", "Sequence" }, "IX_WebhookLogs_Pending")
                         .HasFilter("\"State\" = 0");
 
-                    b.HasIndex(new[] { "WebhookId", "CreatedAt" }, "IX_WebhookLogs_WebhookId_CreatedAt")
-                        .IsDescending(false, true);
+                    b.HasIndex(new[] { "WebhookId", "CreatedAt" }, "IX_WebhookLogs_WebhookId_CreatedAt");
 
                     b.ToTable("WebhookLogs", (string)null);
                 });

@@ -111,7 +111,6 @@ namespace WebhookAdmin.Core.Storage.Migrations
                 name: "IX_WebhookLogs_Failed",
                 table: "WebhookLogs",
                 columns: new[] { "WebhookId", "CreatedAt" },
-                descending: new[] { false, true },
                 filter: "\"State\" = 2");
 
             migrationBuilder.CreateIndex(
@@ -128,8 +127,7 @@ namespace WebhookAdmin.Core.Storage.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_WebhookLogs_WebhookId_CreatedAt",
                 table: "WebhookLogs",
-                columns: new[] { "WebhookId", "CreatedAt" },
-                descending: new[] { false, true });
+                columns: new[] { "WebhookId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Events_CompanyId_CallerId",

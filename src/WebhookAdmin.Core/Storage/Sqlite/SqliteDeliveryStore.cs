@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Logs;
 
@@ -6,8 +7,10 @@ namespace WebhookAdmin.Core.Storage.Sqlite;
 
 /// <summary>
 /// The delivery engine's statements on SQLite. Writes go through one connection that stays open, with its statements
-/// prepared once and reused for every row (EF's change tracker cost more than the database per row, measured with
-/// dotnet-trace on the delivery benchmark); reads take a pooled connection each and never wait for the writer (WAL).
+/// prepared once and reused for every row, bound through SQLitePCLRaw directly: Microsoft.Data.Sqlite allocates a binder
+/// object per parameter, a UTF-8 copy per string and a box per number, and with 14 parameters per attempt record that
+/// was the largest allocation of the delivery path in a dotnet-trace allocation profile. Reads take a pooled connection
+/// each and never wait for the writer (WAL).
 /// </summary>
 /// <remarks>
 /// Durability: every batch is one <c>BEGIN IMMEDIATE … COMMIT</c> with <c>synchronous = FULL</c> in WAL mode, so the
@@ -24,7 +27,6 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
     {
         var statements = _statements ??= OpenWriter();
         using var transaction = _writer!.BeginTransaction(deferred: false);
-        statements.Enlist(transaction);
         var results = new List<Action>();
         foreach (var write in batch)
         {
@@ -52,35 +54,37 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
     {
         if (write.CallerId is not null)
         {
-            statements.FindCaller.Parameters["$company"].Value = write.CompanyId;
-            statements.FindCaller.Parameters["$caller"].Value = write.CallerId;
-            using var reader = statements.FindCaller.ExecuteReader();
-            if (reader.Read())
+            var find = statements.FindCaller;
+            find.Bind(1, write.CompanyId);
+            find.Bind(2, write.CallerId);
+            if (find.Row())
             {
-                var (first, firstAt, firstDeliveries) = (reader.GetInt64(0), UnixTime.FromMilliseconds(reader.GetInt64(1)), reader.GetInt32(2));
+                var (first, firstAt, firstDeliveries) = (find.Int64(0), UnixTime.FromMilliseconds(find.Int64(1)), (int)find.Int64(2));
+                find.Done();
                 return () => write.StoredBefore(first, firstAt, firstDeliveries);
             }
+            find.Done();
         }
 
         var at = UnixTime.ToMilliseconds(write.PublishedAt);
         var insertEvent = statements.InsertEvent;
-        insertEvent.Parameters["$company"].Value = write.CompanyId;
-        insertEvent.Parameters["$caller"].Value = (object?)write.CallerId ?? DBNull.Value;
-        insertEvent.Parameters["$type"].Value = write.Type;
-        insertEvent.Parameters["$event"].Value = write.EventName;
-        insertEvent.Parameters["$at"].Value = at;
-        insertEvent.Parameters["$deliveries"].Value = write.WebhookIds.Count;
-        insertEvent.Parameters["$body"].Value = write.Body;
-        var sequence = (long)insertEvent.ExecuteScalar()!;
+        insertEvent.Bind(1, write.CompanyId);
+        insertEvent.Bind(2, write.CallerId);
+        insertEvent.Bind(3, write.Type);
+        insertEvent.Bind(4, write.EventName);
+        insertEvent.Bind(5, at);
+        insertEvent.Bind(6, write.WebhookIds.Count);
+        insertEvent.BindBlob(7, write.Body);
+        var sequence = insertEvent.ReturnedInt64();
 
         var deliveries = new List<QueuedDelivery>(write.WebhookIds.Count);
         var insertLog = statements.InsertLog;
-        insertLog.Parameters["$at"].Value = at;
-        insertLog.Parameters["$sequence"].Value = sequence;
         foreach (var webhookId in write.WebhookIds)
         {
-            insertLog.Parameters["$webhook"].Value = webhookId;
-            var logId = (long)insertLog.ExecuteScalar()!;
+            insertLog.Bind(1, webhookId);
+            insertLog.Bind(2, at);
+            insertLog.Bind(3, sequence);
+            var logId = insertLog.ReturnedInt64();
             deliveries.Add(new QueuedDelivery(logId, webhookId, sequence, write.PublishedAt, write.Body));
         }
         return () => write.Stored(sequence, deliveries);
@@ -89,25 +93,25 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
     private static void WriteAttempt(WriterStatements statements, AttemptWrite write)
     {
         var update = statements.UpdateLog;
-        update.Parameters["$id"].Value = write.LogId;
-        update.Parameters["$status"].Value = write.Status;
-        update.Parameters["$retry"].Value = write.Retry;
-        update.Parameters["$response"].Value = write.Response;
-        update.Parameters["$state"].Value = (int)write.State;
-        update.Parameters["$next"].Value = UnixTime.ToMilliseconds(write.NextAttemptAt);
-        update.ExecuteNonQuery();
+        update.Bind(1, write.LogId);
+        update.Bind(2, write.Status);
+        update.Bind(3, write.Retry);
+        update.Bind(4, write.Response);
+        update.Bind(5, (int)write.State);
+        update.Bind(6, UnixTime.ToMilliseconds(write.NextAttemptAt));
+        update.Execute();
 
         var attempt = write.Attempt;
         var insert = statements.InsertAttempt;
-        insert.Parameters["$log"].Value = write.LogId;
-        insert.Parameters["$number"].Value = attempt.Number;
-        insert.Parameters["$started"].Value = UnixTime.ToMilliseconds(attempt.StartedAt);
-        insert.Parameters["$duration"].Value = attempt.DurationMs;
-        insert.Parameters["$status"].Value = attempt.Status;
-        insert.Parameters["$succeeded"].Value = attempt.Succeeded;
-        insert.Parameters["$manual"].Value = attempt.Manual;
-        insert.Parameters["$error"].Value = attempt.Error;
-        insert.ExecuteNonQuery();
+        insert.Bind(1, write.LogId);
+        insert.Bind(2, attempt.Number);
+        insert.Bind(3, UnixTime.ToMilliseconds(attempt.StartedAt));
+        insert.Bind(4, attempt.DurationMs);
+        insert.Bind(5, attempt.Status);
+        insert.Bind(6, attempt.Succeeded ? 1 : 0);
+        insert.Bind(7, attempt.Manual ? 1 : 0);
+        insert.Bind(8, attempt.Error);
+        insert.Execute();
     }
 
     public async Task<IReadOnlyList<QueuedDelivery>> PendingAsync(string webhookId, long afterSequence, int limit, CancellationToken cancellationToken)
@@ -140,11 +144,15 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
         return deliveries;
     }
 
-    public async Task<IReadOnlyList<string>> WebhooksWithPendingAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ActiveWebhooksWithPendingAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """SELECT DISTINCT "WebhookId" FROM "WebhookLogs" WHERE "State" = 0""";
+        // One seek into the pending index per active webhook: the cost follows the number of webhooks, not the backlog.
+        command.CommandText = """
+            SELECT w."Id" FROM "Webhooks" AS w
+            WHERE w."IsActive" AND EXISTS (SELECT 1 FROM "WebhookLogs" AS l WHERE l."WebhookId" = w."Id" AND l."State" = 0)
+            """;
         var webhooks = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -193,62 +201,39 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
         _writer?.Dispose();
     }
 
-    /// <summary>The writer's statements, prepared once on its connection.</summary>
+    /// <summary>The writer's statements, prepared once on its connection; parameters are numbered in the order written.</summary>
     private sealed class WriterStatements(SqliteConnection connection) : IDisposable
     {
-        public SqliteCommand FindCaller { get; } = Command(connection,
-            """SELECT "Sequence", "PublishedAt", "Deliveries" FROM "Events" WHERE "CompanyId" = $company AND "CallerId" = $caller""",
-            "$company", "$caller");
+        public Statement FindCaller { get; } = new(connection,
+            """SELECT "Sequence", "PublishedAt", "Deliveries" FROM "Events" WHERE "CompanyId" = ?1 AND "CallerId" = ?2""");
 
-        public SqliteCommand InsertEvent { get; } = Command(connection,
+        public Statement InsertEvent { get; } = new(connection,
             """
             INSERT INTO "Events" ("CompanyId", "CallerId", "Type", "Event", "PublishedAt", "Deliveries", "Body")
-            VALUES ($company, $caller, $type, $event, $at, $deliveries, $body) RETURNING "Sequence"
-            """,
-            "$company", "$caller", "$type", "$event", "$at", "$deliveries", "$body");
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING "Sequence"
+            """);
 
-        public SqliteCommand InsertLog { get; } = Command(connection,
+        public Statement InsertLog { get; } = new(connection,
             """
             INSERT INTO "WebhookLogs" ("WebhookId", "CreatedAt", "Status", "Retry", "Response", "Version", "Sequence", "State", "NextAttemptAt", "ManualAttemptRequested")
-            VALUES ($webhook, $at, 0, 0, '', 0, $sequence, 0, $at, 0) RETURNING "Id"
-            """,
-            "$webhook", "$at", "$sequence");
+            VALUES (?1, ?2, 0, 0, '', 0, ?3, 0, ?2, 0) RETURNING "Id"
+            """);
 
-        public SqliteCommand UpdateLog { get; } = Command(connection,
+        public Statement UpdateLog { get; } = new(connection,
             """
-            UPDATE "WebhookLogs" SET "Status" = $status, "Retry" = $retry, "Response" = $response, "State" = $state,
-                "NextAttemptAt" = $next, "ManualAttemptRequested" = 0, "Version" = "Version" + 1
-            WHERE "Id" = $id
-            """,
-            "$id", "$status", "$retry", "$response", "$state", "$next");
+            UPDATE "WebhookLogs" SET "Status" = ?2, "Retry" = ?3, "Response" = ?4, "State" = ?5,
+                "NextAttemptAt" = ?6, "ManualAttemptRequested" = 0, "Version" = "Version" + 1
+            WHERE "Id" = ?1
+            """);
 
         // An attempt recorded twice (a retried batch) keeps its last values instead of failing the batch.
-        public SqliteCommand InsertAttempt { get; } = Command(connection,
+        public Statement InsertAttempt { get; } = new(connection,
             """
             INSERT INTO "WebhookLogAttempts" ("LogId", "Number", "StartedAt", "DurationMs", "Status", "Succeeded", "Manual", "Error")
-            VALUES ($log, $number, $started, $duration, $status, $succeeded, $manual, $error)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             ON CONFLICT ("LogId", "Number") DO UPDATE SET "StartedAt" = excluded."StartedAt", "DurationMs" = excluded."DurationMs",
                 "Status" = excluded."Status", "Succeeded" = excluded."Succeeded", "Manual" = excluded."Manual", "Error" = excluded."Error"
-            """,
-            "$log", "$number", "$started", "$duration", "$status", "$succeeded", "$manual", "$error");
-
-        public void Enlist(SqliteTransaction transaction)
-        {
-            FindCaller.Transaction = transaction;
-            InsertEvent.Transaction = transaction;
-            InsertLog.Transaction = transaction;
-            UpdateLog.Transaction = transaction;
-            InsertAttempt.Transaction = transaction;
-        }
-
-        private static SqliteCommand Command(SqliteConnection connection, string sql, params string[] parameters)
-        {
-            var command = connection.CreateCommand();
-            command.CommandText = sql;
-            foreach (var name in parameters)
-                command.Parameters.Add(new SqliteParameter { ParameterName = name });
-            return command;
-        }
+            """);
 
         public void Dispose()
         {
@@ -258,5 +243,92 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
             UpdateLog.Dispose();
             InsertAttempt.Dispose();
         }
+    }
+
+    /// <summary>
+    /// One prepared statement on the writer's connection, bound and stepped through SQLitePCLRaw. It runs inside the
+    /// transaction the connection has open; after each use it is reset and its bindings cleared.
+    /// </summary>
+    private sealed class Statement : IDisposable
+    {
+        private readonly sqlite3 _db;
+        private readonly sqlite3_stmt _statement;
+
+        public Statement(SqliteConnection connection, string sql)
+        {
+            _db = connection.Handle!;
+            Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
+        }
+
+        public void Bind(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
+
+        /// <summary>Text as UTF-16, converted by SQLite itself: no encoded copy on the managed heap.</summary>
+        public void Bind(int index, string? value) =>
+            Check(value is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text16(_statement, index, value.AsSpan()));
+
+        public void BindBlob(int index, ReadOnlySpan<byte> value) => Check(raw.sqlite3_bind_blob(_statement, index, value));
+
+        /// <summary>Runs a statement that returns nothing.</summary>
+        public void Execute()
+        {
+            var rc = raw.sqlite3_step(_statement);
+            if (rc != raw.SQLITE_DONE)
+                Fail(rc);
+            Done();
+        }
+
+        /// <summary>Runs an INSERT … RETURNING of one integer.</summary>
+        public long ReturnedInt64()
+        {
+            if (!Row())
+            {
+                Done();
+                throw new InvalidOperationException("The statement returned no row.");
+            }
+            var value = Int64(0);
+            Execute();
+            return value;
+        }
+
+        /// <summary>Steps to the next row; false when there is none.</summary>
+        public bool Row()
+        {
+            var rc = raw.sqlite3_step(_statement);
+            if (rc is raw.SQLITE_ROW)
+                return true;
+            if (rc is not raw.SQLITE_DONE)
+                Fail(rc);
+            return false;
+        }
+
+        public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
+
+        /// <summary>Makes the statement ready for its next use.</summary>
+        public void Done()
+        {
+            raw.sqlite3_reset(_statement);
+            raw.sqlite3_clear_bindings(_statement);
+        }
+
+        private void Check(int rc)
+        {
+            if (rc != raw.SQLITE_OK)
+                Fail(rc);
+        }
+
+        /// <summary>Throws SQLite's own error (its message read before the reset clears it) and leaves the statement reusable.</summary>
+        private void Fail(int rc)
+        {
+            try
+            {
+                SqliteException.ThrowExceptionForRC(rc, _db);
+            }
+            finally
+            {
+                Done();
+            }
+        }
+
+        public void Dispose() => _statement.Dispose();
     }
 }

@@ -15,9 +15,11 @@ namespace WebhookAdmin.Tests.Delivery.Support;
 /// <summary>What a receiver got: when (monotonic), the headers, the body, and the event's <c>data.n</c> when it has one.</summary>
 public sealed record ReceivedRequest(TimeSpan At, IReadOnlyDictionary<string, string> Headers, string Body)
 {
+    private int? _n;
+
     public JsonElement Event => JsonDocument.Parse(Body).RootElement;
 
-    public int N => Event.GetProperty("data").GetProperty("n").GetInt32();
+    public int N => _n ??= Event.GetProperty("data").GetProperty("n").GetInt32();
 
     public string Header(string name) => Headers.TryGetValue(name, out var value) ? value : "";
 }

@@ -1,0 +1,138 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using WebhookAdmin.Core.Delivery;
+using WebhookAdmin.Core.Logs;
+using WebhookAdmin.Core.Storage.Sqlite;
+using WebhookAdmin.Tests.Delivery.Support;
+using WebhookAdmin.Tests.Support;
+
+namespace WebhookAdmin.Tests.Delivery;
+
+/// <summary>The group-commit writer: durable before it answers, one bad write failing only its own caller, records never skipped.</summary>
+public sealed class WriterTests
+{
+    [Fact]
+    public async Task Batches_are_committed_in_WAL_mode_with_synchronous_full_so_an_answer_means_flushed_to_disk()
+    {
+        await using var host = await DispatcherHost.StartAsync(dispatch: false);
+        var store = (SqliteDeliveryStore)host.Services.GetRequiredService<IDeliveryStore>();
+
+        // synchronous = 2 (FULL): in WAL mode every commit flushes the log to disk before it returns.
+        Assert.Equal(("wal", 2, true), store.WriterSettings());
+    }
+
+    [Fact]
+    public async Task An_accepted_event_and_its_deliveries_are_already_readable_by_another_connection()
+    {
+        await using var host = await DispatcherHost.StartAsync(dispatch: false);
+        var webhook = await host.CreateUserWebhookAsync("https://receiver.example/hook");
+
+        var id = await host.PublishAsync(Events.UserEdit(7));
+
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(host.DatabaseFolder, "webhookadmin.db")}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT COUNT(*) FROM "WebhookLogs" AS l JOIN "Events" AS e ON e."Sequence" = l."Sequence"
+            WHERE l."WebhookId" = $webhook AND l."State" = 0 AND e."PublishedAt" >= 0
+            """;
+        command.Parameters.AddWithValue("$webhook", webhook.Id);
+        Assert.Equal(1L, await command.ExecuteScalarAsync());
+        Assert.Equal(id, (await host.LogsAsync(webhook.Id)).Single().Event!.Id);
+    }
+
+    [Fact]
+    public async Task A_publish_is_answered_only_once_its_transaction_is_committed()
+    {
+        await using var host = await DispatcherHost.StartAsync(dispatch: false);
+        var webhook = await host.CreateUserWebhookAsync("https://receiver.example/hook");
+        await using var blocker = new SqliteConnection($"Data Source={Path.Combine(host.DatabaseFolder, "webhookadmin.db")}");
+        await blocker.OpenAsync();
+
+        // While another connection holds SQLite's write lock, nothing can be committed: the publish must wait.
+        var hold = blocker.BeginTransaction(deferred: false);
+        var publish = host.PublishAsync(Events.UserEdit(1));
+        await Task.Delay(300);
+        var answeredWhileLocked = publish.IsCompleted;
+        hold.Rollback();
+        await publish;
+
+        Assert.False(answeredWhileLocked, "the publish was answered before its commit");
+        Assert.Single(await host.LogsAsync(webhook.Id));
+    }
+
+    [Fact]
+    public async Task A_write_the_database_refuses_fails_its_own_caller_and_the_rest_of_its_batch_is_stored()
+    {
+        await using var host = await DispatcherHost.StartAsync(dispatch: false);
+        var webhook = await host.CreateUserWebhookAsync("https://receiver.example/hook");
+        var writer = host.Services.GetRequiredService<DeliveryWriter>();
+        var database = Path.Combine(host.DatabaseFolder, "webhookadmin.db");
+
+        // Hold SQLite's write lock so that the next writes queue up and are committed as one batch.
+        await using var blocker = new SqliteConnection($"Data Source={database}");
+        await blocker.OpenAsync();
+        await using var hold = blocker.BeginTransaction(deferred: false);
+        var first = writer.StoreAsync([Write(webhook.Id, "first")]);
+        await Task.Delay(100);
+        var refused = writer.StoreAsync([Write("ffffffffffffffffffffffff", "refused")]); // no such webhook: a foreign key violation
+        var good = writer.StoreAsync([Write(webhook.Id, "good")]);
+        await Task.Delay(100);
+        await hold.RollbackAsync();
+
+        await first;
+        await Assert.ThrowsAsync<SqliteException>(() => refused);
+        await good;
+        Assert.Equal(["first", "good"], (await host.LogsAsync(webhook.Id)).Select(l => l.Event!.Type));
+    }
+
+    [Fact]
+    public async Task An_attempt_record_the_database_refuses_for_a_while_is_retried_and_later_records_wait_for_it()
+    {
+        var store = new FlakyStore(failures: 3);
+        await using var writer = new DeliveryWriter(store, new DeliveryFeed(), new LogNotifications(), Options.Create(new DeliveryOptions()), NullLogger<DeliveryWriter>.Instance);
+
+        await writer.RecordAsync(Record(logId: 1));
+        await writer.RecordAsync(Record(logId: 2));
+        await writer.FlushAsync();
+
+        Assert.Equal([1L, 2L], store.Stored.Select(r => r.LogId));
+        Assert.Equal(0, store.FailuresLeft);
+    }
+
+    private static EventWrite Write(string webhookId, string type) =>
+        new(Ids.Acme, null, type, "edit", DateTime.UtcNow, Encoding.UTF8.GetBytes("{}"), [webhookId]);
+
+    private static AttemptWrite Record(long logId) =>
+        new(logId, Ids.Workflow, 1, DeliveryState.Succeeded, 200, "ok", DateTime.UtcNow, new WebhookLogAttempt { LogId = logId, Number = 1, Status = 200, Succeeded = true });
+
+    /// <summary>A store that refuses its first few batches, the way a full disk or a long-held lock would.</summary>
+    private sealed class FlakyStore(int failures) : IDeliveryStore
+    {
+        private int _failuresLeft = failures;
+
+        public List<AttemptWrite> Stored { get; } = [];
+
+        public int FailuresLeft => _failuresLeft;
+
+        public Task WriteAsync(IReadOnlyList<DeliveryWrite> batch, CancellationToken cancellationToken)
+        {
+            if (batch.Count > 0 && _failuresLeft > 0)
+            {
+                _failuresLeft--;
+                throw new IOException("disk full");
+            }
+            Stored.AddRange(batch.OfType<AttemptWrite>());
+            return Task.CompletedTask;
+        }
+
+        public Task<IReadOnlyList<QueuedDelivery>> PendingAsync(string webhookId, long afterSequence, int limit, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<QueuedDelivery>>([]);
+
+        public Task<IReadOnlyList<string>> ActiveWebhooksWithPendingAsync(CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<string>>([]);
+    }
+}
