@@ -13,6 +13,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using WebhookAdmin.Bench;
 using WebhookAdmin.Core.Logs;
 using WebhookAdmin.Core.Storage;
 using WebhookAdmin.Core.Webhooks;
@@ -41,9 +42,9 @@ try
 
     var seeding = Stopwatch.StartNew();
     await SeedAsync(database, webhook.Id, logCount);
-    var (size, bodies, attempts) = await SizesAsync(database);
-    Console.WriteLine($"seeded {logCount:N0} logs ({attempts:N0} attempts) in {seeding.Elapsed.TotalSeconds:F1} s; database {size / 1_048_576.0:F0} MiB, " +
-        $"of which event bodies {bodies / 1_048_576.0:F0} MiB (one per event); {(size - bodies) / (double)logCount:F0} bytes per log beside them");
+    var size = await DatabaseSize.ReadAsync(database);
+    Console.WriteLine($"seeded {size.Logs:N0} logs ({size.Attempts:N0} attempts) in {seeding.Elapsed.TotalSeconds:F1} s; database {size.Bytes / 1_048_576.0:F0} MiB, " +
+        $"of which event bodies {size.BodyBytes / 1_048_576.0:F0} MiB (one per event); {size.PerLogBesideBodies:F0} bytes per log beside them");
 
     var queries = app.Services.GetRequiredService<WebhookLogQueries>();
     var contexts = app.Services.GetRequiredService<IDbContextFactory<WebhookAdminDbContext>>();
@@ -147,22 +148,6 @@ static async Task SeedAsync(string database, string webhookId, int count)
         ORDER BY l.Id, a.Number;
         ANALYZE;
         """);
-}
-
-static async Task<(long Size, long Bodies, long Attempts)> SizesAsync(string database)
-{
-    await using var connection = new SqliteConnection($"Data Source={database}");
-    await connection.OpenAsync();
-    await using var command = connection.CreateCommand();
-    command.CommandText = """
-        PRAGMA wal_checkpoint(TRUNCATE);
-        SELECT (SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()),
-               (SELECT SUM(LENGTH(Body)) FROM Events), (SELECT COUNT(*) FROM WebhookLogAttempts);
-        """;
-    await using var reader = await command.ExecuteReaderAsync();
-    await reader.NextResultAsync();
-    await reader.ReadAsync();
-    return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
 }
 
 // A tenth disabled, every trigger, one webhook in 50 named "CRM …", 40 workflows in use; the other company's rows

@@ -102,9 +102,7 @@ public sealed class PipelineTests
     {
         await using var receiver = await Receiver.StartAsync(Slow(TimeSpan.FromMilliseconds(30)));
         await using var host = await DispatcherHost.StartAsync(Patient);
-        var webhook = await host.CreateUserWebhookAsync(receiver.Url);
-        await host.PublishUserEditsAsync(Enumerable.Range(1, 100).ToArray());
-        await Eventually.WaitAsync(() => receiver.Requests.Count, n => n >= 5, what: "five deliveries");
+        var webhook = await BusyWebhookAsync(host, receiver, events: 100);
 
         await host.Webhooks.SetActiveAsync(Ids.Acme, webhook.Id, isActive: false);
         var atDeactivation = receiver.Requests.Count;
@@ -119,9 +117,7 @@ public sealed class PipelineTests
         await using var before = await Receiver.StartAsync(Slow(TimeSpan.FromMilliseconds(30)));
         await using var after = await Receiver.StartAsync();
         await using var host = await DispatcherHost.StartAsync(Patient);
-        var webhook = await host.CreateUserWebhookAsync(before.Url);
-        await host.PublishUserEditsAsync(Enumerable.Range(1, 50).ToArray());
-        await Eventually.WaitAsync(() => before.Requests.Count, n => n >= 5, what: "five deliveries");
+        var webhook = await BusyWebhookAsync(host, before, events: 50);
 
         await host.Webhooks.UpdateAsync(Ids.Acme, webhook.Id, new WebhookChanges(Url: after.Url));
         var atChange = before.Requests.Count;
@@ -136,9 +132,7 @@ public sealed class PipelineTests
     {
         await using var receiver = await Receiver.StartAsync(Slow(TimeSpan.FromMilliseconds(30)));
         await using var host = await DispatcherHost.StartAsync(Patient);
-        var webhook = await host.CreateUserWebhookAsync(receiver.Url);
-        await host.PublishUserEditsAsync(Enumerable.Range(1, 40).ToArray());
-        await Eventually.WaitAsync(() => receiver.Requests.Count, n => n >= 5, what: "five deliveries");
+        var webhook = await BusyWebhookAsync(host, receiver, events: 40);
 
         var rotated = await host.Services.GetRequiredService<WebhookSecrets>().RotateAsync(Ids.Acme, webhook.Id);
         var atRotation = receiver.Requests.Count;
@@ -172,6 +166,15 @@ public sealed class PipelineTests
 
         Assert.InRange(mostHeld, 1, 16);
         Assert.Equal(Enumerable.Range(1, 400), receiver.Arrivals);
+    }
+
+    /// <summary>A webhook with numbered events 1..<paramref name="events"/> queued, five of them already delivered.</summary>
+    private static async Task<Webhook> BusyWebhookAsync(DispatcherHost host, Receiver receiver, int events)
+    {
+        var webhook = await host.CreateUserWebhookAsync(receiver.Url);
+        await host.PublishUserEditsAsync(Enumerable.Range(1, events).ToArray());
+        await Eventually.WaitAsync(() => receiver.Requests.Count, n => n >= 5, what: "five deliveries");
+        return webhook;
     }
 
     private static Answer Slow(TimeSpan delay) => async (_, _, aborted) =>
