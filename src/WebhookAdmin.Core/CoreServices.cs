@@ -9,10 +9,11 @@ namespace WebhookAdmin.Core;
 public static class CoreServices
 {
     /// <summary>Storage and the service layer the UI, the API and the dispatcher share.</summary>
-    public static IServiceCollection AddWebhookAdminCore(this IServiceCollection services, string? connectionString)
+    public static IServiceCollection AddWebhookAdminCore(this IServiceCollection services, string? connectionString, StorageProvider provider = StorageProvider.Sqlite)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddWebhookStorage(connectionString);
+        services.AddWebhookStorage(connectionString, provider);
+        services.TryAddSingleton<Delivery.DeliveryFeed>();
         services.AddSingleton<WebhookDirectory>();
         services.AddSingleton<WebhookService>();
         services.AddSingleton<WebhookListing>();

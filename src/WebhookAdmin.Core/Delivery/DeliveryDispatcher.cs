@@ -56,11 +56,21 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
     /// <summary>Lanes running right now.</summary>
     public int Lanes => _running.Count;
 
+    /// <summary>HTTP attempts this instance has made since it started.</summary>
+    public long AttemptsMade => Interlocked.Read(ref _attemptsMade);
+
+    private long _attemptsMade;
+
+    internal void AttemptMade() => Interlocked.Increment(ref _attemptsMade);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!Options.Enabled)
+            return;
         _stopping = stoppingToken;
         _feed.Attach(this);
         Directory.WebhooksChanged += OnWebhooksChanged;
+        var heartbeat = Store.SharesWork ? HeartbeatAsync(stoppingToken) : Task.CompletedTask;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -87,16 +97,83 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
             _feed.Detach(this);
             // Lanes stop at their next step; whatever they finished is handed to the writer, which stores it before it stops.
             await Task.WhenAll(_running.Keys.Select(lane => lane.Completion));
+            await heartbeat;
+            if (Store.SharesWork)
+                await LeaveAsync();
         }
     }
 
-    /// <summary>Starts a lane for every active webhook with pending deliveries that has none.</summary>
+    /// <summary>
+    /// A clean stop with several instances: once every finished attempt is stored, give all webhooks back and leave, so
+    /// the others take the work over at once instead of after the lease time.
+    /// </summary>
+    private async Task LeaveAsync()
+    {
+        try
+        {
+            await Writer.FlushAsync();
+            await Store.LeaveAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            LogLeaveFailed(e);
+        }
+    }
+
+    /// <summary>
+    /// Every third of the lease time: renew the leases of the running lanes, stop those whose lease another instance
+    /// took, and hand over what is above this instance's fair share (an instance that just joined finds the webhooks
+    /// with work all held by the others; this is how it gets some).
+    /// </summary>
+    private async Task HeartbeatAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(Options.LeaseTimeout / 3, Clock, stoppingToken);
+                var lanes = _lanes.Values.ToArray();
+                var sentAt = System.Diagnostics.Stopwatch.GetTimestamp();
+                var renewal = await Store.RenewAsync(lanes.Select(l => l.WebhookId).ToArray(), stoppingToken);
+                var held = new List<DeliveryLane>();
+                foreach (var lane in lanes)
+                {
+                    if (renewal.Held.Contains(lane.WebhookId))
+                    {
+                        lane.LeaseConfirmed(sentAt);
+                        held.Add(lane);
+                    }
+                    else
+                    {
+                        lane.LeaseLost();
+                    }
+                }
+                // Only lanes with work count (an idle one gives its webhook back soon anyway). One above the share is
+                // tolerated, or two instances with an odd number of webhooks would pass one back and forth.
+                foreach (var lane in held.Where(l => l.IsBusy).Skip(renewal.FairShare + 1))
+                    lane.HandOver();
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                // Lanes stop on their own when their lease goes unconfirmed for most of its time.
+                LogHeartbeatFailed(e);
+            }
+        }
+    }
+
+    /// <summary>Starts a lane for every active webhook with pending deliveries that has none (and, with several instances, that this one now holds).</summary>
     private async Task ScanAsync(CancellationToken stoppingToken)
     {
-        foreach (var webhookId in await Store.ActiveWebhooksWithPendingAsync(stoppingToken))
+        var claimedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        var lanes = _lanes.Values.ToArray();
+        foreach (var webhookId in await Store.ClaimWorkAsync(lanes.Select(l => l.WebhookId).ToArray(), lanes.Count(l => l.IsBusy), stoppingToken))
         {
             if (!_lanes.ContainsKey(webhookId))
-                LaneFor(webhookId);
+                LaneFor(webhookId, claimedAt);
         }
     }
 
@@ -128,6 +205,13 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
 
     void IDeliveryListener.Reread(string webhookId)
     {
+        if (Store.SharesWork)
+        {
+            // Only the instance holding the webhook delivers it; one that claims it later reads from the start anyway.
+            if (_lanes.TryGetValue(webhookId, out var held))
+                held.Reread();
+            return;
+        }
         while (true)
         {
             var lane = LaneFor(webhookId);
@@ -139,10 +223,31 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
 
     void IDeliveryListener.LookForWork() => _lookForWork.Writer.TryWrite(true);
 
+    void IDeliveryListener.RemoteWork(IReadOnlyCollection<string>? webhookIds)
+    {
+        var unheld = webhookIds is null;
+        foreach (var lane in webhookIds is null ? _lanes.Values : webhookIds.Select(id => _lanes.GetValueOrDefault(id)))
+        {
+            if (lane is null)
+                unheld = true;
+            else
+                lane.Behind();
+        }
+        if (unheld)
+            _lookForWork.Writer.TryWrite(true);
+    }
+
     private void OnWebhooksChanged(IReadOnlyCollection<string> webhookIds) => _lookForWork.Writer.TryWrite(true);
 
     private void Offer(string webhookId, IReadOnlyList<QueuedDelivery> deliveries)
     {
+        if (Store.SharesWork)
+        {
+            // A lane runs only for a webhook this instance holds; any other is claimed (or held elsewhere) first.
+            if (!_lanes.TryGetValue(webhookId, out var held) || !held.Offer(deliveries))
+                _lookForWork.Writer.TryWrite(true);
+            return;
+        }
         while (true)
         {
             var lane = LaneFor(webhookId);
@@ -153,7 +258,7 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
         }
     }
 
-    private DeliveryLane LaneFor(string webhookId)
+    private DeliveryLane LaneFor(string webhookId, long? leaseConfirmedAt = null)
     {
         if (_lanes.TryGetValue(webhookId, out var lane))
             return lane;
@@ -162,13 +267,31 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
         if (ReferenceEquals(lane, created))
         {
             _running[created] = 0;
-            created.Start(_stopping);
+            created.Start(leaseConfirmedAt ?? System.Diagnostics.Stopwatch.GetTimestamp(), _stopping);
         }
         return lane;
     }
 
-    internal void LaneEnded(DeliveryLane lane)
+    /// <summary>
+    /// With several instances, a lane that stops of its own accord gives its webhook back, once its attempts are stored
+    /// (the next holder reads the queue from the first delivery not recorded). It stays registered meanwhile, so that
+    /// no new lane starts for the webhook before the lease is back.
+    /// </summary>
+    internal async Task LaneEndedAsync(DeliveryLane lane, bool release)
     {
+        if (Store.SharesWork && release && !_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Writer.FlushAsync();
+                await Store.ReleaseAsync([lane.WebhookId], CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                // The lease runs out on its own.
+                LogReleaseFailed(e, lane.WebhookId);
+            }
+        }
         _lanes.TryRemove(KeyValuePair.Create(lane.WebhookId, lane));
         _running.TryRemove(lane, out _);
         // Work may have arrived between the lane's last look and its end; a scan finds it.
@@ -184,4 +307,13 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Looking for pending deliveries failed; retrying shortly.")]
     private partial void LogScanFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing this instance's delivery leases failed; lanes stop if it keeps failing.")]
+    private partial void LogHeartbeatFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Giving webhook {WebhookId} back failed; its lease runs out on its own.")]
+    private partial void LogReleaseFailed(Exception e, string webhookId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Giving the webhooks back at shutdown failed; their leases run out on their own.")]
+    private partial void LogLeaveFailed(Exception e);
 }

@@ -22,6 +22,9 @@ public sealed class DeliveryFeed
 
     /// <summary>Work may be waiting that nobody offered (a webhook was activated).</summary>
     public void LookForWork() => _listener?.LookForWork();
+
+    /// <summary>Another instance committed deliveries for these webhooks (null: maybe for any, news was missed).</summary>
+    public void RemoteWork(IReadOnlyCollection<string>? webhookIds) => _listener?.RemoteWork(webhookIds);
 }
 
 internal interface IDeliveryListener
@@ -31,4 +34,6 @@ internal interface IDeliveryListener
     void Reread(string webhookId);
 
     void LookForWork();
+
+    void RemoteWork(IReadOnlyCollection<string>? webhookIds);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using WebhookAdmin.Core.Logs;
 
@@ -20,6 +21,12 @@ namespace WebhookAdmin.Core.Delivery;
 internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher owner)
 {
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// With several instances an idle lane holds a lease another instance may want for a webhook that gets work, so it
+    /// gives it back sooner; a steady stream of events keeps its lane (and lease) busy.
+    /// </summary>
+    private static readonly TimeSpan LeasedIdleTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ErrorBackoff = TimeSpan.FromSeconds(1);
 
     private readonly ILogger _logger = owner.Logger;
@@ -32,12 +39,54 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
     private bool _retired;
     private bool _woken;
     private TaskCompletionSource? _waiter;
+    private long _leaseConfirmedAt;
+    private LeaseState _lease;
 
     public string WebhookId { get; } = webhookId;
 
     public Task Completion { get; private set; } = Task.CompletedTask;
 
-    public void Start(CancellationToken stoppingToken) => Completion = Task.Run(() => RunAsync(stoppingToken));
+    /// <param name="leaseConfirmedAt">When the lease was last known to be held (a Stopwatch timestamp); unused without leases.</param>
+    public void Start(long leaseConfirmedAt, CancellationToken stoppingToken)
+    {
+        _leaseConfirmedAt = leaseConfirmedAt;
+        Completion = Task.Run(() => RunAsync(stoppingToken));
+    }
+
+    /// <summary>A heartbeat renewed the lease (it was sent at <paramref name="at"/>, a Stopwatch timestamp).</summary>
+    public void LeaseConfirmed(long at) => Volatile.Write(ref _leaseConfirmedAt, at);
+
+    /// <summary>Another instance holds the webhook now: stop before the next attempt, give nothing back.</summary>
+    public void LeaseLost() => Stop(LeaseState.Lost);
+
+    /// <summary>This instance holds more than its share: stop after the attempt in flight and give the webhook back.</summary>
+    public void HandOver() => Stop(LeaseState.HandingOver);
+
+    /// <summary>Another instance committed deliveries for this webhook: they are in storage, read them.</summary>
+    public void Behind()
+    {
+        lock (_gate)
+        {
+            if (_retired)
+                return;
+            if (!_reread)
+            {
+                _caughtUp = false;
+                _missedOffers++;
+            }
+            if (_window.Count == 0)
+                WakeLocked();
+        }
+    }
+
+    private void Stop(LeaseState state)
+    {
+        lock (_gate)
+        {
+            _lease = state;
+            WakeLocked();
+        }
+    }
 
     /// <summary>
     /// Takes committed deliveries of this webhook (in sequence order) into the window when it has kept up; otherwise
@@ -86,6 +135,16 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
         }
     }
 
+    /// <summary>Whether the lane has deliveries to make (in hand, or in storage beyond its window).</summary>
+    public bool IsBusy
+    {
+        get
+        {
+            lock (_gate)
+                return !_retired && (_window.Count > 0 || !_caughtUp || _reread);
+        }
+    }
+
     public int Buffered
     {
         get
@@ -97,11 +156,16 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {
+        // Whether the webhook is given back when the lane ends: yes when it stops of its own accord, not when the lease
+        // went to another instance or the app is stopping (the dispatcher gives everything back then).
+        var release = true;
         try
         {
             while (true)
             {
                 stoppingToken.ThrowIfCancellationRequested();
+                if (!HoldsLease(out release))
+                    return;
                 if (TakeReread())
                     await owner.Writer.FlushAsync(stoppingToken);
 
@@ -114,6 +178,8 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
                         return;
                     continue;
                 }
+                if (!HoldsLease(out release))
+                    return;
 
                 // Read before every attempt: an edit, a rotated secret or a deactivation applies from the next attempt on.
                 var target = await owner.Directory.TargetAsync(WebhookId, stoppingToken);
@@ -142,6 +208,7 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
                 {
                     owner.Slots.Release();
                 }
+                owner.AttemptMade();
                 var record = AttemptOutcome.Apply(head, result, owner.Options, owner.Clock.GetUtcNow().UtcDateTime);
                 // A finished attempt is always handed in, even while shutting down, so it is not repeated needlessly.
                 await owner.Writer.RecordAsync(record, CancellationToken.None);
@@ -153,6 +220,7 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopped: an attempt cut short is not recorded, so it is made again at the next start.
+            release = false;
         }
         catch (Exception e)
         {
@@ -162,8 +230,36 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
         finally
         {
             Retire();
-            owner.LaneEnded(this);
+            await owner.LaneEndedAsync(this, release);
         }
+    }
+
+    /// <summary>
+    /// Without leases (one instance), always. With them: not once the lease was lost or is being handed over, nor once
+    /// no heartbeat has confirmed it for most of the lease time (the database may be unreachable, and another instance
+    /// may take the webhook over when it runs out): better to stop early than to send beside the next holder.
+    /// </summary>
+    private bool HoldsLease(out bool release)
+    {
+        release = true;
+        if (!owner.Store.SharesWork)
+            return true;
+        LeaseState state;
+        lock (_gate)
+            state = _lease;
+        if (state == LeaseState.HandingOver)
+            return false;
+        if (state == LeaseState.Held && Stopwatch.GetElapsedTime(Volatile.Read(ref _leaseConfirmedAt)) < owner.Options.LeaseTimeout * 0.8)
+            return true;
+        release = false;
+        return false;
+    }
+
+    private enum LeaseState
+    {
+        Held,
+        HandingOver,
+        Lost,
     }
 
     private bool TakeReread()
@@ -244,7 +340,7 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
         }
         try
         {
-            await woken.WaitAsync(IdleTimeout, owner.Clock, stoppingToken);
+            await woken.WaitAsync(owner.Store.SharesWork ? LeasedIdleTimeout : IdleTimeout, owner.Clock, stoppingToken);
             return true;
         }
         catch (TimeoutException)

@@ -7,6 +7,12 @@ public sealed class DeliveryOptions
 {
     public const string SectionName = "Webhooks:Delivery";
 
+    /// <summary>
+    /// Whether this instance delivers. Off, it still serves the admin UI and the API and publishes (its events are
+    /// delivered by the instances that have it on): with several instances on PostgreSQL, some can be kept for people.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Wait after a failed attempt before the next one.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "RetryDelay must be between 00:00:00 and 1.00:00:00.")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(30);
@@ -50,6 +56,14 @@ public sealed class DeliveryOptions
     /// </summary>
     [Range(1, 1_000_000)]
     public int MaxUnrecordedAttempts { get; set; } = 8192;
+
+    /// <summary>
+    /// Several instances on PostgreSQL: how long an instance's hold on a webhook's queue outlives its last renewal. An
+    /// instance that dies loses its webhooks this long after its last heartbeat (renewals come every third of it), and
+    /// stops sending on its own well before, should it lose touch with the database.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "LeaseTimeout must be between 00:00:01 and 01:00:00.")]
+    public TimeSpan LeaseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The most of a receiver's answer that is read and kept in the log (<c>response</c>).</summary>
     public const int ResponseBodyLimit = 16 * 1024;

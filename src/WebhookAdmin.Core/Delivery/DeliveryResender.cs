@@ -20,7 +20,7 @@ public abstract record ResendOutcome
 /// the same log. Its place in the queue is its original publish order, so resent deliveries go out oldest first.
 /// </summary>
 public sealed class DeliveryResender(
-    IDbContextFactory<WebhookAdminDbContext> dbFactory, DeliveryFeed feed, LogNotifications notifications, TimeProvider clock)
+    IDbContextFactory<WebhookAdminDbContext> dbFactory, DeliveryFeed feed, IClusterSignals cluster, LogNotifications notifications, TimeProvider clock)
 {
     public async Task<ResendOutcome> ResendAsync(string companyId, string logId, CancellationToken cancellationToken = default)
     {
@@ -97,8 +97,9 @@ public sealed class DeliveryResender(
 
     private void Announce(string webhookId)
     {
-        // Back to pending behind deliveries the lane may already hold: it reads its queue again, oldest first.
+        // Back to pending behind deliveries the lane may already hold: it reads its queue again, oldest first, wherever it runs.
         feed.Reread(webhookId);
+        cluster.DeliveriesRequeued(webhookId);
         notifications.Changed(webhookId);
     }
 }

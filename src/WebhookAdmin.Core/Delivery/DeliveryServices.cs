@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WebhookAdmin.Core.Events;
 
@@ -18,7 +19,7 @@ public static class DeliveryServices
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        services.AddSingleton<DeliveryFeed>();
+        services.TryAddSingleton<DeliveryFeed>();
         services.AddSingleton<DeliveryWriter>();
         services.AddSingleton<EventPublisher>();
         services.AddSingleton<IEventPublisher>(provider => provider.GetRequiredService<EventPublisher>());

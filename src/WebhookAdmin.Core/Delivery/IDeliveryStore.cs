@@ -19,9 +19,34 @@ public interface IDeliveryStore
     /// <summary>The webhook's pending deliveries after <paramref name="afterSequence"/>, oldest first, each with its event's body.</summary>
     Task<IReadOnlyList<QueuedDelivery>> PendingAsync(string webhookId, long afterSequence, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Every active webhook with at least one pending delivery.</summary>
-    Task<IReadOnlyList<string>> ActiveWebhooksWithPendingAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// True when several app instances share the storage: each webhook's queue is then delivered by the one instance
+    /// holding its lease (<see cref="DeliveryLease"/>), and lanes run only for webhooks this instance holds.
+    /// </summary>
+    bool SharesWork { get; }
+
+    /// <summary>
+    /// Active webhooks with pending deliveries that this instance may now deliver, beyond <paramref name="held"/>. With
+    /// one instance, every such webhook; with several, the ones whose lease it just took, so that its
+    /// <paramref name="busy"/> lanes (those with work) reach its fair share.
+    /// </summary>
+    Task<IReadOnlyList<string>> ClaimWorkAsync(IReadOnlyCollection<string> held, int busy, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Says this instance is alive and extends its leases on <paramref name="held"/>: what comes back is what it still
+    /// holds (a lease that expired and was taken over is gone), and its fair share of the webhooks with work.
+    /// </summary>
+    Task<LeaseRenewal> RenewAsync(IReadOnlyCollection<string> held, CancellationToken cancellationToken);
+
+    /// <summary>Gives webhooks back (their lanes stopped and their records are stored), so another instance may take them at once.</summary>
+    Task ReleaseAsync(IReadOnlyCollection<string> webhookIds, CancellationToken cancellationToken);
+
+    /// <summary>A clean stop: gives every webhook back and leaves the live instances, so the others share the work at once.</summary>
+    Task LeaveAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>What a heartbeat found: the webhooks still held, and how many this instance should hold at most.</summary>
+public sealed record LeaseRenewal(IReadOnlySet<string> Held, int FairShare);
 
 /// <summary>One write of a batch; its results are filled in by the store when the batch commits.</summary>
 public abstract class DeliveryWrite

@@ -28,7 +28,7 @@ public sealed class DeliveryTarget(Webhook webhook)
 /// so the next publish and the next attempt see it; entries are also re-read after <see cref="RefreshAfter"/>, so a
 /// change made outside this process is seen within that time.
 /// </summary>
-public sealed class WebhookDirectory(IDbContextFactory<WebhookAdminDbContext> dbFactory)
+public sealed class WebhookDirectory(IDbContextFactory<WebhookAdminDbContext> dbFactory, IClusterSignals cluster)
 {
     public static readonly TimeSpan RefreshAfter = TimeSpan.FromSeconds(30);
 
@@ -51,14 +51,29 @@ public sealed class WebhookDirectory(IDbContextFactory<WebhookAdminDbContext> db
             await db.Webhooks.AsNoTracking().SingleOrDefaultAsync(w => w.Id == id, ct) is { } webhook ? new DeliveryTarget(webhook) : null,
             cancellationToken);
 
-    /// <summary>Forgets what it knew of these webhooks and their company; call it once the change is committed.</summary>
+    /// <summary>Forgets what it knew of these webhooks and their company, here and in the other instances; call it once the change is committed.</summary>
     public void Changed(string companyId, IReadOnlyCollection<string> webhookIds)
+    {
+        ChangedElsewhere(companyId, webhookIds);
+        cluster.WebhooksChanged(companyId, webhookIds);
+    }
+
+    /// <summary>Another instance changed these webhooks: forget them here.</summary>
+    public void ChangedElsewhere(string companyId, IReadOnlyCollection<string> webhookIds)
     {
         Interlocked.Increment(ref _generation);
         _companies.TryRemove(companyId, out _);
         foreach (var webhookId in webhookIds)
             _targets.TryRemove(webhookId, out _);
         WebhooksChanged?.Invoke(webhookIds);
+    }
+
+    /// <summary>News from other instances may have been missed: forget everything.</summary>
+    public void ForgetAll()
+    {
+        Interlocked.Increment(ref _generation);
+        _companies.Clear();
+        _targets.Clear();
     }
 
     private async ValueTask<T> GetAsync<T>(

@@ -61,9 +61,9 @@ public sealed class WebhookListing(IDbContextFactory<WebhookAdminDbContext> dbFa
         var webhooks = db.Webhooks.AsNoTracking().Where(w => w.CompanyId == companyId && (query.IncludeDisabled || w.IsActive));
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
-            var pattern = $"%{EscapeLike(query.Search.Trim())}%";
-            webhooks = webhooks.Where(w =>
-                EF.Functions.Like(w.Name, pattern, "\\") || EF.Functions.Like(w.Code, pattern, "\\") || EF.Functions.Like(w.Url, pattern, "\\"));
+            // lower() on both sides: LIKE ignores case on SQLite but not on PostgreSQL; Contains also takes % and _ literally.
+            var term = query.Search.Trim().ToLowerInvariant();
+            webhooks = webhooks.Where(w => w.Name.ToLower().Contains(term) || w.Code.ToLower().Contains(term) || w.Url.ToLower().Contains(term));
         }
 
         // A company has thousands of webhooks at most, so an exact total on the (CompanyId, IsActive, Name) index is cheap.
@@ -120,7 +120,4 @@ public sealed class WebhookListing(IDbContextFactory<WebhookAdminDbContext> dbFa
             label = Expression.Condition(Expression.Equal(trigger, Expression.Constant(known.Value)), Expression.Constant(known.Label), label);
         return Expression.Lambda<Func<Webhook, string>>(label, webhook);
     }
-
-    private static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using WebhookAdmin.Core.Storage;
 
@@ -197,8 +196,7 @@ public sealed class WebhookService(IDbContextFactory<WebhookAdminDbContext> dbFa
     private static string ObjectIdOrAsTyped(string? value) =>
         value is null ? "" : ObjectId.IsValid(value.Trim()) ? ObjectId.Normalize(value) : value.Trim();
 
-    private static bool IsUniqueViolation(DbUpdateException e) =>
-        e.InnerException is SqliteException { SqliteErrorCode: 19 };
+    private static bool IsUniqueViolation(DbUpdateException e) => StorageErrors.IsUniqueViolation(e);
 
     internal static string NewSecret() => "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 

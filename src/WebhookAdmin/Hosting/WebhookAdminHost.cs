@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.FileProviders;
 using MudBlazor;
 using MudBlazor.Services;
@@ -30,7 +31,13 @@ public static class WebhookAdminHost
         });
 
         builder.Services.AddProblemDetails();
-        builder.Services.AddWebhookAdminCore(builder.Configuration.GetConnectionString(StorageSetup.ConnectionStringName));
+        builder.Services.AddWebhookAdminCore(
+            builder.Configuration.GetConnectionString(StorageSetup.ConnectionStringName),
+            StorageSetup.ParseProvider(builder.Configuration[StorageSetup.ProviderKey]));
+        // Keys in the database: a sign-in cookie issued by one instance is read by every other instance sharing it.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("WebhookAdmin")
+            .PersistKeysToDbContext<WebhookAdminDbContext>();
         builder.Services.AddWebhookDelivery(builder.Configuration);
         builder.AddAdminAuthentication();
         builder.Services.AddScoped<CurrentAdmin>();

@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using WebhookAdmin.Core;
+using WebhookAdmin.Core.Logs;
 using WebhookAdmin.Tests.Delivery.Support;
 using WebhookAdmin.Tests.Support;
 
@@ -15,17 +17,20 @@ public sealed class CrashTests
     private const int EventCount = 10_000;
     private const int BatchSize = 50;
 
+    /// <summary>On PostgreSQL the restarted process is a new instance: it takes over once the dead one's leases run out.</summary>
+    private static readonly string[] QuickTakeover = ["--Webhooks:Delivery:LeaseTimeout=00:00:03"];
+
     [Fact]
     public async Task A_kill_9_mid_run_loses_no_accepted_event_inverts_nothing_and_repeats_only_unrecorded_deliveries()
     {
         var receivers = await Task.WhenAll(Enumerable.Range(0, Webhooks).Select(_ => Receiver.StartAsync()));
         var folder = Directory.CreateTempSubdirectory("webhookadmin-crash-").FullName;
-        var database = Path.Combine(folder, "webhookadmin.db");
+        var database = await TestStorage.NewDatabaseAsync(folder);
         try
         {
             var accepted = new HashSet<int>();
             string[] webhookIds;
-            await using (var first = await AppProcess.StartAsync(database))
+            await using (var first = await AppProcess.StartAsync(database, QuickTakeover))
             {
                 using var api = await first.ApiClientAsync();
                 webhookIds = await Task.WhenAll(receivers.Select(async (receiver, i) =>
@@ -47,7 +52,7 @@ public sealed class CrashTests
             var recorded = await RecordedDeliveriesAsync(database);
             var arrivedBeforeRestart = receivers.Sum(r => r.Requests.Count);
 
-            await using (var second = await AppProcess.StartAsync(database))
+            await using (var second = await AppProcess.StartAsync(database, QuickTakeover))
             {
                 using var api = await second.ApiClientAsync();
                 // What was not answered before the kill is published again with the same caller ids: stored once either way.
@@ -118,14 +123,8 @@ public sealed class CrashTests
     /// <summary>The webhook-ids of deliveries whose outcome was stored when the process died.</summary>
     private static async Task<HashSet<string>> RecordedDeliveriesAsync(string database)
     {
-        await using var connection = new SqliteConnection($"Data Source={database}");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = """SELECT "Id", "CreatedAt" FROM "WebhookLogs" WHERE "State" <> 0""";
-        var recorded = new HashSet<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-            recorded.Add(ObjectId.FromKey(UnixTime.FromMilliseconds(reader.GetInt64(1)), reader.GetInt64(0)));
-        return recorded;
+        await using var db = TestStorage.Context(database);
+        var recorded = await db.WebhookLogs.Where(l => l.State != DeliveryState.Pending).Select(l => new { l.Id, l.CreatedAt }).ToListAsync();
+        return recorded.Select(l => ObjectId.FromKey(l.CreatedAt, l.Id)).ToHashSet();
     }
 }

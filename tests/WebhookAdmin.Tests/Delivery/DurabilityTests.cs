@@ -21,7 +21,7 @@ public sealed class DurabilityTests
         var beforeRestart = receiver.Arrivals.Count;
         var retriesBefore = (await first.LogsAsync(webhook.Id))[0].Retry;
         receiver.Answer = Answers.Status(200);
-        await using var second = await DispatcherHost.StartAsync(settings, folder: first.DatabaseFolder);
+        await using var second = await DispatcherHost.StartAsync(settings, database: first.ConnectionString);
         var logs = await second.SettledLogsAsync(webhook.Id, 3);
         await first.DisposeAsync();
 

@@ -153,7 +153,7 @@ public sealed class PipelineTests
         await publishing.Publisher.PublishManyAsync(Ids.Acme, Enumerable.Range(1, 400).Select(n => Events.UserEdit(n)).ToArray());
 
         await using var host = await DispatcherHost.StartAsync(
-            new Dictionary<string, string>(Patient) { ["LaneWindow"] = "16", ["MaxBufferedDeliveries"] = "16" }, folder: publishing.DatabaseFolder);
+            new Dictionary<string, string>(Patient) { ["LaneWindow"] = "16", ["MaxBufferedDeliveries"] = "16" }, database: publishing.ConnectionString);
         var dispatcher = host.Services.GetRequiredService<DeliveryDispatcher>();
         var mostHeld = 0;
         while (receiver.Requests.Count < 400)

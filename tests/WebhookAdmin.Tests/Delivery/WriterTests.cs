@@ -1,5 +1,5 @@
 using System.Text;
-using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -15,6 +15,7 @@ namespace WebhookAdmin.Tests.Delivery;
 public sealed class WriterTests
 {
     [Fact]
+    [Trait(TestStorage.Trait, TestStorage.SqliteOnly)]
     public async Task Batches_are_committed_in_WAL_mode_with_synchronous_full_so_an_answer_means_flushed_to_disk()
     {
         await using var host = await DispatcherHost.StartAsync(dispatch: false);
@@ -25,6 +26,18 @@ public sealed class WriterTests
     }
 
     [Fact]
+    [Trait(TestStorage.Trait, TestStorage.PostgreSqlOnly)]
+    public async Task On_postgresql_commits_wait_for_the_write_ahead_log_to_be_flushed()
+    {
+        await using var host = await DispatcherHost.StartAsync(dispatch: false);
+        await using var db = TestStorage.Context(host.ConnectionString);
+
+        // synchronous_commit on (and fsync on): COMMIT returns once the WAL is on disk, for every connection of the app.
+        Assert.Equal("on", await db.Database.SqlQueryRaw<string>("SELECT setting AS \"Value\" FROM pg_settings WHERE name = 'synchronous_commit'").SingleAsync());
+        Assert.Equal("on", await db.Database.SqlQueryRaw<string>("SELECT setting AS \"Value\" FROM pg_settings WHERE name = 'fsync'").SingleAsync());
+    }
+
+    [Fact]
     public async Task An_accepted_event_and_its_deliveries_are_already_readable_by_another_connection()
     {
         await using var host = await DispatcherHost.StartAsync(dispatch: false);
@@ -32,16 +45,9 @@ public sealed class WriterTests
 
         var id = await host.PublishAsync(Events.UserEdit(7));
 
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(host.DatabaseFolder, "webhookadmin.db")}");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT COUNT(*) FROM "WebhookLogs" AS l JOIN "Events" AS e ON e."Sequence" = l."Sequence"
-            WHERE l."WebhookId" = $webhook AND l."State" = 0 AND e."PublishedAt" >= 0
-            """;
-        command.Parameters.AddWithValue("$webhook", webhook.Id);
-        Assert.Equal(1L, await command.ExecuteScalarAsync());
-        Assert.Equal(id, (await host.LogsAsync(webhook.Id)).Single().Event!.Id);
+        await using var db = TestStorage.Context(host.ConnectionString);
+        var stored = await db.WebhookLogs.Include(l => l.Event).SingleAsync(l => l.WebhookId == webhook.Id);
+        Assert.Equal((DeliveryState.Pending, id), (stored.State, stored.Event!.Id));
     }
 
     [Fact]
@@ -49,15 +55,13 @@ public sealed class WriterTests
     {
         await using var host = await DispatcherHost.StartAsync(dispatch: false);
         var webhook = await host.CreateUserWebhookAsync("https://receiver.example/hook");
-        await using var blocker = new SqliteConnection($"Data Source={Path.Combine(host.DatabaseFolder, "webhookadmin.db")}");
-        await blocker.OpenAsync();
 
-        // While another connection holds SQLite's write lock, nothing can be committed: the publish must wait.
-        var hold = blocker.BeginTransaction(deferred: false);
+        // While another connection holds the lock the writer needs, nothing can be committed: the publish must wait.
+        var hold = await TestStorage.HoldWritesAsync(host.ConnectionString);
         var publish = host.PublishAsync(Events.UserEdit(1));
         await Task.Delay(300);
         var answeredWhileLocked = publish.IsCompleted;
-        hold.Rollback();
+        await hold.DisposeAsync();
         await publish;
 
         Assert.False(answeredWhileLocked, "the publish was answered before its commit");
@@ -70,21 +74,18 @@ public sealed class WriterTests
         await using var host = await DispatcherHost.StartAsync(dispatch: false);
         var webhook = await host.CreateUserWebhookAsync("https://receiver.example/hook");
         var writer = host.Services.GetRequiredService<DeliveryWriter>();
-        var database = Path.Combine(host.DatabaseFolder, "webhookadmin.db");
 
-        // Hold SQLite's write lock so that the next writes queue up and are committed as one batch.
-        await using var blocker = new SqliteConnection($"Data Source={database}");
-        await blocker.OpenAsync();
-        await using var hold = blocker.BeginTransaction(deferred: false);
+        // Hold the lock the writer needs so that the next writes queue up and are committed as one batch.
+        var hold = await TestStorage.HoldWritesAsync(host.ConnectionString);
         var first = writer.StoreAsync([Write(webhook.Id, "first")]);
         await Task.Delay(100);
         var refused = writer.StoreAsync([Write("ffffffffffffffffffffffff", "refused")]); // no such webhook: a foreign key violation
         var good = writer.StoreAsync([Write(webhook.Id, "good")]);
         await Task.Delay(100);
-        await hold.RollbackAsync();
+        await hold.DisposeAsync();
 
         await first;
-        await Assert.ThrowsAsync<SqliteException>(() => refused);
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => refused);
         await good;
         Assert.Equal(["first", "good"], (await host.LogsAsync(webhook.Id)).Select(l => l.Event!.Type));
     }
@@ -129,10 +130,18 @@ public sealed class WriterTests
             return Task.CompletedTask;
         }
 
-        public Task<IReadOnlyList<QueuedDelivery>> PendingAsync(string webhookId, long afterSequence, int limit, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<QueuedDelivery>>([]);
+        // The writer only writes; nothing here reads or leases.
+        public bool SharesWork => false;
 
-        public Task<IReadOnlyList<string>> ActiveWebhooksWithPendingAsync(CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<string>>([]);
+        public Task<IReadOnlyList<QueuedDelivery>> PendingAsync(string webhookId, long afterSequence, int limit, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public Task<IReadOnlyList<string>> ClaimWorkAsync(IReadOnlyCollection<string> held, int busy, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<LeaseRenewal> RenewAsync(IReadOnlyCollection<string> held, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task ReleaseAsync(IReadOnlyCollection<string> webhookIds, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task LeaveAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

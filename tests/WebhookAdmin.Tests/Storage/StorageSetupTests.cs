@@ -3,6 +3,7 @@ using WebhookAdmin.Tests.Support;
 
 namespace WebhookAdmin.Tests.Storage;
 
+[Trait(TestStorage.Trait, TestStorage.SqliteOnly)]
 public sealed class StorageSetupTests : DatabaseTest
 {
 

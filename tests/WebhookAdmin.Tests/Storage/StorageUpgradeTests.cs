@@ -4,13 +4,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using WebhookAdmin.Core.Logs;
-using WebhookAdmin.Core.Storage;
+using WebhookAdmin.Core.Storage.Sqlite;
 using WebhookAdmin.Tests.Delivery.Support;
 using WebhookAdmin.Tests.Support;
 
 namespace WebhookAdmin.Tests.Storage;
 
 /// <summary>A database written by version 0.3 is upgraded at start-up without losing a webhook, a log or a pending delivery.</summary>
+[Trait(TestStorage.Trait, TestStorage.SqliteOnly)]
 public sealed class StorageUpgradeTests
 {
     private const string Webhook = "62685990d918fb5557f9f992";
@@ -25,7 +26,7 @@ public sealed class StorageUpgradeTests
         {
             await CreateVersion03DatabaseAsync(database, receiver.Url);
 
-            await using var host = await DispatcherHost.StartAsync(folder: folder);
+            await using var host = await DispatcherHost.StartAsync(database: $"Data Source={database}");
             var logs = await host.SettledLogsAsync(Webhook, 4);
 
             // In time order: the old pre-dispatcher log, the failed one, the succeeded one, the pending one (now sent).
@@ -56,8 +57,8 @@ public sealed class StorageUpgradeTests
     /// <summary>The schema of version 0.3 (its last migration), with rows written the way 0.3 wrote them.</summary>
     private static async Task CreateVersion03DatabaseAsync(string database, string url)
     {
-        var options = new DbContextOptionsBuilder<WebhookAdminDbContext>().UseSqlite($"Data Source={database}").Options;
-        await using (var db = new WebhookAdminDbContext(options))
+        var options = new DbContextOptionsBuilder<SqliteWebhookAdminDbContext>().UseSqlite($"Data Source={database}").Options;
+        await using (var db = new SqliteWebhookAdminDbContext(options))
             await db.GetService<IMigrator>().MigrateAsync("20261123095052_ManualResend");
 
         await using var connection = new SqliteConnection($"Data Source={database}");

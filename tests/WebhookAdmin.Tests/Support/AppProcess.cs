@@ -9,17 +9,20 @@ using WebhookAdmin.Hosting;
 namespace WebhookAdmin.Tests.Support;
 
 /// <summary>
-/// The real app in a process of its own (<c>dotnet WebhookAdmin.dll</c>, Development, its own port, a given SQLite
-/// file), so a test can do to it what happens to servers: kill it with SIGKILL and start it again on the same data.
+/// The real app in a process of its own (<c>dotnet WebhookAdmin.dll</c>, Development, its own port, a given
+/// database), so a test can do to it what happens to servers: kill it with SIGKILL and start it again on the same data.
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly System.Text.StringBuilder _output = new();
 
-    private AppProcess(Process process, Uri baseAddress)
+    private readonly string _home;
+
+    private AppProcess(Process process, Uri baseAddress, string home)
     {
         _process = process;
+        _home = home;
         BaseAddress = baseAddress;
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -39,7 +42,8 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<AppProcess> StartAsync(string databasePath, params string[] settings)
+    /// <param name="connectionString">The database, of the run's provider (<see cref="TestStorage"/>).</param>
+    public static async Task<AppProcess> StartAsync(string connectionString, params string[] settings)
     {
         var baseAddress = new Uri($"http://127.0.0.1:{FreeTcpPort()}");
         var appDll = typeof(WebhookAdminHost).Assembly.Location;
@@ -49,13 +53,17 @@ public sealed class AppProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        // A home of its own, as on a machine of its own: nothing (such as ASP.NET Core's default key folder,
+        // ~/.aspnet/DataProtection-Keys) is shared between instances except through the database.
+        var home = Directory.CreateTempSubdirectory("webhookadmin-home-").FullName;
+        start.Environment["HOME"] = home;
+        start.Environment["DOTNET_CLI_HOME"] = home;
         foreach (var argument in new[]
         {
-            appDll, $"--urls={baseAddress}", "--environment=Development", $"--ConnectionStrings:WebhookAdmin=Data Source={databasePath}",
-            "--Logging:LogLevel:Default=Warning",
-        }.Concat(settings))
+            appDll, $"--urls={baseAddress}", "--environment=Development", "--Logging:LogLevel:Default=Warning",
+        }.Concat(TestStorage.AppArguments(connectionString)).Concat(settings))
             start.ArgumentList.Add(argument);
-        var app = new AppProcess(Process.Start(start)!, baseAddress);
+        var app = new AppProcess(Process.Start(start)!, baseAddress, home);
         try
         {
             await app.WaitUntilReadyAsync();
@@ -134,5 +142,12 @@ public sealed class AppProcess : IAsyncDisposable
     {
         await KillAsync();
         _process.Dispose();
+        try
+        {
+            Directory.Delete(_home, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
     }
 }

@@ -10,7 +10,7 @@ using WebhookAdmin.Hosting;
 namespace WebhookAdmin.Tests.Support;
 
 /// <summary>
-/// The whole app in this process on a real Kestrel port, with its own SQLite file and the embedded development
+/// The whole app in this process on a real Kestrel port, with its own database (see <see cref="TestStorage"/>) and the embedded development
 /// identity provider, so API tests get real tokens and go through real HTTP. One per test class.
 /// </summary>
 public class TestApp : IAsyncLifetime
@@ -24,7 +24,7 @@ public class TestApp : IAsyncLifetime
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    public string DatabasePath => Path.Combine(_directory, "webhookadmin.db");
+    public string ConnectionString { get; private set; } = "";
 
     /// <summary>Extra command-line settings a test class needs (e.g. fast retries).</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];
@@ -32,11 +32,12 @@ public class TestApp : IAsyncLifetime
     public async Task InitializeAsync()
     {
         BaseAddress = new Uri($"http://127.0.0.1:{FreeTcpPort()}");
+        ConnectionString = await TestStorage.NewDatabaseAsync(_directory);
         string[] args =
         [
             $"--urls={BaseAddress}",
             "--environment=Development",
-            $"--ConnectionStrings:WebhookAdmin=Data Source={DatabasePath}",
+            .. TestStorage.AppArguments(ConnectionString),
             "--Logging:LogLevel:Default=Warning",
             .. ExtraArguments,
         ];

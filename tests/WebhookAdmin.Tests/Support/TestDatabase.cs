@@ -5,20 +5,21 @@ using WebhookAdmin.Core.Storage;
 
 namespace WebhookAdmin.Tests.Support;
 
-/// <summary>A real SQLite file, migrated like production, wired through the same registration the app uses.</summary>
+/// <summary>A real database (a SQLite file, or a database on the run's PostgreSQL), migrated like production, wired through the same registration the app uses.</summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
     private readonly string _directory;
 
-    private TestDatabase(string directory, ServiceProvider services)
+    private TestDatabase(string directory, string connectionString, ServiceProvider services)
     {
         _directory = directory;
+        ConnectionString = connectionString;
         Services = services;
     }
 
     public ServiceProvider Services { get; }
 
-    public string ConnectionString => $"Data Source={Path.Combine(_directory, "webhookadmin.db")}";
+    public string ConnectionString { get; }
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
@@ -27,13 +28,14 @@ public sealed class TestDatabase : IAsyncDisposable
     public static async Task<TestDatabase> CreateAsync(Action<IServiceCollection>? configure = null)
     {
         var directory = Directory.CreateTempSubdirectory("webhookadmin-tests-").FullName;
+        var connectionString = await TestStorage.NewDatabaseAsync(directory);
         var services = new ServiceCollection();
         services.AddLogging();
         configure?.Invoke(services);
-        services.AddWebhookAdminCore($"Data Source={Path.Combine(directory, "webhookadmin.db")}");
+        services.AddWebhookAdminCore(connectionString, TestStorage.Provider);
         var provider = services.BuildServiceProvider();
         await provider.MigrateWebhookStorageAsync();
-        return new TestDatabase(directory, provider);
+        return new TestDatabase(directory, connectionString, provider);
     }
 
     public async ValueTask DisposeAsync()

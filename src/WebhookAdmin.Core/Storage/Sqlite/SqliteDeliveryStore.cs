@@ -144,7 +144,17 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
         return deliveries;
     }
 
-    public async Task<IReadOnlyList<string>> ActiveWebhooksWithPendingAsync(CancellationToken cancellationToken)
+    /// <summary>One instance per file: it holds every webhook, and there is nothing to renew or give back.</summary>
+    public bool SharesWork => false;
+
+    public Task<LeaseRenewal> RenewAsync(IReadOnlyCollection<string> held, CancellationToken cancellationToken) =>
+        Task.FromResult(new LeaseRenewal(held.ToHashSet(StringComparer.Ordinal), int.MaxValue));
+
+    public Task ReleaseAsync(IReadOnlyCollection<string> webhookIds, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task LeaveAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task<IReadOnlyList<string>> ClaimWorkAsync(IReadOnlyCollection<string> held, int busy, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using WebhookAdmin.Core;
 using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Events;
@@ -16,8 +17,8 @@ using WebhookAdmin.Tests.Support;
 namespace WebhookAdmin.Tests.Delivery.Support;
 
 /// <summary>
-/// The dispatcher as production runs it (same registrations, a real migrated SQLite file, a real host), with fast
-/// test timings. Two hosts on one <see cref="DatabaseFolder"/> model a restart.
+/// The dispatcher as production runs it (same registrations, a real migrated database of the run's provider, a real
+/// host), with fast test timings. Two hosts on one <see cref="ConnectionString"/> model a restart.
 /// </summary>
 public sealed class DispatcherHost : IAsyncDisposable
 {
@@ -25,17 +26,19 @@ public sealed class DispatcherHost : IAsyncDisposable
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
 
     private readonly IHost _host;
-    private readonly bool _ownsFolder;
     private bool _stopped;
 
-    private DispatcherHost(IHost host, string folder, bool ownsFolder)
+    private readonly string _folder;
+
+    private DispatcherHost(IHost host, string folder, string connectionString)
     {
         _host = host;
-        DatabaseFolder = folder;
-        _ownsFolder = ownsFolder;
+        _folder = folder;
+        ConnectionString = connectionString;
     }
 
-    public string DatabaseFolder { get; }
+    /// <summary>The database; another host started on it continues where this one stopped.</summary>
+    public string ConnectionString { get; }
 
     public IServiceProvider Services => _host.Services;
 
@@ -44,13 +47,13 @@ public sealed class DispatcherHost : IAsyncDisposable
     public IEventPublisher Publisher => Services.GetRequiredService<IEventPublisher>();
 
     /// <param name="settings">Overrides of <c>Webhooks:Delivery:*</c> (key without the prefix).</param>
-    /// <param name="folder">An existing database folder (a restart); the first host's folder outlives it.</param>
+    /// <param name="database">An existing database (a restart); the first host's database outlives it.</param>
     /// <param name="dispatch">False to test publishing alone, with no attempts made.</param>
     public static async Task<DispatcherHost> StartAsync(
-        IReadOnlyDictionary<string, string>? settings = null, string? folder = null, bool dispatch = true)
+        IReadOnlyDictionary<string, string>? settings = null, string? database = null, bool dispatch = true)
     {
-        var ownsFolder = folder is null;
-        folder ??= Directory.CreateTempSubdirectory("webhookadmin-delivery-").FullName;
+        var folder = Directory.CreateTempSubdirectory("webhookadmin-delivery-").FullName;
+        database ??= await TestStorage.NewDatabaseAsync(folder);
         var values = new Dictionary<string, string?>
         {
             ["RetryDelay"] = RetryDelay.ToString("c", CultureInfo.InvariantCulture),
@@ -65,10 +68,15 @@ public sealed class DispatcherHost : IAsyncDisposable
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(values.ToDictionary(v => $"{DeliveryOptions.SectionName}:{v.Key}", v => v.Value));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
-        builder.Services.AddLogging();
-        builder.Services.AddWebhookAdminCore($"Data Source={Path.Combine(folder, "webhookadmin.db")}");
+        // WEBHOOKADMIN_TEST_LOGS=1 shows the dispatcher's own logs while investigating a failure.
+        builder.Services.AddLogging(logging =>
+        {
+            if (Environment.GetEnvironmentVariable("WEBHOOKADMIN_TEST_LOGS") == "1")
+                logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Debug).AddFilter("Microsoft", LogLevel.Warning);
+        });
+        builder.Services.AddWebhookAdminCore(database, TestStorage.Provider);
         builder.Services.AddWebhookDelivery(builder.Configuration);
-        var dispatcher = new DispatcherHost(builder.Build(), folder, ownsFolder);
+        var dispatcher = new DispatcherHost(builder.Build(), folder, database);
         try
         {
             await dispatcher.Services.MigrateWebhookStorageAsync();
@@ -135,11 +143,9 @@ public sealed class DispatcherHost : IAsyncDisposable
         await StopAsync();
         _host.Dispose();
         SqliteConnection.ClearAllPools();
-        if (!_ownsFolder)
-            return;
         try
         {
-            Directory.Delete(DatabaseFolder, recursive: true);
+            Directory.Delete(_folder, recursive: true);
         }
         catch (IOException)
         {

@@ -9,11 +9,11 @@ using WebhookAdmin.Core.Storage;
 
 #nullable disable
 
-namespace WebhookAdmin.Core.Storage.Migrations
+namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
 {
-    [DbContext(typeof(WebhookAdminDbContext))]
-    [Migration("20261128162010_CompactDeliveryStorage")]
-    partial class CompactDeliveryStorage
+    [DbContext(typeof(SqliteWebhookAdminDbContext))]
+    [Migration("20261123093748_Delivery")]
+    partial class Delivery
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -26,10 +26,6 @@ namespace WebhookAdmin.Core.Storage.Migrations
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
-
-                    b.Property<byte[]>("Body")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
 
                     b.Property<string>("CallerId")
                         .HasMaxLength(128)
@@ -48,8 +44,13 @@ namespace WebhookAdmin.Core.Storage.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("PublishedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<string>("Id")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("PublishedAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Type")
                         .IsRequired()
@@ -58,27 +59,40 @@ namespace WebhookAdmin.Core.Storage.Migrations
 
                     b.HasKey("Sequence");
 
+                    b.HasIndex("Id")
+                        .IsUnique();
+
                     b.HasIndex("CompanyId", "CallerId")
-                        .IsUnique()
-                        .HasFilter("\"CallerId\" IS NOT NULL");
+                        .IsUnique();
 
                     b.ToTable("Events", (string)null);
                 });
 
             modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLog", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
 
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<string>("CompanyId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
 
-                    b.Property<bool>("ManualAttemptRequested")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
 
-                    b.Property<long>("NextAttemptAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EventJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Response")
                         .IsRequired()
@@ -107,25 +121,18 @@ namespace WebhookAdmin.Core.Storage.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Sequence");
+                    b.HasIndex("WebhookId", "CreatedAt", "Id")
+                        .IsDescending(false, true, true);
 
-                    b.HasIndex(new[] { "WebhookId", "CreatedAt" }, "IX_WebhookLogs_Failed")
-                        .HasFilter("\"State\" = 2");
-
-                    b.HasIndex(new[] { "WebhookId", "Sequence" }, "IX_WebhookLogs_Pending")
-                        .HasFilter("\"State\" = 0");
-
-                    b.HasIndex(new[] { "WebhookId", "CreatedAt" }, "IX_WebhookLogs_WebhookId_CreatedAt");
+                    b.HasIndex("WebhookId", "State", "Sequence");
 
                     b.ToTable("WebhookLogs", (string)null);
                 });
 
             modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLogAttempt", b =>
                 {
-                    b.Property<long>("LogId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Number")
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("DurationMs")
@@ -135,11 +142,16 @@ namespace WebhookAdmin.Core.Storage.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("Manual")
+                    b.Property<string>("LogId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long>("StartedAt")
-                        .HasColumnType("INTEGER");
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
@@ -147,7 +159,10 @@ namespace WebhookAdmin.Core.Storage.Migrations
                     b.Property<bool>("Succeeded")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("LogId", "Number");
+                    b.HasKey("Id");
+
+                    b.HasIndex("LogId", "Number")
+                        .IsUnique();
 
                     b.ToTable("WebhookLogAttempts", (string)null);
                 });
@@ -246,19 +261,11 @@ namespace WebhookAdmin.Core.Storage.Migrations
 
             modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLog", b =>
                 {
-                    b.HasOne("WebhookAdmin.Core.Events.PublishedEvent", "Event")
-                        .WithMany()
-                        .HasForeignKey("Sequence")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
                     b.HasOne("WebhookAdmin.Core.Webhooks.Webhook", null)
                         .WithMany()
                         .HasForeignKey("WebhookId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-
-                    b.Navigation("Event");
                 });
 
             modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLogAttempt", b =>

@@ -3,20 +3,80 @@ using System;
 using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using WebhookAdmin.Core.Storage;
+using WebhookAdmin.Core.Storage.Sqlite;
 
 #nullable disable
 
-namespace WebhookAdmin.Core.Storage.Migrations
+namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
 {
-    [DbContext(typeof(WebhookAdminDbContext))]
-    partial class WebhookAdminDbContextModelSnapshot : ModelSnapshot
+    [DbContext(typeof(SqliteWebhookAdminDbContext))]
+    [Migration("20261128171657_SharedDelivery")]
+    partial class SharedDelivery
     {
-        protected override void BuildModel(ModelBuilder modelBuilder)
+        /// <inheritdoc />
+        protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
+
+            modelBuilder.Entity("WebhookAdmin.Core.Delivery.DeliveryInstance", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HeartbeatAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DeliveryInstances", (string)null);
+                });
+
+            modelBuilder.Entity("WebhookAdmin.Core.Delivery.DeliveryLease", b =>
+                {
+                    b.Property<string>("WebhookId")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("WebhookId");
+
+                    b.HasIndex("Owner");
+
+                    b.ToTable("DeliveryLeases", (string)null);
+                });
 
             modelBuilder.Entity("WebhookAdmin.Core.Events.PublishedEvent", b =>
                 {

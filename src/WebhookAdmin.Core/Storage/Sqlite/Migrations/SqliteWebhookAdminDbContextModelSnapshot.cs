@@ -3,29 +3,87 @@ using System;
 using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using WebhookAdmin.Core.Storage;
+using WebhookAdmin.Core.Storage.Sqlite;
 
 #nullable disable
 
-namespace WebhookAdmin.Core.Storage.Migrations
+namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
 {
-    [DbContext(typeof(WebhookAdminDbContext))]
-    [Migration("20261123093748_Delivery")]
-    partial class Delivery
+    [DbContext(typeof(SqliteWebhookAdminDbContext))]
+    partial class SqliteWebhookAdminDbContextModelSnapshot : ModelSnapshot
     {
-        /// <inheritdoc />
-        protected override void BuildTargetModel(ModelBuilder modelBuilder)
+        protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
+
+            modelBuilder.Entity("WebhookAdmin.Core.Delivery.DeliveryInstance", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HeartbeatAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DeliveryInstances", (string)null);
+                });
+
+            modelBuilder.Entity("WebhookAdmin.Core.Delivery.DeliveryLease", b =>
+                {
+                    b.Property<string>("WebhookId")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("WebhookId");
+
+                    b.HasIndex("Owner");
+
+                    b.ToTable("DeliveryLeases", (string)null);
+                });
 
             modelBuilder.Entity("WebhookAdmin.Core.Events.PublishedEvent", b =>
                 {
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Body")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("CallerId")
                         .HasMaxLength(128)
@@ -44,13 +102,8 @@ namespace WebhookAdmin.Core.Storage.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Id")
-                        .IsRequired()
-                        .HasMaxLength(24)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("PublishedAt")
-                        .HasColumnType("TEXT");
+                    b.Property<long>("PublishedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Type")
                         .IsRequired()
@@ -59,40 +112,27 @@ namespace WebhookAdmin.Core.Storage.Migrations
 
                     b.HasKey("Sequence");
 
-                    b.HasIndex("Id")
-                        .IsUnique();
-
                     b.HasIndex("CompanyId", "CallerId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"CallerId\" IS NOT NULL");
 
                     b.ToTable("Events", (string)null);
                 });
 
             modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLog", b =>
                 {
-                    b.Property<string>("Id")
-                        .HasMaxLength(24)
-                        .HasColumnType("TEXT");
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
 
-                    b.Property<string>("CompanyId")
-                        .IsRequired()
-                        .HasMaxLength(24)
-                        .HasColumnType("TEXT");
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
+                    b.Property<bool>("ManualAttemptRequested")
+                        .HasColumnType("INTEGER");
 
-                    b.Property<string>("EventId")
-                        .IsRequired()
-                        .HasMaxLength(24)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("EventJson")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("NextAttemptAt")
-                        .HasColumnType("TEXT");
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Response")
                         .IsRequired()
@@ -121,18 +161,25 @@ namespace WebhookAdmin.Core.Storage.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WebhookId", "CreatedAt", "Id")
-                        .IsDescending(false, true, true);
+                    b.HasIndex("Sequence");
 
-                    b.HasIndex("WebhookId", "State", "Sequence");
+                    b.HasIndex(new[] { "WebhookId", "CreatedAt" }, "IX_WebhookLogs_Failed")
+                        .HasFilter("\"State\" = 2");
+
+                    b.HasIndex(new[] { "WebhookId", "Sequence" }, "IX_WebhookLogs_Pending")
+                        .HasFilter("\"State\" = 0");
+
+                    b.HasIndex(new[] { "WebhookId", "CreatedAt" }, "IX_WebhookLogs_WebhookId_CreatedAt");
 
                     b.ToTable("WebhookLogs", (string)null);
                 });
 
             modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLogAttempt", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
+                    b.Property<long>("LogId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Number")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("DurationMs")
@@ -142,16 +189,11 @@ namespace WebhookAdmin.Core.Storage.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("LogId")
-                        .IsRequired()
-                        .HasMaxLength(24)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Number")
+                    b.Property<bool>("Manual")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("StartedAt")
-                        .HasColumnType("TEXT");
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
@@ -159,10 +201,7 @@ namespace WebhookAdmin.Core.Storage.Migrations
                     b.Property<bool>("Succeeded")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Id");
-
-                    b.HasIndex("LogId", "Number")
-                        .IsUnique();
+                    b.HasKey("LogId", "Number");
 
                     b.ToTable("WebhookLogAttempts", (string)null);
                 });
@@ -261,11 +300,19 @@ namespace WebhookAdmin.Core.Storage.Migrations
 
             modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLog", b =>
                 {
+                    b.HasOne("WebhookAdmin.Core.Events.PublishedEvent", "Event")
+                        .WithMany()
+                        .HasForeignKey("Sequence")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("WebhookAdmin.Core.Webhooks.Webhook", null)
                         .WithMany()
                         .HasForeignKey("WebhookId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Event");
                 });
 
             modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLogAttempt", b =>

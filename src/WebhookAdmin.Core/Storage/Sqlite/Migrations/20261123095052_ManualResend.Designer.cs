@@ -9,17 +9,64 @@ using WebhookAdmin.Core.Storage;
 
 #nullable disable
 
-namespace WebhookAdmin.Core.Storage.Migrations
+namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
 {
-    [DbContext(typeof(WebhookAdminDbContext))]
-    [Migration("20261123092644_Initial")]
-    partial class Initial
+    [DbContext(typeof(SqliteWebhookAdminDbContext))]
+    [Migration("20261123095052_ManualResend")]
+    partial class ManualResend
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
+
+            modelBuilder.Entity("WebhookAdmin.Core.Events.PublishedEvent", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CallerId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CompanyId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Deliveries")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Id")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("PublishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("Id")
+                        .IsUnique();
+
+                    b.HasIndex("CompanyId", "CallerId")
+                        .IsUnique();
+
+                    b.ToTable("Events", (string)null);
+                });
 
             modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLog", b =>
                 {
@@ -35,8 +82,19 @@ namespace WebhookAdmin.Core.Storage.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("EventJson")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ManualAttemptRequested")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("NextAttemptAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Response")
@@ -44,6 +102,12 @@ namespace WebhookAdmin.Core.Storage.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Retry")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("State")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Status")
@@ -63,7 +127,50 @@ namespace WebhookAdmin.Core.Storage.Migrations
                     b.HasIndex("WebhookId", "CreatedAt", "Id")
                         .IsDescending(false, true, true);
 
+                    b.HasIndex("WebhookId", "State", "Sequence");
+
                     b.ToTable("WebhookLogs", (string)null);
+                });
+
+            modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLogAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DurationMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LogId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Manual")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LogId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("WebhookLogAttempts", (string)null);
                 });
 
             modelBuilder.Entity("WebhookAdmin.Core.Webhooks.Webhook", b =>
@@ -99,6 +206,12 @@ namespace WebhookAdmin.Core.Storage.Migrations
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousSecret")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PreviousSecretExpiresAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Secret")
@@ -159,6 +272,20 @@ namespace WebhookAdmin.Core.Storage.Migrations
                         .HasForeignKey("WebhookId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLogAttempt", b =>
+                {
+                    b.HasOne("WebhookAdmin.Core.Logs.WebhookLog", null)
+                        .WithMany("Attempts")
+                        .HasForeignKey("LogId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLog", b =>
+                {
+                    b.Navigation("Attempts");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace WebhookAdmin.Core.Storage;
+namespace WebhookAdmin.Core.Storage.Sqlite;
 
 /// <summary>
 /// Lets SQLite itself wait for a busy database. Without it, Microsoft.Data.Sqlite answers SQLITE_BUSY by sleeping

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace WebhookAdmin.Core.Storage.Migrations
+namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class ManualResend : Migration

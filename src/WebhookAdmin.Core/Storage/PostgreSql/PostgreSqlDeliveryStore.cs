@@ -1,0 +1,341 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using WebhookAdmin.Core.Delivery;
+using WebhookAdmin.Core.Logs;
+
+namespace WebhookAdmin.Core.Storage.PostgreSql;
+
+/// <summary>
+/// The delivery engine's statements on PostgreSQL, for several instances sharing one database.
+/// </summary>
+/// <remarks>
+/// <para><b>Order across instances.</b> A webhook's deliveries go out in sequence order, and its lane reads "pending
+/// after the last sequence I hold". That is only safe if sequences of one webhook become visible in the order they were
+/// taken, which a bare identity column does not promise when two instances publish at once (the later number can commit
+/// first). So every batch first takes a transaction-scoped advisory lock per company it publishes for, and only then
+/// draws its sequence numbers: publishes for one company (and so for each of its webhooks) commit in sequence order.</para>
+/// <para><b>Leases.</b> Each webhook's queue is delivered by the instance holding its row in <c>DeliveryLeases</c>.
+/// Claims insert or take over expired rows atomically (<c>INSERT … ON CONFLICT DO UPDATE … WHERE expired</c>: exactly one
+/// claimant wins), at most up to the instance's fair share of the webhooks with work; the holder renews its rows every
+/// third of <see cref="DeliveryOptions.LeaseTimeout"/>. All lease times come from the database's clock, so instances on
+/// machines whose clocks disagree still agree on who holds what. Every attempt record is written only if its webhook is
+/// still held by this instance (the fencing Hangfire applies to its fetched jobs): a record from an instance that lost
+/// its lease is dropped, and the new holder sends that delivery again (a repeat, never an inversion).</para>
+/// <para><b>News.</b> Each batch ends with NOTIFYs (delivered on commit) naming the webhooks that got new deliveries
+/// and whose logs changed, so the instance delivering them and any open logs tab hear of it at once.</para>
+/// </remarks>
+internal sealed class PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, InstanceIdentity me, IOptions<DeliveryOptions> options) : IDeliveryStore
+{
+    private const string NowMs = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+
+    private long LeaseMs => (long)options.Value.LeaseTimeout.TotalMilliseconds;
+
+    public bool SharesWork => true;
+
+    public async Task WriteAsync(IReadOnlyList<DeliveryWrite> batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var results = new List<Action>();
+        var work = new HashSet<string>(StringComparer.Ordinal);
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+
+        var events = batch.OfType<EventWrite>().ToList();
+        if (events.Count > 0)
+            await WriteEventsAsync(connection, events, results, work, cancellationToken);
+        var attempts = batch.OfType<AttemptWrite>().ToList();
+        if (attempts.Count > 0)
+            await WriteAttemptsAsync(connection, attempts, cancellationToken);
+
+        changed.UnionWith(work);
+        changed.UnionWith(attempts.Select(a => a.WebhookId));
+        await using (var notify = connection.CreateBatch())
+        {
+            foreach (var payload in ClusterMessage.Format(me.Id, ClusterMessage.Work, [.. work]).Where(_ => work.Count > 0)
+                .Concat(ClusterMessage.Format(me.Id, ClusterMessage.Logs, [.. changed]).Where(_ => changed.Count > 0)))
+                notify.BatchCommands.Add(Command("SELECT pg_notify($1, $2)", PostgreSqlStorage.Channel, payload));
+            if (notify.BatchCommands.Count > 0)
+                await notify.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        // Results are filled in only once committed: a failed batch leaves every write as it was, ready to retry.
+        foreach (var result in results)
+            result();
+    }
+
+    private static async Task WriteEventsAsync(NpgsqlConnection connection, List<EventWrite> events, List<Action> results, HashSet<string> work, CancellationToken cancellationToken)
+    {
+        // 1. One company at a time, in a fixed order (no deadlock between two writers), then the caller ids seen before.
+        var seen = new Dictionary<(string Company, string Caller), (long Sequence, DateTime At, int Deliveries)>();
+        var withCaller = events.Where(e => e.CallerId is not null).ToArray();
+        await using (var prepare = connection.CreateBatch())
+        {
+            var companies = events.Select(e => e.CompanyId).Distinct().Order(StringComparer.Ordinal).ToArray();
+            foreach (var company in companies)
+                prepare.BatchCommands.Add(Command("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", company));
+            prepare.BatchCommands.Add(Command("""
+                SELECT e."CompanyId", e."CallerId", e."Sequence", e."PublishedAt", e."Deliveries"
+                FROM "Events" AS e JOIN unnest($1::text[], $2::text[]) AS u(company, caller) ON e."CompanyId" = u.company AND e."CallerId" = u.caller
+                WHERE e."CallerId" IS NOT NULL
+                """, withCaller.Select(e => e.CompanyId).ToArray(), withCaller.Select(e => e.CallerId!).ToArray()));
+            await using var reader = await prepare.ExecuteReaderAsync(cancellationToken);
+            // One result per lock, then the caller ids.
+            for (var i = 0; i < companies.Length; i++)
+                await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                seen[(reader.GetString(0), reader.GetString(1))] = (reader.GetInt64(2), UnixTime.FromMilliseconds(reader.GetInt64(3)), reader.GetInt32(4));
+        }
+
+        // 2. In the order given: a caller id already stored (or earlier in this batch) repeats the first answer.
+        var stored = new List<EventWrite>();
+        var firstInBatch = new Dictionary<(string, string), EventWrite>();
+        var repeatsInBatch = new List<Action>();
+        foreach (var write in events)
+        {
+            if (write.CallerId is { } caller)
+            {
+                if (seen.TryGetValue((write.CompanyId, caller), out var before))
+                {
+                    results.Add(() => write.StoredBefore(before.Sequence, before.At, before.Deliveries));
+                    continue;
+                }
+                if (firstInBatch.TryGetValue((write.CompanyId, caller), out var first))
+                {
+                    // Filled in after the first one's own result, below.
+                    repeatsInBatch.Add(() => write.StoredBefore(first.Sequence, first.PublishedAt, first.Deliveries));
+                    continue;
+                }
+                firstInBatch[(write.CompanyId, caller)] = write;
+            }
+            stored.Add(write);
+        }
+        if (stored.Count == 0)
+            return;
+
+        // 3. Numbers drawn under the locks, sorted: within a company they follow the order given.
+        var logCount = stored.Sum(e => e.WebhookIds.Count);
+        var sequences = await DrawAsync(connection, "Events", "Sequence", stored.Count, cancellationToken);
+        var logIds = await DrawAsync(connection, "WebhookLogs", "Id", logCount, cancellationToken);
+
+        var logWebhooks = new string[logCount];
+        var logAt = new long[logCount];
+        var logSequences = new long[logCount];
+        var created = new List<(EventWrite Write, long Sequence, List<QueuedDelivery> Deliveries)>();
+        var l = 0;
+        for (var i = 0; i < stored.Count; i++)
+        {
+            var write = stored[i];
+            var deliveries = new List<QueuedDelivery>(write.WebhookIds.Count);
+            foreach (var webhookId in write.WebhookIds)
+            {
+                (logWebhooks[l], logAt[l], logSequences[l]) = (webhookId, UnixTime.ToMilliseconds(write.PublishedAt), sequences[i]);
+                deliveries.Add(new QueuedDelivery(logIds[l], webhookId, sequences[i], write.PublishedAt, write.Body));
+                work.Add(webhookId);
+                l++;
+            }
+            created.Add((write, sequences[i], deliveries));
+        }
+
+        await using (var insert = connection.CreateBatch())
+        {
+            insert.BatchCommands.Add(Command("""
+                INSERT INTO "Events" ("Sequence", "CompanyId", "CallerId", "Type", "Event", "PublishedAt", "Deliveries", "Body")
+                SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::bigint[], $7::int[], $8::bytea[])
+                """,
+                sequences, stored.Select(e => e.CompanyId).ToArray(), stored.Select(e => e.CallerId).ToArray(), stored.Select(e => e.Type).ToArray(),
+                stored.Select(e => e.EventName).ToArray(), stored.Select(e => UnixTime.ToMilliseconds(e.PublishedAt)).ToArray(),
+                stored.Select(e => e.WebhookIds.Count).ToArray(), new NpgsqlParameter { Value = stored.Select(e => e.Body).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea }));
+            if (logCount > 0)
+            {
+                insert.BatchCommands.Add(Command("""
+                    INSERT INTO "WebhookLogs" ("Id", "WebhookId", "CreatedAt", "Status", "Retry", "Response", "Version", "Sequence", "State", "NextAttemptAt", "ManualAttemptRequested")
+                    SELECT u.id, u.webhook, u.at, 0, 0, '', 0, u.seq, 0, u.at, false FROM unnest($1::bigint[], $2::varchar[], $3::bigint[], $4::bigint[]) AS u(id, webhook, at, seq)
+                    """, logIds, logWebhooks, logAt, logSequences));
+            }
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        foreach (var (write, sequence, deliveries) in created)
+            results.Add(() => write.Stored(sequence, deliveries));
+        results.AddRange(repeatsInBatch);
+    }
+
+    /// <summary><paramref name="count"/> fresh values of a table's identity sequence, ascending.</summary>
+    private static async Task<long[]> DrawAsync(NpgsqlConnection connection, string table, string column, int count, CancellationToken cancellationToken)
+    {
+        if (count == 0)
+            return [];
+        await using var command = new NpgsqlCommand(
+            $"SELECT nextval(pg_get_serial_sequence('\"{table}\"', '{column}')) FROM generate_series(1, $1)", connection) { Parameters = { new() { Value = count } } };
+        var values = new long[count];
+        var i = 0;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+                values[i++] = reader.GetInt64(0);
+        }
+        Array.Sort(values);
+        return values;
+    }
+
+    private async Task WriteAttemptsAsync(NpgsqlConnection connection, List<AttemptWrite> attempts, CancellationToken cancellationToken)
+    {
+        // Each log's last record sets its row (the values are absolute); every attempt gets its own row.
+        var last = new Dictionary<long, (AttemptWrite Write, int Count)>();
+        foreach (var attempt in attempts)
+            last[attempt.LogId] = (attempt, last.TryGetValue(attempt.LogId, out var before) ? before.Count + 1 : 1);
+        var rows = last.Values.ToArray();
+        await using var command = new NpgsqlCommand("""
+            WITH u AS (
+                SELECT * FROM unnest($1::bigint[], $2::int[], $3::int[], $4::text[], $5::int[], $6::bigint[], $7::int[])
+                    AS u(id, status, retry, response, state, next, bump)),
+            updated AS (
+                UPDATE "WebhookLogs" AS l
+                SET "Status" = u.status, "Retry" = u.retry, "Response" = u.response, "State" = u.state, "NextAttemptAt" = u.next,
+                    "ManualAttemptRequested" = false, "Version" = l."Version" + u.bump
+                FROM u
+                WHERE l."Id" = u.id AND EXISTS (SELECT 1 FROM "DeliveryLeases" AS d WHERE d."WebhookId" = l."WebhookId" AND d."Owner" = $8)
+                RETURNING l."Id"),
+            inserted AS (
+                INSERT INTO "WebhookLogAttempts" ("LogId", "Number", "StartedAt", "DurationMs", "Status", "Succeeded", "Manual", "Error")
+                SELECT a.* FROM unnest($9::bigint[], $10::int[], $11::bigint[], $12::int[], $13::int[], $14::boolean[], $15::boolean[], $16::text[])
+                    AS a(log, number, started, duration, status, succeeded, manual, error)
+                WHERE a.log IN (SELECT "Id" FROM updated)
+                ON CONFLICT ("LogId", "Number") DO UPDATE SET "StartedAt" = excluded."StartedAt", "DurationMs" = excluded."DurationMs",
+                    "Status" = excluded."Status", "Succeeded" = excluded."Succeeded", "Manual" = excluded."Manual", "Error" = excluded."Error"
+                RETURNING 1)
+            SELECT count(*) FROM updated
+            """, connection);
+        AddAll(command.Parameters,
+            rows.Select(r => r.Write.LogId).ToArray(), rows.Select(r => r.Write.Status).ToArray(), rows.Select(r => r.Write.Retry).ToArray(),
+            rows.Select(r => r.Write.Response).ToArray(), rows.Select(r => (int)r.Write.State).ToArray(),
+            rows.Select(r => UnixTime.ToMilliseconds(r.Write.NextAttemptAt)).ToArray(), rows.Select(r => r.Count).ToArray(), me.Id,
+            attempts.Select(a => a.LogId).ToArray(), attempts.Select(a => a.Attempt.Number).ToArray(),
+            attempts.Select(a => UnixTime.ToMilliseconds(a.Attempt.StartedAt)).ToArray(), attempts.Select(a => a.Attempt.DurationMs).ToArray(),
+            attempts.Select(a => a.Attempt.Status).ToArray(), attempts.Select(a => a.Attempt.Succeeded).ToArray(),
+            attempts.Select(a => a.Attempt.Manual).ToArray(), attempts.Select(a => a.Attempt.Error).ToArray());
+        // Records of webhooks this instance no longer holds are dropped: their new holder sends those deliveries again.
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<QueuedDelivery>> PendingAsync(string webhookId, long afterSequence, int limit, CancellationToken cancellationToken)
+    {
+        // "State" = 0 is written out (not a parameter) so PostgreSQL can use the partial index of pending deliveries.
+        await using var command = dataSource.CreateCommand("""
+            SELECT l."Id", l."Sequence", l."CreatedAt", l."Retry", l."NextAttemptAt", l."ManualAttemptRequested", e."Body"
+            FROM "WebhookLogs" AS l
+            JOIN "Events" AS e ON e."Sequence" = l."Sequence"
+            WHERE l."WebhookId" = $1 AND l."State" = 0 AND l."Sequence" > $2
+            ORDER BY l."Sequence"
+            LIMIT $3
+            """);
+        AddAll(command.Parameters, webhookId, afterSequence, limit);
+        var deliveries = new List<QueuedDelivery>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            deliveries.Add(new QueuedDelivery(reader.GetInt64(0), webhookId, reader.GetInt64(1), UnixTime.FromMilliseconds(reader.GetInt64(2)), (byte[])reader.GetValue(6))
+            {
+                Retry = reader.GetInt32(3),
+                NextAttemptAt = UnixTime.FromMilliseconds(reader.GetInt64(4)),
+                Manual = reader.GetBoolean(5),
+            });
+        }
+        return deliveries;
+    }
+
+    public async Task<IReadOnlyList<string>> ClaimWorkAsync(IReadOnlyCollection<string> held, int busy, CancellationToken cancellationToken)
+    {
+        var share = await HeartbeatAsync(cancellationToken);
+        var wanted = share - busy;
+        if (wanted <= 0)
+            return [];
+        // Webhooks with work that nobody holds (or whose holder's lease ran out), a random few so that instances claiming
+        // at the same moment mostly pick different ones; ON CONFLICT lets exactly one claimant win each.
+        await using var command = dataSource.CreateCommand($"""
+            WITH candidates AS (
+                SELECT w."Id" FROM "Webhooks" AS w
+                WHERE w."IsActive" AND NOT (w."Id" = ANY($3))
+                  AND EXISTS (SELECT 1 FROM "WebhookLogs" AS l WHERE l."WebhookId" = w."Id" AND l."State" = 0)
+                  AND NOT EXISTS (SELECT 1 FROM "DeliveryLeases" AS d WHERE d."WebhookId" = w."Id" AND d."ExpiresAt" > {NowMs} AND d."Owner" <> $1)
+                ORDER BY random()
+                LIMIT $4)
+            INSERT INTO "DeliveryLeases" ("WebhookId", "Owner", "ExpiresAt")
+            SELECT c."Id", $1, {NowMs} + $2 FROM candidates AS c
+            ON CONFLICT ("WebhookId") DO UPDATE SET "Owner" = excluded."Owner", "ExpiresAt" = excluded."ExpiresAt"
+                WHERE "DeliveryLeases"."ExpiresAt" <= {NowMs} OR "DeliveryLeases"."Owner" = excluded."Owner"
+            RETURNING "WebhookId"
+            """);
+        AddAll(command.Parameters, me.Id, LeaseMs, held.ToArray(), wanted);
+        var claimed = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            claimed.Add(reader.GetString(0));
+        return claimed;
+    }
+
+    public async Task<LeaseRenewal> RenewAsync(IReadOnlyCollection<string> held, CancellationToken cancellationToken)
+    {
+        var share = await HeartbeatAsync(cancellationToken);
+        await using var command = dataSource.CreateCommand($"""
+            UPDATE "DeliveryLeases" SET "ExpiresAt" = {NowMs} + $2 WHERE "Owner" = $1 AND "WebhookId" = ANY($3) RETURNING "WebhookId"
+            """);
+        AddAll(command.Parameters, me.Id, LeaseMs, held.ToArray());
+        var renewed = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            renewed.Add(reader.GetString(0));
+        return new LeaseRenewal(renewed, share);
+    }
+
+    public async Task ReleaseAsync(IReadOnlyCollection<string> webhookIds, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""DELETE FROM "DeliveryLeases" WHERE "Owner" = $1 AND "WebhookId" = ANY($2)""");
+        AddAll(command.Parameters, me.Id, webhookIds.ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task LeaveAsync(CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(Command("""DELETE FROM "DeliveryLeases" WHERE "Owner" = $1""", me.Id));
+        batch.BatchCommands.Add(Command("""DELETE FROM "DeliveryInstances" WHERE "Id" = $1""", me.Id));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Says this instance is alive and returns its fair share: the webhooks with work over the live instances, rounded up.</summary>
+    private async Task<int> HeartbeatAsync(CancellationToken cancellationToken)
+    {
+        // One statement; its counts see the database as it was before the heartbeat, so the first one counts at least itself.
+        await using var command = dataSource.CreateCommand($"""
+            WITH beat AS (
+                INSERT INTO "DeliveryInstances" ("Id", "Name", "HeartbeatAt") VALUES ($1, $1, {NowMs})
+                ON CONFLICT ("Id") DO UPDATE SET "HeartbeatAt" = excluded."HeartbeatAt"
+                RETURNING 1),
+            gone AS (
+                -- Instances silent for ten lease times are gone for good; their rows only clutter the table.
+                DELETE FROM "DeliveryInstances" WHERE "HeartbeatAt" < {NowMs} - 10 * $2 RETURNING 1)
+            SELECT (SELECT count(*) FROM "DeliveryInstances" WHERE "HeartbeatAt" > {NowMs} - $2 AND "Id" <> $1) + 1,
+                   (SELECT count(*) FROM "Webhooks" AS w
+                    WHERE w."IsActive" AND EXISTS (SELECT 1 FROM "WebhookLogs" AS l WHERE l."WebhookId" = w."Id" AND l."State" = 0))
+            """);
+        AddAll(command.Parameters, me.Id, LeaseMs);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var (instances, withWork) = (reader.GetInt64(0), reader.GetInt64(1));
+        return (int)Math.Min(int.MaxValue, (withWork + instances - 1) / instances);
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object?[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        AddAll(command.Parameters, values);
+        return command;
+    }
+
+    private static void AddAll(NpgsqlParameterCollection parameters, params object?[] values)
+    {
+        foreach (var value in values)
+            parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value ?? DBNull.Value });
+    }
+}

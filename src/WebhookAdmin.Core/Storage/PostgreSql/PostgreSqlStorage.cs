@@ -1,0 +1,130 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using WebhookAdmin.Core.Delivery;
+
+namespace WebhookAdmin.Core.Storage.PostgreSql;
+
+/// <summary>The model on PostgreSQL; its migrations live in <c>Storage/PostgreSql/Migrations</c>.</summary>
+public sealed class PostgreSqlWebhookAdminDbContext(DbContextOptions<PostgreSqlWebhookAdminDbContext> options) : WebhookAdminDbContext(options);
+
+/// <summary>
+/// A PostgreSQL server that several app instances share: each webhook's queue is leased to one instance at a time, and
+/// the instances tell each other what they changed with LISTEN/NOTIFY (<see cref="PostgreSqlNotifications"/>).
+/// </summary>
+internal static class PostgreSqlStorage
+{
+    /// <summary>The one channel every instance listens on.</summary>
+    public const string Channel = "webhookadmin";
+
+    public static IServiceCollection AddPostgreSqlStorage(this IServiceCollection services, string connectionString)
+    {
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        services.AddDbContextFactory<PostgreSqlWebhookAdminDbContext>((provider, options) =>
+            options.UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<IDbContextFactory<WebhookAdminDbContext>, ProviderContextFactory<PostgreSqlWebhookAdminDbContext>>();
+        services.AddSingleton<InstanceIdentity>();
+        services.AddSingleton<IDeliveryStore>(provider => new PostgreSqlDeliveryStore(
+            provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<InstanceIdentity>(),
+            provider.GetRequiredService<IOptions<DeliveryOptions>>()));
+        services.AddSingleton<IStorageMigrator, PostgreSqlMigrator>();
+        services.AddSingleton<IClusterSignals, PostgreSqlSignals>();
+        services.AddHostedService<PostgreSqlNotifications>();
+        return services;
+    }
+
+    private sealed class PostgreSqlMigrator(IDbContextFactory<WebhookAdminDbContext> factory) : IStorageMigrator
+    {
+        public async Task MigrateAsync(CancellationToken cancellationToken)
+        {
+            await using var db = await factory.CreateDbContextAsync(cancellationToken);
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+    }
+}
+
+/// <summary>This process among the instances sharing the database: an id no other instance has, and a name people can read.</summary>
+public sealed class InstanceIdentity
+{
+    public string Id { get; } = $"{Guid.NewGuid():N}"[..12] + "@" + Trim(Environment.MachineName, 40) + ":" + Environment.ProcessId;
+
+    private static string Trim(string text, int length) => text.Length <= length ? text : text[..length];
+}
+
+/// <summary>NOTIFY for the changes made outside the delivery writer; sent after they are committed, never waited for.</summary>
+internal sealed partial class PostgreSqlSignals(NpgsqlDataSource dataSource, InstanceIdentity me, ILogger<PostgreSqlSignals> logger) : IClusterSignals
+{
+    public void WebhooksChanged(string companyId, IReadOnlyCollection<string> webhookIds) =>
+        Send(ClusterMessage.Format(me.Id, ClusterMessage.WebhooksChanged, [companyId, .. webhookIds]));
+
+    public void DeliveriesRequeued(string webhookId) =>
+        Send(ClusterMessage.Format(me.Id, ClusterMessage.Requeued, [webhookId]));
+
+    private void Send(IEnumerable<string> payloads) => _ = SendAsync(payloads);
+
+    private async Task SendAsync(IEnumerable<string> payloads)
+    {
+        try
+        {
+            await using var batch = dataSource.CreateBatch();
+            foreach (var payload in payloads)
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_notify($1, $2)") { Parameters = { new() { Value = PostgreSqlStorage.Channel }, new() { Value = payload } } });
+            await batch.ExecuteNonQueryAsync();
+        }
+        catch (Exception e)
+        {
+            // The others still see the change within WebhookDirectory.RefreshAfter; deliveries are not at risk.
+            LogSendFailed(e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Telling the other instances about a change failed; they pick it up at their next refresh.")]
+    private partial void LogSendFailed(Exception e);
+}
+
+/// <summary>
+/// What instances tell each other on <see cref="PostgreSqlStorage.Channel"/>: "<c>sender kind id id …</c>", split so that
+/// each payload stays under PostgreSQL's 8,000 bytes.
+/// </summary>
+internal static class ClusterMessage
+{
+    /// <summary>New pending deliveries of these webhooks.</summary>
+    public const string Work = "w";
+
+    /// <summary>These webhooks' logs changed (for open logs tabs).</summary>
+    public const string Logs = "l";
+
+    /// <summary>These webhooks of the company (first id) were saved.</summary>
+    public const string WebhooksChanged = "h";
+
+    /// <summary>This webhook's deliveries went back to pending out of order.</summary>
+    public const string Requeued = "r";
+
+    private const int MaxIds = 250;
+
+    public static IEnumerable<string> Format(string sender, string kind, IReadOnlyList<string> ids)
+    {
+        // A company id leads a WebhooksChanged message: it is repeated in front of every part.
+        var lead = kind == WebhooksChanged ? 1 : 0;
+        var rest = ids.Skip(lead).ToArray();
+        for (var i = 0; i == 0 || i < rest.Length; i += MaxIds)
+            yield return string.Join(' ', new[] { sender, kind }.Concat(ids.Take(lead)).Concat(rest.Skip(i).Take(MaxIds)));
+    }
+
+    public static bool TryParse(string payload, out string sender, out string kind, out string[] ids)
+    {
+        var parts = payload.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        (sender, kind, ids) = parts.Length >= 2 ? (parts[0], parts[1], parts[2..]) : ("", "", []);
+        return parts.Length >= 2;
+    }
+}
+
+/// <summary>Lets <c>dotnet ef migrations add … --context PostgreSqlWebhookAdminDbContext</c> build the model without a server.</summary>
+internal sealed class PostgreSqlDesignTimeFactory : IDesignTimeDbContextFactory<PostgreSqlWebhookAdminDbContext>
+{
+    public PostgreSqlWebhookAdminDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgreSqlWebhookAdminDbContext>().UseNpgsql("Host=localhost;Database=webhookadmin").Options);
+}
