@@ -20,12 +20,12 @@ namespace WebhookAdmin.Benchmarks;
 /// </summary>
 internal sealed class AppTarget : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly WebApplication[] _apps;
     private readonly string _folder;
 
-    private AppTarget(WebApplication app, string folder, string baseUrl, string token)
+    private AppTarget(WebApplication[] apps, string folder, string baseUrl, string token)
     {
-        _app = app;
+        _apps = apps;
         _folder = folder;
         BaseUrl = baseUrl;
         Token = token;
@@ -35,16 +35,24 @@ internal sealed class AppTarget : IAsyncDisposable
 
     public string Token { get; }
 
-    public static async Task<AppTarget> StartAsync(string receiverUrl)
+    /// <summary>The app (as many instances as <paramref name="storage"/> says, on one database); requests go to the first.</summary>
+    public static async Task<AppTarget> StartAsync(string receiverUrl, BenchStorage storage)
     {
         var folder = Directory.CreateTempSubdirectory("webhookadmin-bench-app-").FullName;
-        var port = FreePort();
-        var baseUrl = $"http://127.0.0.1:{port}";
-        var app = WebhookAdminHost.CreateBuilder([
-            $"--urls={baseUrl}", "--environment=Development", $"--ConnectionStrings:WebhookAdmin=Data Source={Path.Combine(folder, "bench.db")}",
-            "--Logging:LogLevel:Default=Warning"]).BuildWebhookAdmin();
-        await app.PrepareAsync();
-        await app.StartAsync();
+        var connectionString = await storage.NewDatabaseAsync(folder);
+        var apps = new WebApplication[storage.Instances];
+        var baseUrl = "";
+        for (var i = 0; i < apps.Length; i++)
+        {
+            var url = $"http://127.0.0.1:{FreePort()}";
+            baseUrl = i == 0 ? url : baseUrl;
+            apps[i] = WebhookAdminHost.CreateBuilder([
+                $"--urls={url}", "--environment=Development", $"--Storage:Provider={storage.Provider}",
+                $"--ConnectionStrings:WebhookAdmin={connectionString}", "--Logging:LogLevel:Default=Warning"]).BuildWebhookAdmin();
+            await apps[i].PrepareAsync();
+            await apps[i].StartAsync();
+        }
+        var app = apps[0];
         await app.Services.GetRequiredService<WebhookService>().CreateAsync(BenchEvents.Company,
             new WebhookDraft("Bench", $"{receiverUrl}/hook/0", WebhookTrigger.User));
 
@@ -54,7 +62,7 @@ internal sealed class AppTarget : IAsyncDisposable
             ["grant_type"] = "client_credentials", ["client_id"] = "acme-platform", ["client_secret"] = "acme-platform-secret", ["scope"] = "webhookadmin-api",
         }));
         var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
-        return new AppTarget(app, folder, baseUrl, token);
+        return new AppTarget(apps, folder, baseUrl, token);
     }
 
     /// <summary>Checks that the endpoint takes the body before loading it, so a figure never counts refusals.</summary>
@@ -76,8 +84,11 @@ internal sealed class AppTarget : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        foreach (var app in _apps)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
         SqliteConnection.ClearAllPools();
         try
         {

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -35,32 +36,33 @@ internal static class BenchEvents
         $$$"""{"type":"COTUser","event":"edit","data":{"run":0,"n":{{{n}}},"_id":"62742b7562f37034d9399914","name":"Benchmark user","email":"bench@example.com"}}""";
 
     /// <summary>
-    /// <paramref name="count"/> pending deliveries of one webhook, written straight into SQLite in one transaction (through
-    /// the publisher a million events would take the time the publishing rows already measure).
+    /// <paramref name="count"/> pending deliveries of one webhook, written straight into the database in one transaction
+    /// (through the publisher a million events would take the time the publishing rows already measure).
     /// </summary>
-    public static async Task SeedPendingAsync(string database, string webhookId, int run, int count)
+    public static async Task SeedPendingAsync(DispatcherTarget target, string webhookId, int run, int count)
     {
-        await using var connection = new SqliteConnection($"Data Source={database}");
-        await connection.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $$"""
-            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $count - 1)
-            INSERT INTO "Events" ("CompanyId", "CallerId", "Type", "Event", "PublishedAt", "Deliveries", "Body")
-            SELECT $company, NULL, 'COTUser', 'edit', $now, 1,
-                   CAST('{"company":"{{Company}}","type":"COTUser","extraData":null,"createdAt":"2026-11-28T12:00:00.000Z","data":{"run":' || $run || ',"n":' || i || ',"_id":"62742b7562f37034d9399914","name":"Benchmark user"},"event":"edit"}' AS BLOB)
-            FROM n;
+        await using var db = await target.Services.GetRequiredService<IDbContextFactory<WebhookAdminDbContext>>().CreateDbContextAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var body = $$"""'{"company":"{{Company}}","type":"COTUser","extraData":null,"createdAt":"2026-11-28T12:00:00.000Z","data":{"run":{{run}},"n":' || i || ',"_id":"62742b7562f37034d9399914","name":"Benchmark user"},"event":"edit"}'""";
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        // Every value below is the benchmark's own (numbers, ids it made): nothing from outside goes into this SQL.
+        var events = target.Storage.IsSqlite
+            ? $"""
+              WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {count} - 1)
+              INSERT INTO "Events" ("CompanyId", "CallerId", "Type", "Event", "PublishedAt", "Deliveries", "Body")
+              SELECT '{Company}', NULL, 'COTUser', 'edit', {now}, 1, CAST({body} AS BLOB) FROM n
+              """
+            : $"""
+              INSERT INTO "Events" ("CompanyId", "CallerId", "Type", "Event", "PublishedAt", "Deliveries", "Body")
+              SELECT '{Company}', NULL, 'COTUser', 'edit', {now}, 1, convert_to({body}, 'UTF8') FROM generate_series(0, {count} - 1) AS i
+              """;
+        var logs = $"""
             INSERT INTO "WebhookLogs" ("WebhookId", "CreatedAt", "Status", "Retry", "Response", "Version", "Sequence", "State", "NextAttemptAt", "ManualAttemptRequested")
-            SELECT $webhook, $now, 0, 0, '', 0, "Sequence", 0, $now, 0 FROM "Events" WHERE "Sequence" > $after ORDER BY "Sequence";
+            SELECT '{webhookId}', {now}, 0, 0, '', 0, "Sequence", 0, {now}, {(target.Storage.IsSqlite ? "0" : "false")} FROM "Events" ORDER BY "Sequence"
             """;
-        command.Parameters.AddWithValue("$count", count);
-        command.Parameters.AddWithValue("$company", Company);
-        command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$run", run);
-        command.Parameters.AddWithValue("$webhook", webhookId);
-        command.Parameters.AddWithValue("$after", 0);
-        command.Transaction = (SqliteTransaction)transaction;
-        await command.ExecuteNonQueryAsync();
+        // Raw SQL is a format string to EF: the JSON's braces are doubled.
+        await db.Database.ExecuteSqlRawAsync(events.Replace("{", "{{").Replace("}", "}}"));
+        await db.Database.ExecuteSqlRawAsync(logs);
         await transaction.CommitAsync();
     }
 }
@@ -120,67 +122,85 @@ internal sealed class CeilingTarget : IDeliveryTarget
 
 /// <summary>
 /// The product: Core's storage and delivery registrations (<see cref="CoreServices.AddWebhookAdminCore"/>,
-/// <see cref="DeliveryServices.AddWebhookDelivery"/>) on a fresh migrated SQLite file on disk, with production defaults
-/// except that loopback targets are allowed; <c>webhooks</c> COTUser webhooks pointing at the receiver.
+/// <see cref="DeliveryServices.AddWebhookDelivery"/>) on a fresh migrated database, with production defaults except that
+/// loopback targets are allowed; <c>webhooks</c> COTUser webhooks pointing at the receiver. With several instances (on
+/// PostgreSQL), each is a host of its own on the same database, and publishes are spread over them in turn.
 /// </summary>
 internal sealed class DispatcherTarget : IDeliveryTarget
 {
-    private readonly IHost _host;
+    private readonly IHost[] _hosts;
     private readonly string _folder;
-    private readonly IEventPublisher _publisher;
+    private readonly IEventPublisher[] _publishers;
 
-    private DispatcherTarget(IHost host, string folder, IReadOnlyList<string> webhookIds)
+    private DispatcherTarget(IHost[] hosts, string folder, BenchStorage storage, string connectionString, IReadOnlyList<string> webhookIds)
     {
-        _host = host;
+        _hosts = hosts;
         _folder = folder;
+        Storage = storage;
+        ConnectionString = connectionString;
         WebhookIds = webhookIds;
-        _publisher = host.Services.GetRequiredService<IEventPublisher>();
+        _publishers = hosts.Select(h => h.Services.GetRequiredService<IEventPublisher>()).ToArray();
     }
 
-    public IServiceProvider Services => _host.Services;
+    public IServiceProvider Services => _hosts[0].Services;
+
+    public IEnumerable<IServiceProvider> AllServices => _hosts.Select(h => h.Services);
+
+    public BenchStorage Storage { get; }
+
+    public string ConnectionString { get; }
 
     public IReadOnlyList<string> WebhookIds { get; }
 
     public string DatabasePath => Path.Combine(_folder, "bench.db");
 
-    public static async Task<DispatcherTarget> StartAsync(string baseUrl, int webhooks, int concurrency, bool active = true)
+    public static async Task<DispatcherTarget> StartAsync(string baseUrl, int webhooks, int concurrency, BenchStorage storage, bool active = true)
     {
         var folder = Directory.CreateTempSubdirectory("webhookadmin-bench-").FullName;
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var connectionString = await storage.NewDatabaseAsync(folder);
+        var hosts = new IHost[storage.Instances];
+        for (var i = 0; i < hosts.Length; i++)
         {
-            [$"{DeliveryOptions.SectionName}:AllowPrivateNetworks"] = "true",
-            [$"{DeliveryOptions.SectionName}:MaxConcurrentDeliveries"] = concurrency.ToString(CultureInfo.InvariantCulture),
-        });
-        builder.Logging.ClearProviders();
-        builder.Services.AddWebhookAdminCore($"Data Source={Path.Combine(folder, "bench.db")}");
-        builder.Services.AddWebhookDelivery(builder.Configuration);
-        var host = builder.Build();
-        await host.Services.MigrateWebhookStorageAsync();
-        var service = host.Services.GetRequiredService<WebhookService>();
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [$"{DeliveryOptions.SectionName}:AllowPrivateNetworks"] = "true",
+                [$"{DeliveryOptions.SectionName}:MaxConcurrentDeliveries"] = concurrency.ToString(CultureInfo.InvariantCulture),
+            });
+            builder.Logging.ClearProviders();
+            builder.Services.AddWebhookAdminCore(connectionString, storage.Provider);
+            builder.Services.AddWebhookDelivery(builder.Configuration);
+            hosts[i] = builder.Build();
+        }
+        await hosts[0].Services.MigrateWebhookStorageAsync();
+        var service = hosts[0].Services.GetRequiredService<WebhookService>();
         var ids = new List<string>();
         for (var w = 0; w < webhooks; w++)
         {
             var outcome = await service.CreateAsync(BenchEvents.Company, new WebhookDraft($"Bench {w}", $"{baseUrl}/hook/{w}", WebhookTrigger.User, IsActive: active));
             ids.Add(outcome is WebhookOutcome.Saved saved ? saved.Webhook.Id : throw new InvalidOperationException($"Could not create bench webhook {w}: {outcome}"));
         }
-        await host.StartAsync();
-        return new DispatcherTarget(host, folder, ids);
+        foreach (var host in hosts)
+            await host.StartAsync();
+        return new DispatcherTarget(hosts, folder, storage, connectionString, ids);
     }
 
     public async ValueTask PublishAsync(int run, int n)
     {
-        if (await _publisher.PublishAsync(BenchEvents.Company, BenchEvents.UserEdit(run, n)) is not PublishOutcome.Accepted)
+        if (await _publishers[n % _publishers.Length].PublishAsync(BenchEvents.Company, BenchEvents.UserEdit(run, n)) is not PublishOutcome.Accepted)
             throw new InvalidOperationException($"Event {n} was not accepted.");
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _host.StopAsync();
-        if (_host is IAsyncDisposable disposable)
-            await disposable.DisposeAsync();
-        else
-            _host.Dispose();
+        foreach (var host in _hosts)
+        {
+            await host.StopAsync();
+            if (host is IAsyncDisposable disposable)
+                await disposable.DisposeAsync();
+            else
+                host.Dispose();
+        }
         SqliteConnection.ClearAllPools();
         try
         {
