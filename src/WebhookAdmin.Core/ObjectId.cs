@@ -29,32 +29,45 @@ public static partial class ObjectId
     }
 
     /// <summary>
-    /// The public id of a stored row whose key is a number (a delivery log, an event): the row's time in seconds, then
-    /// the 8-byte key. It reads like any other ObjectId (and sorts by time), while the table keeps an 8-byte integer
-    /// key instead of 24 characters repeated in every index; <see cref="TryReadKey"/> gets the key back.
+    /// The public id of a delivery log: an ObjectId made of its time in seconds, a byte naming the kind of record, then its
+    /// 7-byte key. It reads like any other ObjectId (and sorts by time), while the table keeps an 8-byte integer key
+    /// instead of 24 characters repeated in every index; <see cref="TryReadLogKey"/> gets the key back.
     /// </summary>
-    public static string FromKey(DateTime time, long key)
-    {
-        var seconds = (uint)Math.Clamp(new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)).ToUnixTimeSeconds(), 0, uint.MaxValue);
-        Span<byte> bytes = stackalloc byte[12];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes, seconds);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes[4..], key);
-        return Convert.ToHexStringLower(bytes);
-    }
+    public static string OfLog(DateTime createdAt, long key) => FromKey(createdAt, LogKind, key);
+
+    /// <summary>The public id of a published event, made like <see cref="OfLog"/> (so the two never coincide).</summary>
+    public static string OfEvent(DateTime publishedAt, long sequence) => FromKey(publishedAt, EventKind, sequence);
 
     /// <summary>
-    /// The key inside an id made by <see cref="FromKey"/>. Any well-formed ObjectId yields a number, so callers compare
-    /// the row they find with the id they were given (<c>FromKey(row.Time, row.Key) == id</c>) before trusting it.
+    /// The key inside a log id made by <see cref="OfLog"/>. Any well-formed ObjectId of that kind yields a number, so
+    /// callers compare the row they find with the id they were given (<c>OfLog(row.CreatedAt, row.Id) == id</c>).
     /// </summary>
-    public static bool TryReadKey(string? id, out long key)
+    public static bool TryReadLogKey(string? id, out long key)
     {
         key = 0;
         if (!IsValid(id))
             return false;
         Span<byte> bytes = stackalloc byte[12];
         Convert.FromHexString(id, bytes, out _, out _);
+        if (bytes[4] != LogKind)
+            return false;
+        bytes[4] = 0;
         key = System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(bytes[4..]);
         return key > 0;
+    }
+
+    private const byte EventKind = 0x01;
+    private const byte LogKind = 0x02;
+
+    private static string FromKey(DateTime time, byte kind, long key)
+    {
+        var seconds = (uint)Math.Clamp(new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)).ToUnixTimeSeconds(), 0, uint.MaxValue);
+        Span<byte> bytes = stackalloc byte[12];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes, seconds);
+        // Seven bytes of key (up to 72 quadrillion rows), the eighth names the kind.
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes[4..], key & 0x00FF_FFFF_FFFF_FFFF);
+        bytes[4] = kind;
+        return Convert.ToHexStringLower(bytes);
     }
 
     public static bool IsValid([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? value) => value is not null && Pattern().IsMatch(value);

@@ -24,7 +24,7 @@ public sealed class DeliveryResender(
 {
     public async Task<ResendOutcome> ResendAsync(string companyId, string logId, CancellationToken cancellationToken = default)
     {
-        if (!ObjectId.TryReadKey(logId, out var key))
+        if (!ObjectId.TryReadLogKey(logId, out var key))
             return new ResendOutcome.NotFound();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var log = await (
@@ -33,7 +33,7 @@ public sealed class DeliveryResender(
                 where l.Id == key && w.CompanyId == companyId
                 select new { l.WebhookId, l.CreatedAt, l.State, w.IsActive })
             .SingleOrDefaultAsync(cancellationToken);
-        if (log is null || ObjectId.FromKey(log.CreatedAt, key) != ObjectId.Normalize(logId))
+        if (log is null || ObjectId.OfLog(log.CreatedAt, key) != ObjectId.Normalize(logId))
             return new ResendOutcome.NotFound();
         if (!log.IsActive)
             return Inactive;

@@ -88,7 +88,7 @@ public sealed class EventWrite(string companyId, string? callerId, string type, 
     /// <summary>The deliveries this write created, in the order of <see cref="WebhookIds"/>; empty when repeated.</summary>
     public IReadOnlyList<QueuedDelivery> Created { get; private set; } = [];
 
-    public string EventId => ObjectId.FromKey(PublishedAt, Sequence);
+    public string EventId => ObjectId.OfEvent(PublishedAt, Sequence);
 
     public void Stored(long sequence, IReadOnlyList<QueuedDelivery> created)
     {
@@ -141,5 +141,5 @@ public sealed class QueuedDelivery(long logId, string webhookId, long sequence, 
     public bool Manual { get; set; }
 
     /// <summary>The <c>webhook-id</c> header: the log's public id, the same on every attempt.</summary>
-    public string MessageId => _messageId ??= ObjectId.FromKey(CreatedAt, LogId);
+    public string MessageId => _messageId ??= ObjectId.OfLog(CreatedAt, LogId);
 }

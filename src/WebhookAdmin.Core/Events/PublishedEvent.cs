@@ -14,7 +14,7 @@ public sealed class PublishedEvent
     public long Sequence { get; init; }
 
     /// <summary>The documented ObjectId form of the event (time of publishing, then <see cref="Sequence"/>).</summary>
-    public string Id => ObjectId.FromKey(PublishedAt, Sequence);
+    public string Id => ObjectId.OfEvent(PublishedAt, Sequence);
 
     public required string CompanyId { get; init; }
 

@@ -14,7 +14,7 @@ public sealed class WebhookLog
     public long Id { get; init; }
 
     /// <summary>The documented <c>_id</c>: an ObjectId made of <see cref="CreatedAt"/> and <see cref="Id"/>, the same on every attempt.</summary>
-    public string PublicId => ObjectId.FromKey(CreatedAt, Id);
+    public string PublicId => ObjectId.OfLog(CreatedAt, Id);
 
     /// <summary>The webhook (the documented <c>subscription</c>).</summary>
     public required string WebhookId { get; init; }

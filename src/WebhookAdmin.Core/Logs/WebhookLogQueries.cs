@@ -17,13 +17,13 @@ public sealed class WebhookLogQueries(IDbContextFactory<WebhookAdminDbContext> d
         PageAsync(companyId, webhookId, filter, page, limit, (db, logs) =>
             from log in logs
             join published in db.Events on log.Sequence equals published.Sequence
-            select new LogRow(ObjectId.FromKey(log.CreatedAt, log.Id), log.CreatedAt, log.State, log.Status, log.Retry, published.Type, published.Event),
+            select new LogRow(ObjectId.OfLog(log.CreatedAt, log.Id), log.CreatedAt, log.State, log.Status, log.Retry, published.Type, published.Event),
             cancellationToken);
 
     /// <summary>One log with every attempt, oldest attempt first; null when it is not the company's.</summary>
     public async Task<WebhookLog?> GetAsync(string companyId, string logId, CancellationToken cancellationToken = default)
     {
-        if (!ObjectId.TryReadKey(logId, out var key))
+        if (!ObjectId.TryReadLogKey(logId, out var key))
             return null;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var log = await db.WebhookLogs.AsNoTracking().Include(l => l.Event).Include(l => l.Attempts)

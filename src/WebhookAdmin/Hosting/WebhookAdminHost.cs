@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.FileProviders;
 using MudBlazor;
 using MudBlazor.Services;
@@ -31,6 +32,10 @@ public static class WebhookAdminHost
         });
 
         builder.Services.AddProblemDetails();
+        // Behind a load balancer (several instances): the scheme and client address it saw, so sign-in redirects keep
+        // https. Only proxies on this machine are believed unless ForwardedHeaders:KnownProxies says otherwise.
+        builder.Services.Configure<ForwardedHeadersOptions>(options =>
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         builder.Services.AddWebhookAdminCore(
             builder.Configuration.GetConnectionString(StorageSetup.ConnectionStringName),
             StorageSetup.ParseProvider(builder.Configuration[StorageSetup.ProviderKey]));
@@ -52,6 +57,7 @@ public static class WebhookAdminHost
     public static WebApplication BuildWebhookAdmin(this WebApplicationBuilder builder)
     {
         var app = builder.Build();
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         if (!app.Environment.IsDevelopment())

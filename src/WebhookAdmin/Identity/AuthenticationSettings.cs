@@ -32,6 +32,13 @@ public sealed class AuthenticationSettings
 public sealed class EmbeddedProviderSettings
 {
     public bool Enabled { get; set; }
+
+    /// <summary>
+    /// Other addresses the browser reaches the app at (a load balancer in front of several instances, e.g.
+    /// <c>http://localhost:8080</c>): the provider accepts them as sign-in and sign-out return addresses too.
+    /// </summary>
+    public List<string> PublicOrigins { get; set; } = [];
+
     public List<DevCompany> Companies { get; set; } = [];
 }
 

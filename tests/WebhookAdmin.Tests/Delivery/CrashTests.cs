@@ -125,6 +125,6 @@ public sealed class CrashTests
     {
         await using var db = TestStorage.Context(database);
         var recorded = await db.WebhookLogs.Where(l => l.State != DeliveryState.Pending).Select(l => new { l.Id, l.CreatedAt }).ToListAsync();
-        return recorded.Select(l => ObjectId.FromKey(l.CreatedAt, l.Id)).ToHashSet();
+        return recorded.Select(l => ObjectId.OfLog(l.CreatedAt, l.Id)).ToHashSet();
     }
 }

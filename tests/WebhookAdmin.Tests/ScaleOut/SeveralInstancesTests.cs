@@ -215,7 +215,7 @@ public sealed partial class SeveralInstancesTests
     {
         await using var db = TestStorage.Context(database);
         var recorded = await db.WebhookLogs.Where(l => l.State != DeliveryState.Pending).Select(l => new { l.Id, l.CreatedAt }).ToListAsync();
-        return recorded.Select(l => ObjectId.FromKey(l.CreatedAt, l.Id)).ToHashSet();
+        return recorded.Select(l => ObjectId.OfLog(l.CreatedAt, l.Id)).ToHashSet();
     }
 
     /// <summary>The admin's sign-in as a browser does it: the provider's form, then back to the app with the code.</summary>

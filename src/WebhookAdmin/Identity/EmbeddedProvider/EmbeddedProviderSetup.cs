@@ -119,8 +119,8 @@ public static class EmbeddedProviderSetup
             },
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
         };
-        // The browser may reach the app as localhost or 127.0.0.1; both are this machine.
-        foreach (var origin in LoopbackTwins(issuer))
+        // The browser may reach the app as localhost or 127.0.0.1 (both are this machine), or through a load balancer.
+        foreach (var origin in LoopbackTwins(issuer).Concat(settings.EmbeddedProvider.PublicOrigins.SelectMany(o => LoopbackTwins(new Uri(o.TrimEnd('/') + "/")))))
         {
             descriptor.RedirectUris.Add(new Uri(origin, "signin-oidc"));
             descriptor.PostLogoutRedirectUris.Add(new Uri(origin, "signout-callback-oidc"));
