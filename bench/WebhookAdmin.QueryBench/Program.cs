@@ -5,6 +5,8 @@
 //   10,000 more), beside a primary-key lookup of one webhook.
 //
 //   dotnet run -c Release --project bench/WebhookAdmin.QueryBench [-- --logs 1000000 --webhooks 10000 --runs 20]
+//
+// --storage PostgreSql runs it on a PostgreSQL server started from Debian's binaries (as the tests do).
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -16,21 +18,25 @@ using Microsoft.Extensions.DependencyInjection;
 using WebhookAdmin.Bench;
 using WebhookAdmin.Core.Logs;
 using WebhookAdmin.Core.Storage;
+using WebhookAdmin.QueryBench;
 using WebhookAdmin.Core.Webhooks;
 using WebhookAdmin.Hosting;
 
-const string Company = "625bcbdcc9a8e3a86dbf041c";
-const string OtherCompany = "626161128f1e9939e05c6ae5";
+const string Company = BenchDatabase.Company;
 var logCount = Option("--logs", 1_000_000);
 var webhookCount = Option("--webhooks", 10_000);
 var runs = Option("--runs", 20);
 var folder = Directory.CreateTempSubdirectory("webhookadmin-logsbench-").FullName;
-var database = Path.Combine(folder, "bench.db");
+var storage = StorageSetup.ParseProvider(Array.IndexOf(args, "--storage") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null);
+var database = storage == StorageProvider.Sqlite
+    ? new BenchDatabase(storage, $"Data Source={Path.Combine(folder, "bench.db")}")
+    : new BenchDatabase(storage, await (await WebhookAdmin.Tests.Support.PostgresServer.InstanceAsync()).CreateDatabaseAsync());
 var port = FreePort();
+Console.WriteLine($"QueryBench on {storage}");
 
 var app = WebhookAdminHost.CreateBuilder([
-    $"--urls=http://127.0.0.1:{port}", "--environment=Development",
-    $"--ConnectionStrings:WebhookAdmin=Data Source={database}", "--Logging:LogLevel:Default=Warning"]).BuildWebhookAdmin();
+    $"--urls=http://127.0.0.1:{port}", "--environment=Development", $"--Storage:Provider={storage}",
+    $"--ConnectionStrings:WebhookAdmin={database.ConnectionString}", "--Logging:LogLevel:Default=Warning"]).BuildWebhookAdmin();
 await app.PrepareAsync();
 await app.StartAsync();
 try
@@ -41,8 +47,8 @@ try
     await app.Services.GetRequiredService<WebhookService>().SetActiveAsync(Company, webhook.Id, false);
 
     var seeding = Stopwatch.StartNew();
-    await SeedAsync(database, webhook.Id, logCount);
-    var size = await DatabaseSize.ReadAsync(database);
+    await database.SeedLogsAsync(webhook.Id, logCount);
+    var size = await database.SizeAsync();
     Console.WriteLine($"seeded {size.Logs:N0} logs ({size.Attempts:N0} attempts) in {seeding.Elapsed.TotalSeconds:F1} s; database {size.Bytes / 1_048_576.0:F0} MiB, " +
         $"of which event bodies {size.BodyBytes / 1_048_576.0:F0} MiB (one per event); {size.PerLogBesideBodies:F0} bytes per log beside them");
 
@@ -72,7 +78,7 @@ try
     Report(results);
 
     seeding.Restart();
-    await SeedWebhooksAsync(database, webhookCount);
+    await database.SeedWebhooksAsync(webhookCount);
     Console.WriteLine();
     Console.WriteLine($"seeded {webhookCount:N0} webhooks for each of two companies in {seeding.Elapsed.TotalSeconds:F1} s");
     var webhooks = app.Services.GetRequiredService<WebhookService>();
@@ -97,6 +103,7 @@ finally
     await app.StopAsync();
     await app.DisposeAsync();
     SqliteConnection.ClearAllPools();
+    Npgsql.NpgsqlConnection.ClearAllPools();
     Directory.Delete(folder, recursive: true);
 }
 
@@ -122,69 +129,6 @@ async Task<(string Name, double Median, double P95)> Measure(string name, Func<T
     }
     Array.Sort(times);
     return (name, times[runs / 2], times[(int)Math.Ceiling(runs * 0.95) - 1]);
-}
-
-// A tenth failed after three attempts, the rest answered at once; the body a real user edit of about 150 bytes.
-static async Task SeedAsync(string database, string webhookId, int count)
-{
-    var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-    await ExecuteAsync(database, [("$company", Company), ("$webhook", webhookId), ("$count", count), ("$now", now)], """
-        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $count)
-        INSERT INTO Events (Sequence, CompanyId, CallerId, Type, Event, PublishedAt, Deliveries, Body)
-        SELECT i, $company, NULL,
-               CASE i % 5 WHEN 0 THEN 'COTTask' WHEN 1 THEN 'COTUser' WHEN 2 THEN 'COTSurveyExecution' WHEN 3 THEN 'COTProperty' ELSE 'COTNote' END,
-               'edit', $now - ($count - i) * 1000, 1,
-               CAST('{"company":"' || $company || '","type":"COTUser","extraData":null,"createdAt":"2026-11-23T12:00:00.000Z","data":{"n":' || i || '},"event":"edit"}' AS BLOB)
-        FROM n;
-        INSERT INTO WebhookLogs (Id, WebhookId, CreatedAt, Status, Retry, Response, Version, Sequence, State, NextAttemptAt, ManualAttemptRequested)
-        SELECT Sequence, $webhook, PublishedAt,
-               CASE WHEN Sequence % 10 = 0 THEN 500 ELSE 200 END, CASE WHEN Sequence % 10 = 0 THEN 3 ELSE 1 END,
-               CASE WHEN Sequence % 10 = 0 THEN 'Internal Server Error' ELSE '{"ok":true}' END,
-               CASE WHEN Sequence % 10 = 0 THEN 3 ELSE 1 END, Sequence, CASE WHEN Sequence % 10 = 0 THEN 2 ELSE 1 END, PublishedAt, 0
-        FROM Events ORDER BY Sequence;
-        INSERT INTO WebhookLogAttempts (LogId, Number, StartedAt, DurationMs, Status, Succeeded, Manual, Error)
-        SELECT l.Id, a.Number, l.CreatedAt + a.Number * 30000, 35, l.Status, l.State = 1, 0, ''
-        FROM WebhookLogs AS l JOIN (SELECT 1 AS Number UNION ALL SELECT 2 UNION ALL SELECT 3) AS a ON a.Number <= l.Retry
-        ORDER BY l.Id, a.Number;
-        ANALYZE;
-        """);
-}
-
-// A tenth disabled, every trigger, one webhook in 50 named "CRM …", 40 workflows in use; the other company's rows
-// share the table and its indexes, as they would in production.
-static async Task SeedWebhooksAsync(string database, int count)
-{
-    await ExecuteAsync(database, [("$count", count), ("$company", Company), ("$other", OtherCompany)], """
-        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $count),
-        companies(c, k) AS (VALUES ($company, 1), ($other, 2))
-        INSERT INTO Webhooks (Id, CompanyId, IsActive, Trigger, Url, Name, Code, Description, Version, Secret, CreatedAt, ModifiedAt, ContextGroup, ContextSurvey, ContextTaskGroup)
-        SELECT printf('%012x%012x', k, i), c, i % 10 <> 0,
-               CASE i % 6 WHEN 0 THEN 'create-edit-delete-user' WHEN 1 THEN 'create-edit-delete-task' WHEN 2 THEN 'create-edit-delete-survey'
-                          WHEN 3 THEN 'create-edit-delete-property' WHEN 4 THEN 'create-edit-delete-note' ELSE 'logout-user' END,
-               printf('https://receiver-%d.example/hooks/%d', i % 97, i),
-               CASE WHEN i % 50 = 0 THEN printf('CRM sync %d', i) ELSE printf('Hook %d', i) END,
-               CASE WHEN i % 50 = 0 THEN printf('crm_sync_%d', i) ELSE printf('hook_%d', i) END,
-               '', 0, 'whsec_bench', strftime('%Y-%m-%d %H:%M:%f', 'now'), strftime('%Y-%m-%d %H:%M:%f', 'now'),
-               CASE WHEN i % 6 = 2 THEN printf('%024x', 2000 + i % 30) ELSE '' END,
-               CASE WHEN i % 6 = 2 THEN printf('%024x', 3000 + i % 20) ELSE '' END,
-               CASE WHEN i % 6 = 1 THEN printf('%024x', 4000 + i % 40) ELSE '' END
-        FROM n, companies;
-        ANALYZE;
-        """);
-}
-
-// Rows are generated inside SQLite, in one transaction: through EF the bench would measure the seeding, not the reading.
-static async Task ExecuteAsync(string database, (string Name, object Value)[] parameters, string sql)
-{
-    await using var connection = new SqliteConnection($"Data Source={database}");
-    await connection.OpenAsync();
-    await using var transaction = await connection.BeginTransactionAsync();
-    var command = connection.CreateCommand();
-    foreach (var (name, value) in parameters)
-        command.Parameters.AddWithValue(name, value);
-    command.CommandText = sql;
-    await command.ExecuteNonQueryAsync();
-    await transaction.CommitAsync();
 }
 
 static async Task<HttpClient> ApiClientAsync(int port)
