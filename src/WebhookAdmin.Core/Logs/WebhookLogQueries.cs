@@ -51,9 +51,13 @@ public sealed class WebhookLogQueries(IDbContextFactory<WebhookAdminDbContext> d
         if (!await db.Webhooks.AnyAsync(w => w.CompanyId == companyId && w.Id == webhookId, cancellationToken))
             return null;
 
+        // A page past anything a webhook can hold is empty, not an overflow that wraps round to page 1.
+        var offset = (long)(page - 1) * limit;
+        if (offset > int.MaxValue)
+            return new Page<T>([], page, limit, HasMore: false);
         var logs = Filter(db, db.WebhookLogs.AsNoTracking().Where(l => l.WebhookId == webhookId), filter)
             .OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id)
-            .Skip((page - 1) * limit)
+            .Skip((int)offset)
             // One row past the page tells whether another page exists, without counting a million rows.
             .Take(limit + 1);
         var rows = await shape(db, logs).ToListAsync(cancellationToken);

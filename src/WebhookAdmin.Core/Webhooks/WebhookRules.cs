@@ -69,6 +69,7 @@ public static partial class WebhookRules
         : !ObjectId.IsValid(value) ? $"{what} must be a 24-character hexadecimal ObjectId."
         : null;
 
-    [GeneratedRegex("^[a-z0-9_]+$")]
+    // \z, not $: in .NET "$" also matches before a final newline, which let "fz_newline\n" through.
+    [GeneratedRegex(@"^[a-z0-9_]+\z")]
     private static partial Regex CodePattern();
 }

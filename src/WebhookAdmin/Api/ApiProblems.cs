@@ -58,7 +58,13 @@ internal static partial class ApiProblems
     public static (string Field, string Message) JsonErrorField(JsonException e)
     {
         if (UnmappedProperty().Match(e.Message) is { Success: true } unmapped)
-            return (unmapped.Groups[1].Value, "Unknown field.");
+        {
+            // A field inside an object is named by its whole path (context.workflow), like the other field errors.
+            var name = unmapped.Groups[1].Value;
+            var at = e.Path is null or "$" ? "" : e.Path.TrimStart('$', '.');
+            var field = at.Length == 0 ? name : at == name || at.EndsWith("." + name, StringComparison.Ordinal) ? at : $"{at}.{name}";
+            return (field, "Unknown field.");
+        }
         var path = e.Path is null or "$" ? "body" : e.Path.TrimStart('$', '.');
         return (path, path == "body" ? "The body is not valid JSON." : "This value is malformed or has the wrong JSON type.");
     }

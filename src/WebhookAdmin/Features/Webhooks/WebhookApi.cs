@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WebhookAdmin.Api;
+using WebhookAdmin.Core;
 using WebhookAdmin.Core.Webhooks;
 using WebhookAdmin.Identity;
 
@@ -61,7 +62,13 @@ public static class WebhookApi
         var (body, problem) = await ApiProblems.ReadJsonAsync<UpdateWebhookRequest>(request, cancellationToken);
         if (problem is not null)
             return problem;
-        var outcome = await webhooks.UpdateAsync(identity.CompanyOf(user), webhookId, body!.ToChanges(), cancellationToken);
+        var company = identity.CompanyOf(user);
+        // Echoing the stored values back is fine; a different one is a change that cannot be made, not one to ignore.
+        if (body!.Id is { } bodyId && !(ObjectId.IsValid(bodyId) && ObjectId.Normalize(bodyId) == webhookId))
+            return ApiProblems.Field("_id", "_id cannot be changed; it must be the id in the address, or be left out.");
+        if (body.Company is { } bodyCompany && bodyCompany != company)
+            return ApiProblems.Field("company", "A webhook cannot move to another company; send your own company's id, or leave company out.");
+        var outcome = await webhooks.UpdateAsync(company, webhookId, body.ToChanges(), cancellationToken);
         return Answer(outcome, webhookId);
     }
 

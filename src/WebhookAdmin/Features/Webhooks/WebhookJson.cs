@@ -22,6 +22,8 @@ public sealed record WebhookJson(
         webhook.Version, webhook.Description);
 }
 
+/// <summary>The documented <c>context</c>; a field it does not have is refused (a <c>workflow</c> meant as <c>taskGroup</c> would otherwise vanish).</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record WebhookContextJson(string? Survey, string? Group, string? TaskGroup)
 {
     public WebhookContext ToContext() => new(Survey ?? "", Group ?? "", TaskGroup ?? "");
@@ -43,7 +45,8 @@ public sealed record CreateWebhookRequest(
 
 /// <summary>
 /// PATCH body: only the fields present change. <c>__v</c>, when sent, must be the stored version (else 409).
-/// <c>_id</c> and <c>company</c> are accepted so a GET response can be sent back as it is, and ignored.
+/// <c>_id</c> and <c>company</c> are accepted so a GET response can be sent back as it is, but must then be the stored
+/// ones: a webhook cannot change its id or move to another company.
 /// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record UpdateWebhookRequest(
