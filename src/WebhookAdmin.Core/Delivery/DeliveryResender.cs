@@ -22,7 +22,8 @@ public abstract record ResendOutcome
 public sealed class DeliveryResender(
     IDbContextFactory<WebhookAdminDbContext> dbFactory, DeliveryFeed feed, IClusterSignals cluster, LogNotifications notifications, TimeProvider clock)
 {
-    public async Task<ResendOutcome> ResendAsync(string companyId, string logId, CancellationToken cancellationToken = default)
+    /// <param name="webhookId">When given, the log must be one of this webhook's (the API names both).</param>
+    public async Task<ResendOutcome> ResendAsync(string companyId, string logId, CancellationToken cancellationToken = default, string? webhookId = null)
     {
         if (!ObjectId.TryReadLogKey(logId, out var key))
             return new ResendOutcome.NotFound();
@@ -33,7 +34,8 @@ public sealed class DeliveryResender(
                 where l.Id == key && w.CompanyId == companyId
                 select new { l.WebhookId, l.CreatedAt, l.State, w.IsActive })
             .SingleOrDefaultAsync(cancellationToken);
-        if (log is null || ObjectId.OfLog(log.CreatedAt, key) != ObjectId.Normalize(logId))
+        if (log is null || ObjectId.OfLog(log.CreatedAt, key) != ObjectId.Normalize(logId)
+            || (webhookId is not null && !(ObjectId.IsValid(webhookId) && ObjectId.Normalize(webhookId) == log.WebhookId)))
             return new ResendOutcome.NotFound();
         if (!log.IsActive)
             return Inactive;

@@ -15,7 +15,7 @@ public sealed class WebhookApiTests(TestApp app) : IClassFixture<TestApp>
     {
         using var anonymous = app.Anonymous();
 
-        foreach (var (method, path) in new[] { ("GET", Subscriptions), ("GET", $"{Subscriptions}/62685990d918fb5557f9f992"), ("GET", $"{Subscriptions}/logs/62685990d918fb5557f9f992"), ("POST", Subscriptions), ("PATCH", $"{Subscriptions}/62685990d918fb5557f9f992"), ("GET", $"{Subscriptions}/62685990d918fb5557f9f992/secret"), ("POST", $"{Subscriptions}/62685990d918fb5557f9f992/secret/rotate"), ("POST", "/api/v3/webhook/events") })
+        foreach (var (method, path) in new[] { ("GET", Subscriptions), ("GET", $"{Subscriptions}/62685990d918fb5557f9f992"), ("GET", $"{Subscriptions}/logs/62685990d918fb5557f9f992"), ("POST", Subscriptions), ("PATCH", $"{Subscriptions}/62685990d918fb5557f9f992"), ("GET", $"{Subscriptions}/62685990d918fb5557f9f992/secret"), ("POST", $"{Subscriptions}/62685990d918fb5557f9f992/secret/rotate"), ("POST", "/api/v3/webhook/events"), ("POST", $"{Subscriptions}/62685990d918fb5557f9f992/test"), ("POST", $"{Subscriptions}/62685990d918fb5557f9f992/logs/6b0b15480200000000000001/resend") })
         {
             using var response = await anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = JsonContent.Create(new { }) });
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);

@@ -1,5 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using WebhookAdmin.Core;
+using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Api;
 using WebhookAdmin.Core.Logs;
 using WebhookAdmin.Identity;
@@ -14,7 +17,25 @@ public static class WebhookLogApi
         api.MapGet("/subscription/logs/{id}", List)
             .WithName("ListWebhookLogs")
             .WithSummary("A webhook's delivery logs (COTWebhookLog[]), newest first; ?page=1&limit=20, limit at most 100. A Link rel=\"next\" header says another page exists.");
+        api.MapPost("/subscription/{id}/logs/{logId}/resend", Resend)
+            .WithName("ResendDelivery")
+            .WithSummary("One more attempt of a finished delivery, recorded on the same log (as the Logs tab's Resend). 409 while it is still in progress or the webhook is deactivated.");
         return api;
+    }
+
+    private static async Task<Results<Accepted<ResendJson>, ValidationProblem, ProblemHttpResult>> Resend(
+        string id, string logId, ClaimsPrincipal user, CompanyIdentity identity, DeliveryResender resender, CancellationToken cancellationToken)
+    {
+        if (!ApiProblems.TryReadId(id, out var webhookId, out var badId))
+            return badId!;
+        if (!ObjectId.IsValid(logId))
+            return ApiProblems.Field("logId", "The log id must be a 24-character hexadecimal ObjectId.");
+        return await resender.ResendAsync(identity.CompanyOf(user), logId, cancellationToken, webhookId) switch
+        {
+            ResendOutcome.Queued queued => TypedResults.Accepted((string?)null, new ResendJson(queued.Count)),
+            ResendOutcome.Refused refused => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not resent", detail: refused.Reason),
+            _ => ApiProblems.NotFound("Delivery log", ObjectId.Normalize(logId)),
+        };
     }
 
     private static async Task<IResult> List(
@@ -39,3 +60,6 @@ public static class WebhookLogApi
         return request.PathBase + request.Path + query.ToQueryString();
     }
 }
+
+/// <summary>The 202 answer to a resend: how many deliveries went back into the queue.</summary>
+public sealed record ResendJson(int Queued);

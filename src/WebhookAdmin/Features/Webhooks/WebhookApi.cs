@@ -24,7 +24,23 @@ public static class WebhookApi
             .WithName("CreateWebhook").WithSummary("Create a webhook; the code is suggested from the name when omitted.");
         api.MapPatch("/subscription/{id}", Update)
             .WithName("UpdateWebhook").WithSummary("Change fields, activate or deactivate; send __v to refuse stale writes.");
+        api.MapPost("/subscription/{id}/test", SendTestEvent)
+            .WithName("SendTestEvent")
+            .WithSummary("A sample event of the webhook's trigger (extraData.test = true), sent to this webhook only through the normal delivery path; a deactivated webhook gets it once activated.");
         return api;
+    }
+
+    private static async Task<Results<Accepted<Events.PublishedEventJson>, ValidationProblem, ProblemHttpResult>> SendTestEvent(
+        string id, ClaimsPrincipal user, CompanyIdentity identity, WebhookService webhooks, Core.Events.EventPublisher publisher, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        if (!ApiProblems.TryReadId(id, out var webhookId, out var badId))
+            return badId!;
+        var company = identity.CompanyOf(user);
+        if (await webhooks.GetAsync(company, webhookId, cancellationToken) is not { } webhook)
+            return ApiProblems.NotFound("Webhook", webhookId);
+        var eventId = await publisher.PublishToWebhookAsync(company, webhookId, Core.Events.SampleEvents.For(webhook, clock), cancellationToken);
+        return eventId is null ? ApiProblems.NotFound("Webhook", webhookId) : TypedResults.Accepted((string?)null, new Events.PublishedEventJson(eventId, 1));
     }
 
     private static async Task<Ok<WebhookJson[]>> List(ClaimsPrincipal user, CompanyIdentity identity, WebhookService webhooks, CancellationToken cancellationToken)
