@@ -56,6 +56,15 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
     /// <summary>Lanes running right now.</summary>
     public int Lanes => _running.Count;
 
+    /// <summary>
+    /// Whether the dispatcher's loop is going round: it has looked for work within twice its poll interval (plus the
+    /// time a scan of many webhooks may take). Always true when delivery is off on this instance.
+    /// </summary>
+    public bool IsAlive => !Options.Enabled
+        || System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastScanAt)) < Options.PollInterval * 2 + TimeSpan.FromSeconds(10);
+
+    private long _lastScanAt = System.Diagnostics.Stopwatch.GetTimestamp();
+
     /// <summary>HTTP attempts this instance has made since it started.</summary>
     public long AttemptsMade => Interlocked.Read(ref _attemptsMade);
 
@@ -78,6 +87,7 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
                 try
                 {
                     await ScanAsync(stoppingToken);
+                    Interlocked.Exchange(ref _lastScanAt, System.Diagnostics.Stopwatch.GetTimestamp());
                     await WaitToScanAsync(stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

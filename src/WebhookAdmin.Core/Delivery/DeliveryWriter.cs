@@ -52,6 +52,9 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
         _loop = Task.Run(RunAsync);
     }
 
+    /// <summary>Whether the writer's loop is running (it only stops when the app does).</summary>
+    public bool IsRunning => !_loop.IsCompleted;
+
     /// <summary>Stores the events and their deliveries; returns once they are committed and flushed, results filled in.</summary>
     public async Task StoreAsync(IReadOnlyList<EventWrite> events, CancellationToken cancellationToken = default)
     {

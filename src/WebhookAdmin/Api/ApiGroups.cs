@@ -11,5 +11,6 @@ public static class ApiGroups
     public static RouteGroupBuilder MapWebhookApiGroup(this IEndpointRouteBuilder endpoints, string tag) =>
         endpoints.MapGroup("/api/v3/webhook")
             .RequireAuthorization(AdminPolicies.ApiAdmin)
+            .RequireRateLimiting(Hosting.Operations.ApiRateLimitPolicy)
             .WithTags(tag);
 }

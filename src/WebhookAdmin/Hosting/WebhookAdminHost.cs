@@ -45,6 +45,7 @@ public static class WebhookAdminHost
             .PersistKeysToDbContext<WebhookAdminDbContext>();
         builder.Services.AddWebhookDelivery(builder.Configuration);
         builder.AddAdminAuthentication();
+        builder.AddOperations();
         builder.Services.AddScoped<CurrentAdmin>();
         builder.Services.AddScoped<BrowserTime>();
         builder.Services.AddScoped<Components.UI.Clipboard>();
@@ -68,9 +69,11 @@ public static class WebhookAdminHost
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(app.Environment.WebRootPath) });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStaticAssets().AllowAnonymous();
+        app.MapOperations();
         app.MapEmbeddedIdentityProvider();
         app.MapAccountEndpoints();
         app.MapWebhookApi();

@@ -11,6 +11,9 @@ public sealed class CompanyIdentity(IOptions<AuthenticationSettings> settings)
         user.FindFirst(settings.Value.CompanyClaim)?.Value
         ?? throw new InvalidOperationException($"The signed-in principal has no '{settings.Value.CompanyClaim}' claim.");
 
+    /// <summary>The caller's company, or null when the principal carries none (an anonymous request).</summary>
+    public string? CompanyOrNull(ClaimsPrincipal user) => user.FindFirst(settings.Value.CompanyClaim)?.Value;
+
     public static string DisplayNameOf(ClaimsPrincipal user) =>
         user.FindFirst("name")?.Value ?? user.FindFirst("email")?.Value ?? user.FindFirst("sub")?.Value ?? "admin";
 }

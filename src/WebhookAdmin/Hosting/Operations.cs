@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using WebhookAdmin.Core.Delivery;
+using WebhookAdmin.Core.Storage;
+using WebhookAdmin.Identity;
+
+namespace WebhookAdmin.Hosting;
+
+/// <summary><c>Api:RateLimit</c>: requests per second each company may make to the API.</summary>
+public sealed class ApiRateLimitOptions
+{
+    public const string SectionName = "Api:RateLimit";
+
+    /// <summary>Generous by default: a platform publishing 20,000 events a second through single requests is not held back.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 10_000_000)]
+    public int PermitsPerSecond { get; set; } = 20_000;
+}
+
+/// <summary>What operators run the app with: health endpoints and per-company API rate limits.</summary>
+public static class Operations
+{
+    public const string ApiRateLimitPolicy = "api-per-company";
+    private const string ReadyTag = "ready";
+
+    public static WebApplicationBuilder AddOperations(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHealthChecks()
+            .AddCheck<StorageReady>("storage", tags: [ReadyTag])
+            .AddCheck<DeliveryReady>("delivery", tags: [ReadyTag]);
+
+        builder.Services.AddOptions<ApiRateLimitOptions>()
+            .Bind(builder.Configuration.GetSection(ApiRateLimitOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var permits = builder.Configuration.GetSection(ApiRateLimitOptions.SectionName).Get<ApiRateLimitOptions>()?.PermitsPerSecond ?? new ApiRateLimitOptions().PermitsPerSecond;
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = RejectAsync;
+            // One bucket per company (the token's company claim), refilled every second: one platform's burst never
+            // slows another's, and a burst of a second's worth passes at once.
+            limiter.AddPolicy(ApiRateLimitPolicy, http =>
+                RateLimitPartition.GetTokenBucketLimiter(
+                    http.RequestServices.GetRequiredService<CompanyIdentity>().CompanyOrNull(http.User) ?? "",
+                    _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = permits,
+                        TokensPerPeriod = permits,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    }));
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the database answers with every migration
+    /// applied, and the dispatcher's loop and the writer are going. Anonymous, and they say only Healthy or Unhealthy.
+    /// </summary>
+    public static WebApplication MapOperations(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().ExcludeFromDescription();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+
+    private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    {
+        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        await TypedResults.Problem(
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many requests",
+                detail: $"Your company's API rate limit is reached; try again in {seconds} s.")
+            .ExecuteAsync(context.HttpContext);
+    }
+
+    private sealed class StorageReady(IDbContextFactory<WebhookAdminDbContext> contexts) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+                if (!await db.Database.CanConnectAsync(cancellationToken))
+                    return HealthCheckResult.Unhealthy("The database does not answer.");
+                return (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any()
+                    ? HealthCheckResult.Unhealthy("Migrations are pending.")
+                    : HealthCheckResult.Healthy();
+            }
+            catch (Exception e)
+            {
+                return HealthCheckResult.Unhealthy("The database does not answer.", e);
+            }
+        }
+    }
+
+    private sealed class DeliveryReady(DeliveryDispatcher dispatcher, DeliveryWriter writer) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(!writer.IsRunning ? HealthCheckResult.Unhealthy("The delivery writer has stopped.")
+                : !dispatcher.IsAlive ? HealthCheckResult.Unhealthy("The dispatcher has not looked for work within its poll interval.")
+                : HealthCheckResult.Healthy());
+    }
+}
