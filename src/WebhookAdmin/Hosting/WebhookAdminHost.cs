@@ -46,6 +46,7 @@ public static class WebhookAdminHost
         builder.Services.AddWebhookDelivery(builder.Configuration);
         builder.AddAdminAuthentication();
         builder.AddOperations();
+        builder.Services.AddApiDocument();
         builder.Services.AddScoped<CurrentAdmin>();
         builder.Services.AddScoped<BrowserTime>();
         builder.Services.AddScoped<Components.UI.Clipboard>();
@@ -74,6 +75,7 @@ public static class WebhookAdminHost
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapOperations();
+        app.MapApiDocument();
         app.MapEmbeddedIdentityProvider();
         app.MapAccountEndpoints();
         app.MapWebhookApi();

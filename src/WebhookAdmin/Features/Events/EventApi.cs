@@ -17,7 +17,11 @@ public static class EventApi
         api.MapPost("/events", Publish)
             .WithName("PublishEvent")
             .WithSummary("Publish one COTEvent (202 once it and its deliveries are stored), or a JSON array of up to 1,000 " +
-                "(200 with one answer per event, in order: accepted, repeated or invalid). A repeated id is accepted once: same answer, no new deliveries.");
+                "(200 with one answer per event, in order: accepted, repeated or invalid). A repeated id is accepted once: same answer, no new deliveries.")
+            .Produces<PublishedEventJson>(StatusCodes.Status202Accepted)
+            .Produces<PublishBatchJson>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         return api;
     }
 

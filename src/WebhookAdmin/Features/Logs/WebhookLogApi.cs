@@ -16,10 +16,15 @@ public static class WebhookLogApi
         var api = endpoints.MapWebhookApiGroup("Webhook logs");
         api.MapGet("/subscription/logs/{id}", List)
             .WithName("ListWebhookLogs")
-            .WithSummary("A webhook's delivery logs (COTWebhookLog[]), newest first; ?page=1&limit=20, limit at most 100. A Link rel=\"next\" header says another page exists.");
+            .WithSummary("A webhook's delivery logs (COTWebhookLog[]), newest first; ?page=1&limit=20, limit at most 100. A Link rel=\"next\" header says another page exists.")
+            .Produces<WebhookLogJson[]>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/subscription/{id}/logs/{logId}/resend", Resend)
             .WithName("ResendDelivery")
-            .WithSummary("One more attempt of a finished delivery, recorded on the same log (as the Logs tab's Resend). 409 while it is still in progress or the webhook is deactivated.");
+            .WithSummary("One more attempt of a finished delivery, recorded on the same log (as the Logs tab's Resend). 409 while it is still in progress or the webhook is deactivated.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 

@@ -17,16 +17,26 @@ public static class WebhookApi
         api.MapGet("/subscription", List)
             .WithName("ListWebhooks").WithSummary("All webhooks of the caller's company (COTWebhook[]).");
         api.MapGet("/subscription/{id}", Get)
-            .WithName("GetWebhook").WithSummary("One webhook by its ObjectId (COTWebhook).");
+            .WithName("GetWebhook").WithSummary("One webhook by its ObjectId (COTWebhook).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         // The body is read by ApiProblems.ReadJsonAsync (not declared with Accepts<T>): declared content types take part in
         // routing, and a non-JSON request would then fall through to the UI's sign-in instead of getting a 415.
         api.MapPost("/subscription", Create)
-            .WithName("CreateWebhook").WithSummary("Create a webhook; the code is suggested from the name when omitted.");
+            .WithName("CreateWebhook").WithSummary("Create a webhook; the code is suggested from the name when omitted.")
+            .Produces<WebhookJson>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         api.MapPatch("/subscription/{id}", Update)
-            .WithName("UpdateWebhook").WithSummary("Change fields, activate or deactivate; send __v to refuse stale writes.");
+            .WithName("UpdateWebhook").WithSummary("Change fields, activate or deactivate; send __v to refuse stale writes.")
+            .Produces<WebhookJson>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         api.MapPost("/subscription/{id}/test", SendTestEvent)
             .WithName("SendTestEvent")
-            .WithSummary("A sample event of the webhook's trigger (extraData.test = true), sent to this webhook only through the normal delivery path; a deactivated webhook gets it once activated.");
+            .WithSummary("A sample event of the webhook's trigger (extraData.test = true), sent to this webhook only through the normal delivery path; a deactivated webhook gets it once activated.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 

@@ -13,9 +13,11 @@ public static class WebhookSecretApi
     {
         var api = endpoints.MapWebhookApiGroup("Webhook secrets");
         api.MapGet("/subscription/{id}/secret", Get)
-            .WithName("GetWebhookSecret").WithSummary("The webhook's signing secret (whsec_…), for verifying webhook-signature.");
+            .WithName("GetWebhookSecret").WithSummary("The webhook's signing secret (whsec_…), for verifying webhook-signature.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/subscription/{id}/secret/rotate", Rotate)
-            .WithName("RotateWebhookSecret").WithSummary("A new signing secret; the old one keeps signing beside it for 24 hours.");
+            .WithName("RotateWebhookSecret").WithSummary("A new signing secret; the old one keeps signing beside it for 24 hours.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 

@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using Scalar.AspNetCore;
+using WebhookAdmin.Features.Events;
+using WebhookAdmin.Features.Webhooks;
+
+namespace WebhookAdmin.Api;
+
+/// <summary>
+/// The API's OpenAPI document (<c>/openapi/v1.json</c>) and its browsable reference (<c>/api/docs</c>), both anonymous:
+/// they describe the API, they open nothing. A test checks every endpoint's real answers against this document.
+/// </summary>
+public static class ApiDocument
+{
+    public const string SchemeName = "Bearer";
+
+    /// <summary>Bodies read by the endpoints themselves (to name a bad field precisely), so not known to the generator.</summary>
+    private static readonly Dictionary<string, Type[]> RequestBodies = new()
+    {
+        ["CreateWebhook"] = [typeof(CreateWebhookRequest)],
+        ["UpdateWebhook"] = [typeof(UpdateWebhookRequest)],
+        ["PublishEvent"] = [typeof(PublishEventRequest), typeof(PublishEventRequest[])],
+    };
+
+    public static IServiceCollection AddApiDocument(this IServiceCollection services) =>
+        services.AddOpenApi(options =>
+        {
+            options.ShouldInclude = description => description.RelativePath?.StartsWith("api/v3/webhook/", StringComparison.Ordinal) == true;
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "WebhookAdmin API",
+                    Version = "v3",
+                    Description = "A company's outgoing webhooks (COTWebhook), their delivery logs (COTWebhookLog) and publishing events (COTEvent). " +
+                        "Every call needs an access token of an admin or API client of the company (Authorization: Bearer); errors are RFC 9457 problem details.",
+                };
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
+                {
+                    [SchemeName] = new OpenApiSecurityScheme
+                    {
+                        Type = SecuritySchemeType.Http,
+                        Scheme = "bearer",
+                        BearerFormat = "JWT",
+                        Description = "An access token from your OpenID Connect provider (client credentials for platforms), with the company claim and the admin role.",
+                    },
+                };
+                document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, document)] = [] }];
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer(async (operation, context, cancellationToken) =>
+            {
+                if (operation.OperationId is { } id && RequestBodies.TryGetValue(id, out var types))
+                {
+                    var schemas = new List<IOpenApiSchema>();
+                    foreach (var type in types)
+                        schemas.Add(await context.GetOrCreateSchemaAsync(type, null, cancellationToken));
+                    operation.RequestBody = new OpenApiRequestBody
+                    {
+                        Required = true,
+                        Content = new Dictionary<string, OpenApiMediaType>
+                        {
+                            ["application/json"] = new() { Schema = schemas.Count == 1 ? schemas[0] : new OpenApiSchema { OneOf = schemas } },
+                        },
+                    };
+                }
+                // Every call can meet these, whatever the endpoint.
+                operation.Responses ??= new OpenApiResponses();
+                operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No access token, or one that is not valid." });
+                operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The token is not an admin's of a company." });
+                operation.Responses.TryAdd("429", new OpenApiResponse
+                {
+                    Description = "The company's rate limit is reached; Retry-After says when to try again.",
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/problem+json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), null, cancellationToken) },
+                    },
+                });
+            });
+        });
+
+    public static WebApplication MapApiDocument(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/api/docs", options => options
+                .WithTitle("WebhookAdmin API")
+                .WithOpenApiRoutePattern("/openapi/{documentName}.json"))
+            .AllowAnonymous();
+        return app;
+    }
+}
