@@ -36,6 +36,21 @@ public sealed class WebhookLogQueries(IDbContextFactory<WebhookAdminDbContext> d
         return log;
     }
 
+    /// <summary>
+    /// How many of the webhook's logs match <paramref name="filter"/>, counted in the database; null when the company has
+    /// no such webhook. For a confirmation before acting on them all, never for paging (a million logs cost ~30 ms).
+    /// </summary>
+    public async Task<int?> CountAsync(string companyId, string webhookId, LogFilter filter, CancellationToken cancellationToken = default)
+    {
+        if (!ObjectId.IsValid(webhookId))
+            return null;
+        webhookId = ObjectId.Normalize(webhookId);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await db.Webhooks.AnyAsync(w => w.CompanyId == companyId && w.Id == webhookId, cancellationToken))
+            return null;
+        return await Filter(db, db.WebhookLogs.Where(l => l.WebhookId == webhookId), filter).CountAsync(cancellationToken);
+    }
+
     private async Task<Page<T>?> PageAsync<T>(
         string companyId, string webhookId, LogFilter filter, int page, int limit,
         Func<WebhookAdminDbContext, IQueryable<WebhookLog>, IQueryable<T>> shape, CancellationToken cancellationToken)
