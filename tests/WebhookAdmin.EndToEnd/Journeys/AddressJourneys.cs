@@ -1,13 +1,14 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using WebhookAdmin.EndToEnd.Support;
+using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace WebhookAdmin.EndToEnd.Journeys;
 
 /// <summary>Addresses that lead nowhere: a mistyped page, a webhook id that is unknown or not an id at all.</summary>
 [Collection(EndToEndCollection.Name)]
-public sealed class AddressJourneys(EndToEndFixture fixture)
+public sealed class AddressJourneys(EndToEndFixture fixture, ITestOutputHelper output)
 {
     [Fact]
     public async Task An_unknown_address_shows_the_apps_not_found_page_with_a_404()
@@ -22,6 +23,7 @@ public sealed class AddressJourneys(EndToEndFixture fixture)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Page not found", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Go to Webhooks" })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Acme Admin");
+        output.WriteLine(await Accessibility.AssertCleanAsync(page, "Page not found @ 1280×800"));
         await page.Context.CloseAsync();
     }
 

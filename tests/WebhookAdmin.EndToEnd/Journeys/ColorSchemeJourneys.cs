@@ -20,6 +20,7 @@ public sealed class ColorSchemeJourneys(EndToEndFixture fixture, ITestOutputHelp
         await Expect(toggle).ToHaveAttributeAsync("aria-pressed", "true");
         Assert.True(await BackgroundLuminanceAsync(page) < 0.1, "A dark-preferring browser got a light page.");
         output.WriteLine(await Accessibility.AssertCleanAsync(page, "Webhooks panel, dark @ 1280×800"));
+        await EndToEndFixture.ScreenshotForDocsAsync(page, "dark-mode");
 
         await toggle.ClickAsync();
         await Expect(scheme).ToHaveAttributeAsync("data-color-scheme", "light");

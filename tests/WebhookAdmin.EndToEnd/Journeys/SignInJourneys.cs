@@ -2,12 +2,13 @@ using Microsoft.Playwright;
 using WebhookAdmin.Core.Webhooks;
 using WebhookAdmin.EndToEnd.Support;
 using WebhookAdmin.Tests.Support;
+using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace WebhookAdmin.EndToEnd.Journeys;
 
 [Collection(EndToEndCollection.Name)]
-public sealed class SignInJourneys(EndToEndFixture fixture)
+public sealed class SignInJourneys(EndToEndFixture fixture, ITestOutputHelper output)
 {
     private WebhookService Webhooks => fixture.App.Get<WebhookService>();
 
@@ -70,6 +71,7 @@ public sealed class SignInJourneys(EndToEndFixture fixture)
         Assert.True(await page.Locator("img[src='logo.svg']").EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"), "The logo did not load.");
         // A rule only app.css has: the page is styled, not raw MudBlazor.
         await Expect(page.GetByTestId("signed-in-user")).ToHaveCSSAsync("text-overflow", "ellipsis");
+        output.WriteLine(await Accessibility.AssertCleanAsync(page, "Administrators only @ 1280×800"));
         await page.Context.CloseAsync();
     }
 

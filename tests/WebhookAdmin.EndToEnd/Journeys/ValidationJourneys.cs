@@ -41,6 +41,7 @@ public sealed class ValidationJourneys(EndToEndFixture fixture)
         await ExpectErrorAsync(page, "code", "Code may contain only lowercase letters, digits and underscores.");
         await ExpectErrorAsync(page, "workflow", "A workflow must be a 24-character hexadecimal ObjectId.");
         await ExpectNoErrorAsync(page, "name");
+        await EndToEndFixture.ScreenshotForDocsAsync(page, "settings-errors");
         await page.Context.CloseAsync();
     }
 

@@ -79,7 +79,10 @@ public sealed class EndToEndFixture : IAsyncLifetime
     public static async Task ScreenshotForDocsAsync(IPage page, string name)
     {
         if (Environment.GetEnvironmentVariable("WEBHOOKADMIN_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            await WaitForAnimationsAsync(page);
             await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = false });
+        }
     }
 
     /// <summary>
