@@ -27,9 +27,7 @@ public sealed class PhoneJourneys(EndToEndFixture fixture)
         await AssertWithinScreenAsync(signOut, "Sign out");
         await signOut.ClickAsync();
 
-        await Expect(page.GetByLabel("Password")).ToBeVisibleAsync();
-        await page.GotoAsync("/admin/webhooks");
-        await Expect(page.GetByLabel("Password")).ToBeVisibleAsync();
+        await EndToEndFixture.ExpectSignedOutAsync(page);
         await page.Context.CloseAsync();
     }
 

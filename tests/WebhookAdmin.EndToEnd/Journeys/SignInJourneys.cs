@@ -91,9 +91,7 @@ public sealed class SignInJourneys(EndToEndFixture fixture, ITestOutputHelper ou
         var hint = new System.IdentityModel.Tokens.Jwt.JwtSecurityToken(query["id_token_hint"].ToString());
         Assert.Equal((fixture.App.BaseAddress.ToString(), "webhookadmin-ui", "admin@acme.test"), (hint.Issuer, hint.Audiences.Single(), hint.Subject));
         await callback;
-        await Expect(page.GetByLabel("Password")).ToBeVisibleAsync();
-        await page.GotoAsync("/admin/webhooks");
-        await Expect(page.GetByLabel("Password")).ToBeVisibleAsync();
+        await EndToEndFixture.ExpectSignedOutAsync(page);
         await page.Context.CloseAsync();
     }
 

@@ -75,6 +75,17 @@ public sealed class EndToEndFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>
+    /// After Sign out: the provider has sent the browser back to the app, which asks for a sign-in (its login page), and
+    /// the session is gone for good: the Webhooks page asks again.
+    /// </summary>
+    public static async Task ExpectSignedOutAsync(IPage page)
+    {
+        await Assertions.Expect(page.GetByLabel("Password")).ToBeVisibleAsync();
+        await page.GotoAsync("/admin/webhooks");
+        await Assertions.Expect(page.GetByLabel("Password")).ToBeVisibleAsync();
+    }
+
     /// <summary>Saves a screenshot for the README when WEBHOOKADMIN_SCREENSHOTS names a folder; does nothing otherwise.</summary>
     public static async Task ScreenshotForDocsAsync(IPage page, string name)
     {
