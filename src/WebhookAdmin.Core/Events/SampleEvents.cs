@@ -43,4 +43,24 @@ public static class SampleEvents
         return new CotEvent(type, name, JsonSerializer.SerializeToElement(data),
             JsonSerializer.SerializeToElement(new { test = true, sentBy = "WebhookAdmin" }), now);
     }
+
+    /// <summary>Whether a COTEvent's JSON is marked as a test (<c>extraData.test</c> is <c>true</c>), as the samples above are.</summary>
+    public static bool IsTest(string? eventJson)
+    {
+        if (string.IsNullOrEmpty(eventJson))
+            return false;
+        try
+        {
+            using var document = JsonDocument.Parse(eventJson);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("extraData", out var extra)
+                && extra.ValueKind == JsonValueKind.Object
+                && extra.TryGetProperty("test", out var test)
+                && test.ValueKind == JsonValueKind.True;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
 }

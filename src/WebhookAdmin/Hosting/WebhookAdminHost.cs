@@ -5,6 +5,7 @@ using MudBlazor;
 using MudBlazor.Services;
 using WebhookAdmin.Api;
 using WebhookAdmin.Components;
+using WebhookAdmin.Components.Pages;
 using WebhookAdmin.Core;
 using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Storage;
@@ -50,6 +51,7 @@ public static class WebhookAdminHost
         builder.Services.AddScoped<CurrentAdmin>();
         builder.Services.AddScoped<BrowserTime>();
         builder.Services.AddScoped<Components.UI.Clipboard>();
+        builder.Services.AddScoped<Components.Layout.ColorSchemePreference>();
         // Bottom of the screen: at the top a snackbar would cover the settings panel's Save and Active switch.
         builder.Services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -61,13 +63,20 @@ public static class WebhookAdminHost
         var app = builder.Build();
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // A person's browser asking for an address nothing answers gets the app's own page; scripts (the API, the
+        // identity provider's protocol endpoints) keep problem details they can read.
+        app.UseWhen(IsPageRequest, pages => pages.UseStatusCodePagesWithReExecute(NotFound.Path, createScopeForStatusCodePages: true));
+        app.UseWhen(http => !IsPageRequest(http), scripts => scripts.UseStatusCodePages());
         if (!app.Environment.IsDevelopment())
             app.UseHsts();
 
         // wwwroot-assets/ is served from its own provider: in Development the static web assets manifest takes over
         // the web root provider and would hide these files.
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(app.Environment.WebRootPath) });
+        // Routing only after the static files: in Development MapStaticAssets adds a catch-all `{**path:file}` endpoint;
+        // matched first, it made the static file middleware step aside and the admin-only fallback policy answer a
+        // non-admin's logo.svg, app.css and favicon.svg with a redirect to the access-denied page.
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -86,6 +95,11 @@ public static class WebhookAdminHost
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
+
+    private static bool IsPageRequest(HttpContext http) =>
+        HttpMethods.IsGet(http.Request.Method)
+        && !http.Request.Path.StartsWithSegments("/api")
+        && !http.Request.Path.StartsWithSegments("/connect");
 
     /// <summary>Applies migrations and registers the development provider's clients before the first request.</summary>
     public static async Task PrepareAsync(this WebApplication app, CancellationToken cancellationToken = default)

@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using WebhookAdmin.Identity.EmbeddedProvider;
 
 namespace WebhookAdmin.Identity;
@@ -50,6 +52,7 @@ public static class AuthenticationSetup
                 options.UsePkce = true;
                 options.RequireHttpsMetadata = requireHttpsMetadata;
                 options.MapInboundClaims = false;
+                // Only the id token is kept (in the session cookie, see OnTokenValidated), not every token SaveTokens would store.
                 options.SaveTokens = false;
                 options.GetClaimsFromUserInfoEndpoint = settings.GetClaimsFromUserInfoEndpoint;
                 options.Scope.Clear();
@@ -63,6 +66,14 @@ public static class AuthenticationSetup
                 options.NonceCookie.SameSite = SameSiteMode.Lax;
                 options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 options.SignedOutRedirectUri = "/";
+                options.Events.OnTokenValidated = KeepIdTokenForSignOut;
+                options.Events.OnRedirectToIdentityProviderForSignOut = context =>
+                {
+                    // RP-Initiated Logout: a provider redirects back to /signout-callback-oidc only when it can tell which
+                    // client asks. The handler adds id_token_hint (from the cookie) but not client_id.
+                    context.ProtocolMessage.ClientId ??= context.Options.ClientId;
+                    return Task.CompletedTask;
+                };
             })
             .AddJwtBearer(options =>
             {
@@ -77,6 +88,17 @@ public static class AuthenticationSetup
         if (settings.EmbeddedProvider.Enabled)
             builder.AddEmbeddedIdentityProvider(new Uri(authority + "/"), settings);
         return builder;
+    }
+
+    /// <summary>
+    /// Keeps the id token in the session so sign-out can send it as <c>id_token_hint</c>: without it, a standard provider
+    /// (RP-Initiated Logout) must not redirect back to the app and leaves the admin on its own page.
+    /// </summary>
+    internal static Task KeepIdTokenForSignOut(Microsoft.AspNetCore.Authentication.OpenIdConnect.TokenValidatedContext context)
+    {
+        if (context.TokenEndpointResponse?.IdToken is { Length: > 0 } idToken)
+            context.Properties!.StoreTokens([new AuthenticationToken { Name = OpenIdConnectParameterNames.IdToken, Value = idToken }]);
+        return Task.CompletedTask;
     }
 
     /// <summary>The configured issuer, or this app's own first address when it hosts the embedded provider.</summary>

@@ -7,14 +7,43 @@ namespace WebhookAdmin.Components.Tests.Layout;
 public sealed class MainLayoutTests : ComponentTest
 {
     [Fact]
-    public void App_bar_shows_the_signed_in_admin_and_a_sign_out_form()
+    public void App_bar_shows_the_signed_in_admin_and_a_sign_out_button_that_posts_the_form()
     {
         var layout = RenderLayout();
 
         Assert.Equal("Acme Admin", layout.Find("[data-testid=signed-in-user]").TextContent.Trim());
         var form = layout.Find("form[action='/account/logout']");
         Assert.Equal("post", form.GetAttribute("method"));
-        Assert.Contains("Sign out", form.TextContent);
+        var button = layout.FindAll("button[type=submit]").Single(b => b.TextContent.Contains("Sign out"));
+        Assert.Equal(form.Id, button.GetAttribute("form"));
+    }
+
+    [Fact]
+    public void On_a_phone_the_menu_signs_out_through_the_same_form()
+    {
+        var layout = RenderLayout();
+
+        layout.Find("[data-testid=app-menu] button[aria-label=Menu]").Click();
+        layout.WaitForAssertion(() => layout.FindAll(".mud-menu-item").Single(i => i.TextContent.Contains("Sign out")).Click());
+
+        var submit = Context.JSInterop.VerifyInvoke("webhookAdmin.submit");
+        Assert.Equal(layout.Find("form[action='/account/logout']").Id, submit.Arguments.Single());
+    }
+
+    [Fact]
+    public void The_phone_menu_names_the_admin_and_offers_the_webhooks()
+    {
+        var layout = RenderLayout();
+
+        layout.Find("[data-testid=app-menu] button[aria-label=Menu]").Click();
+
+        layout.WaitForAssertion(() =>
+        {
+            var items = layout.FindAll("[data-testid=app-menu] .mud-menu-item, .mud-popover .mud-menu-item").Select(i => i.TextContent.Trim()).ToList();
+            Assert.Contains("Acme Admin", items);
+            Assert.Contains("Webhooks", items);
+            Assert.Contains("Sign out", items);
+        });
     }
 
     [Fact]
@@ -39,8 +68,40 @@ public sealed class MainLayoutTests : ComponentTest
 
         var layout = RenderLayout();
 
-        Assert.Empty(layout.FindAll(".mud-menu"));
+        Assert.Empty(layout.FindAll("button[aria-label='Administrator menu']"));
         Assert.Equal("Acme Member", layout.Find("[data-testid=signed-in-user]").TextContent.Trim());
+        layout.Find("[data-testid=app-menu] button[aria-label=Menu]").Click();
+        layout.WaitForAssertion(() => Assert.Contains(layout.FindAll(".mud-menu-item"), i => i.TextContent.Contains("Sign out")));
+        Assert.DoesNotContain(layout.FindAll(".mud-menu-item"), i => i.TextContent.Contains("Webhooks"));
+    }
+
+    [Fact]
+    public void Follows_the_systems_dark_preference_until_the_admin_chooses()
+    {
+        // MudBlazor asks the browser through this call (prefers-color-scheme).
+        Context.JSInterop.Setup<bool>("mudThemeProvider.isDarkMode").SetResult(true);
+
+        var layout = RenderLayout();
+
+        layout.WaitForAssertion(() => Assert.Equal("dark", layout.Find("[data-color-scheme]").GetAttribute("data-color-scheme")));
+        Assert.Equal("true", layout.Find("[data-testid=color-scheme-toggle]").GetAttribute("aria-pressed"));
+    }
+
+    [Fact]
+    public void A_remembered_choice_wins_over_the_system_and_the_toggle_remembers_the_new_one()
+    {
+        // MudBlazor asks the browser through this call (prefers-color-scheme).
+        Context.JSInterop.Setup<bool>("mudThemeProvider.isDarkMode").SetResult(true);
+        Context.JSInterop.Setup<string?>("webhookAdmin.colorScheme.remembered").SetResult("light");
+
+        var layout = RenderLayout();
+        layout.WaitForAssertion(() => Assert.Single(Context.JSInterop.Invocations, i => i.Identifier == "webhookAdmin.colorScheme.remembered"));
+        Assert.Equal("light", layout.Find("[data-color-scheme]").GetAttribute("data-color-scheme"));
+
+        layout.Find("[data-testid=color-scheme-toggle]").Click();
+
+        Assert.Equal("dark", layout.Find("[data-color-scheme]").GetAttribute("data-color-scheme"));
+        Assert.Equal("dark", Context.JSInterop.VerifyInvoke("webhookAdmin.colorScheme.remember").Arguments.Single());
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class JsonViewerTests : ComponentTest
 
         Assert.Empty(viewer.FindAll("[data-path='$.data.isActive']"));
         Assert.Equal("4 keys", Node(viewer, "$.data").QuerySelector(".json-summary")!.TextContent);
-        Assert.Equal("false", Node(viewer, "$.data").GetAttribute("aria-expanded"));
+        Assert.Equal("false", viewer.Find("button[aria-label='Expand $.data']").GetAttribute("aria-expanded"));
 
         viewer.Find("button[aria-label='Expand $.data']").Click();
 
@@ -48,6 +48,34 @@ public sealed class JsonViewerTests : ComponentTest
         viewer.Find("button[aria-label='Collapse $.data.answers']").Click();
 
         Assert.Equal("1 item", Node(viewer, "$.data.answers").QuerySelector(".json-summary")!.TextContent);
+    }
+
+    [Fact]
+    public void The_tree_is_nested_lists_whose_toggles_say_whether_they_are_open()
+    {
+        var viewer = Render<JsonViewer>(p => p.Add(v => v.Json, TaskEvent));
+
+        Assert.Empty(viewer.FindAll("[role=tree], [role=treeitem]"));
+        Assert.Equal("UL", Node(viewer, "$.data").QuerySelector(".json-children")!.TagName);
+        Assert.Equal("LI", Node(viewer, "$.data.weight").TagName);
+        Assert.Equal("true", viewer.Find("button[aria-label='Collapse $.data']").GetAttribute("aria-expanded"));
+    }
+
+    [Fact]
+    public void The_chosen_view_is_marked_with_a_check_as_well_as_aria_pressed()
+    {
+        var viewer = Render<JsonViewer>(p => p.Add(v => v.Json, TaskEvent));
+        AngleSharp.Dom.IElement Button(string text) => viewer.FindAll("button").Single(b => b.TextContent.Trim() == text);
+
+        Assert.Equal(("true", "false"), (Button("Tree").GetAttribute("aria-pressed"), Button("Raw").GetAttribute("aria-pressed")));
+        Assert.NotNull(Button("Tree").QuerySelector("svg"));
+        Assert.Null(Button("Raw").QuerySelector("svg"));
+
+        Button("Raw").Click();
+
+        Assert.Equal(("false", "true"), (Button("Tree").GetAttribute("aria-pressed"), Button("Raw").GetAttribute("aria-pressed")));
+        Assert.Null(Button("Tree").QuerySelector("svg"));
+        Assert.NotNull(Button("Raw").QuerySelector("svg"));
     }
 
     [Fact]

@@ -199,5 +199,121 @@ public sealed class LogsTabTests : ComponentTest
         tab.WaitForAssertion(() => Assert.Contains("4 (manual)", tab.Find("[data-testid=attempts]").TextContent));
     }
 
+    [Fact]
+    public async Task The_open_logs_row_is_highlighted_and_its_button_says_so()
+    {
+        await Deliveries.PublishUserEditAsync(Acme, new { name = "first" });
+        await Deliveries.PublishUserEditAsync(Acme, new { name = "second" });
+        var tab = RenderTab();
+        tab.WaitForAssertion(() => Assert.Equal(2, LogButtons(tab).Count));
+
+        await tab.InvokeAsync(() => LogButtons(tab)[1].Click());
+
+        tab.WaitForAssertion(() => Assert.Contains("log-row-open", tab.FindAll("[data-testid=logs-table] tbody tr")[1].ClassList));
+        Assert.DoesNotContain("log-row-open", tab.FindAll("[data-testid=logs-table] tbody tr")[0].ClassList);
+        Assert.Equal(["false", "true"], LogButtons(tab).Select(b => b.GetAttribute("aria-expanded")));
+    }
+
+    [Fact]
+    public async Task On_a_narrow_screen_the_log_opens_full_screen_and_closes_again()
+    {
+        Context.JSInterop.Setup<bool>("webhookAdmin.isNarrow").SetResult(true);
+        await Deliveries.PublishUserEditAsync(Acme, new { name = "Ada" });
+        var tab = RenderTab();
+
+        tab.WaitForElement("button[aria-label^='Logs of delivery']").Click();
+
+        Dialogs.WaitForAssertion(() => Assert.NotNull(Dialogs.Find(".mud-dialog-fullscreen [data-testid=log-panel]")));
+        Assert.Empty(tab.FindAll("[data-testid=log-panel]"));
+        Dialogs.Find("button[aria-label='Close log']").Click();
+        Dialogs.WaitForAssertion(() => Assert.Empty(Dialogs.FindAll("[data-testid=log-panel]")));
+    }
+
+    [Fact]
+    public async Task A_test_event_is_marked_as_one_when_its_log_is_opened_and_a_real_one_is_not()
+    {
+        await Deliveries.PublishUserEditAsync(Acme, new { name = "real" });
+        var tab = RenderTab();
+        tab.WaitForAssertion(() => Assert.Single(LogButtons(tab)));
+        tab.FindAll("button").Single(b => b.TextContent.Contains("Send test event")).Click();
+        tab.WaitForAssertion(() => Assert.Equal(2, LogButtons(tab).Count));
+
+        // The list refreshes itself as deliveries change: find and click in one step on the renderer's thread.
+        await tab.InvokeAsync(() => LogButtons(tab)[0].Click());
+        tab.WaitForAssertion(() => Assert.Contains("Test event", tab.Find("[data-testid=test-event]").TextContent));
+
+        await tab.InvokeAsync(() => LogButtons(tab)[1].Click());
+        tab.WaitForAssertion(() => Assert.Contains("\"real\"", tab.Find("[data-testid=event-json]").TextContent));
+        Assert.Empty(tab.FindAll("[data-testid=test-event]"));
+    }
+
+    [Fact]
+    public async Task Resend_failed_asks_first_with_the_count_and_cancel_resends_nothing()
+    {
+        await FailedDeliveriesAsync(2);
+        var tab = RenderTab();
+        tab.WaitForAssertion(() => Assert.Equal(["FAILED", "FAILED"], tab.FindAll(".log-result").Select(c => c.TextContent.Trim())));
+
+        ClickResendFailed(tab);
+
+        Dialogs.WaitForAssertion(() => Assert.Contains("Resend 2 failed deliveries?", Dialogs.Markup));
+        Assert.Contains("Every FAILED delivery executed at any time is sent again, oldest first", Dialogs.Markup);
+        Dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Cancel").Click();
+        Dialogs.WaitForAssertion(() => Assert.Empty(Dialogs.FindAll(".mud-dialog")));
+        Assert.All((await Get<WebhookLogQueries>().ListAsync(Acme, _webhook.Id))!.Items, l => Assert.Equal(DeliveryState.Failed, l.State));
+
+        ClickResendFailed(tab);
+        Dialogs.WaitForAssertion(() => Dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Resend 2").Click());
+
+        tab.WaitForAssertion(() => Assert.Equal(["RETRYING", "RETRYING"], tab.FindAll(".log-result").Select(c => c.TextContent.Trim())));
+        Assert.Contains(Get<MudBlazor.ISnackbar>().ShownSnackbars, s => s.Message == "2 failed deliveries queued to be sent again, oldest first.");
+    }
+
+    [Fact]
+    public async Task Resend_failed_names_the_from_to_range_in_the_admins_time()
+    {
+        Context.JSInterop.Setup<string?>("webhookAdmin.timeZone").SetResult("Asia/Tokyo");
+        await FailedDeliveriesAsync(1);
+        Get<NavigationManager>().NavigateTo($"/admin/webhooks/{_webhook.Id}?tab=logs&from=2020-01-01T00:00:00Z&to=2099-01-01T00:00:00Z");
+        var tab = RenderTab();
+        tab.WaitForAssertion(() => Assert.Single(tab.FindAll(".log-result")));
+
+        ClickResendFailed(tab);
+
+        Dialogs.WaitForAssertion(() => Assert.Contains("Resend 1 failed delivery?", Dialogs.Markup));
+        Assert.Contains("executed from 2020-01-01 09:00:00 to 2099-01-01 09:00:00 (your time)", Dialogs.Markup);
+    }
+
+    [Fact]
+    public async Task Resend_failed_with_nothing_failed_says_so_without_asking()
+    {
+        await Deliveries.PublishUserEditAsync(Acme, new { name = "fine" });
+        await Deliveries.AttemptAsync(_webhook.Id, 200, "ok");
+        var tab = RenderTab();
+        tab.WaitForAssertion(() => Assert.Single(tab.FindAll(".log-result")));
+
+        ClickResendFailed(tab);
+
+        tab.WaitForAssertion(() => Assert.Contains(Get<MudBlazor.ISnackbar>().ShownSnackbars,
+            s => s.Message == "No failed deliveries executed at any time."));
+        Assert.Empty(Dialogs.FindAll(".mud-dialog"));
+    }
+
+    private async Task FailedDeliveriesAsync(int count)
+    {
+        for (var n = 0; n < count; n++)
+        {
+            await Deliveries.PublishUserEditAsync(Acme, new { n });
+            for (var attempt = 0; attempt < 3; attempt++)
+                await Deliveries.AttemptAsync(_webhook.Id, 500, "down");
+        }
+    }
+
+    private static void ClickResendFailed(IRenderedComponent<LogsTab> tab) =>
+        tab.FindAll("button").Single(b => b.TextContent.Contains("Resend failed")).Click();
+
+    private static IReadOnlyList<AngleSharp.Dom.IElement> LogButtons(IRenderedComponent<LogsTab> tab) =>
+        tab.FindAll("button[aria-label^='Logs of delivery']");
+
     private IRenderedComponent<LogsTab> RenderTab() => Render<LogsTab>(p => p.Add(t => t.WebhookId, _webhook.Id));
 }

@@ -38,6 +38,7 @@ public abstract class ComponentTest : IAsyncLifetime
         Context.Services.AddScoped<CurrentAdmin>();
         Context.Services.AddScoped<BrowserTime>();
         Context.Services.AddScoped<Clipboard>();
+        Context.Services.AddScoped<WebhookAdmin.Components.Layout.ColorSchemePreference>();
         // The real publisher and log writer; no host runs the dispatcher here, tests record attempts themselves.
         Context.Services.AddWebhookDelivery(new ConfigurationBuilder().Build());
         Auth = Context.AddAuthorization();

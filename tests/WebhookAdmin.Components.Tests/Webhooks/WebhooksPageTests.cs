@@ -18,9 +18,10 @@ public sealed class WebhooksPageTests : ComponentTest
         var page = Render<WebhooksPage>();
 
         page.WaitForAssertion(() => Assert.Single(Rows(page)));
-        Assert.Equal(["Select all rows", "Name", "Trigger", "Url", "Edit"], page.FindAll("thead th").Select(th => th.TextContent.Trim()));
+        Assert.Equal(["Select every webhook on this page", "Name", "Trigger", "Url", "Edit"], page.FindAll("thead th").Select(th => th.TextContent.Trim()));
+        Assert.Equal("Select every webhook on this page", LabelOf(page, page.Find("thead input[type=checkbox]")));
         var cells = Rows(page)[0].QuerySelectorAll("td");
-        Assert.NotNull(cells[0].QuerySelector("input[type=checkbox]"));
+        Assert.Equal("Select Work Orders Update", LabelOf(page, cells[0].QuerySelector("input[type=checkbox]")!));
         Assert.Equal(["Work Orders Update", "Create/Edit/Remove Task", "https://www.server.com"], cells.Skip(1).Take(3).Select(c => c.TextContent.Trim()));
         var pen = cells[4].QuerySelector("a")!;
         Assert.Equal($"/admin/webhooks/{id}", pen.GetAttribute("href"));
@@ -63,6 +64,7 @@ public sealed class WebhooksPageTests : ComponentTest
         ClickDeactivate(page);
 
         Dialogs.WaitForAssertion(() => Assert.Contains("Deactivate 2 webhooks?", Dialogs.Markup));
+        Assert.Equal(["First", "Second"], Dialogs.FindAll("[data-testid=confirm-items] li").Select(li => li.TextContent));
         Dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Deactivate").Click();
 
         page.WaitForAssertion(() => Assert.Equal(["Third"], Names(page)));
@@ -116,6 +118,65 @@ public sealed class WebhooksPageTests : ComponentTest
         page.FindAll("thead .mud-table-sort-label").Single(l => l.TextContent.Trim() == "Url").Click();
 
         page.WaitForAssertion(() => Assert.Equal(["B", "A"], Names(page)));
+    }
+
+    [Fact]
+    public async Task The_sorted_column_tells_assistive_technology_its_order()
+    {
+        await CreateAsync("A", url: "https://z.example");
+        var page = Render<WebhooksPage>();
+        page.WaitForAssertion(() => Assert.Equal("ascending", Header(page, "Name").GetAttribute("aria-sort")));
+        Assert.Equal("none", Header(page, "Url").GetAttribute("aria-sort"));
+
+        Header(page, "Url").QuerySelector(".mud-table-sort-label")!.Click();
+
+        page.WaitForAssertion(() => Assert.Equal("ascending", Header(page, "Url").GetAttribute("aria-sort")));
+        Assert.Equal("none", Header(page, "Name").GetAttribute("aria-sort"));
+        var label = Header(page, "Url").QuerySelector(".mud-table-sort-label")!;
+        Assert.Equal(("0", "button"), (label.GetAttribute("tabindex"), label.GetAttribute("role")));
+        Assert.True(label.HasAttribute("data-keyboard-click"));
+    }
+
+    [Fact]
+    public async Task The_header_box_checks_the_whole_page_and_unchecks_it_again()
+    {
+        await CreateAsync("One");
+        await CreateAsync("Two");
+        var page = Render<WebhooksPage>();
+        page.WaitForAssertion(() => Assert.Equal(2, Rows(page).Count));
+
+        page.Find("thead input[type=checkbox]").Change(true);
+        page.WaitForAssertion(() => Assert.Contains("2 webhooks selected", page.Find("[data-testid=selection-bar]").TextContent));
+
+        page.Find("thead input[type=checkbox]").Change(false);
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=selection-bar]")));
+    }
+
+    [Fact]
+    public async Task The_confirmation_lists_ten_names_and_counts_the_rest()
+    {
+        for (var i = 0; i < 12; i++)
+            await CreateAsync($"Hook {i:00}");
+        var page = Render<WebhooksPage>();
+        page.WaitForAssertion(() => Assert.Equal(12, Rows(page).Count));
+        page.Find("thead input[type=checkbox]").Change(true);
+        ClickDeactivate(page);
+
+        Dialogs.WaitForAssertion(() => Assert.Equal(10, Dialogs.FindAll("[data-testid=confirm-items] li").Count));
+        Assert.Contains("and 2 more", Dialogs.Markup);
+    }
+
+    [Fact]
+    public async Task A_long_url_may_break_only_after_slashes_and_before_dots_or_query_signs()
+    {
+        await CreateAsync("Long", url: "https://receiver.example.com/api/hook?source=acme");
+
+        var page = Render<WebhooksPage>();
+
+        page.WaitForAssertion(() => Assert.Single(Rows(page)));
+        var url = Rows(page)[0].QuerySelector(".breakable-url")!;
+        Assert.Equal("https://receiver.example.com/api/hook?source=acme", url.TextContent);
+        Assert.Equal("https://|receiver|.example|.com/|api/|hook|?source|=acme|", url.InnerHtml.Replace("<wbr>", "|"));
     }
 
     [Fact]
@@ -184,6 +245,13 @@ public sealed class WebhooksPageTests : ComponentTest
 
     private async Task<string> CreateAsync(string name, string trigger = WebhookTrigger.User, string url = "https://receiver.example/hook", WebhookContext? context = null) =>
         ((WebhookOutcome.Saved)await Webhooks.CreateAsync(Acme, new WebhookDraft(name, url, trigger, context))).Webhook.Id;
+
+    /// <summary>The accessible name MudBlazor gives a checkbox: the text of the element its aria-labelledby points at.</summary>
+    private static string LabelOf(IRenderedComponent<WebhooksPage> page, IElement input) =>
+        page.Find($"#{input.GetAttribute("aria-labelledby")}").TextContent.Trim();
+
+    private static IElement Header(IRenderedComponent<WebhooksPage> page, string name) =>
+        page.FindAll("thead th").Single(th => th.TextContent.Trim() == name);
 
     private static IReadOnlyList<IElement> Rows(IRenderedComponent<WebhooksPage> page) =>
         page.FindAll("[data-testid=webhooks-table] tbody tr").Where(r => r.QuerySelector(".webhook-name") is not null).ToList();

@@ -60,6 +60,93 @@ public sealed class LogsJourneys(EndToEndFixture fixture)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task The_open_log_stands_out_in_the_list_and_tree_or_raw_is_marked_by_more_than_colour()
+    {
+        await using var receiver = await Receiver.StartAsync(Answers.Status(200, """{"ok":true}"""));
+        var webhook = await CreateAsync("Highlighted rows", receiver.Url);
+        var publisher = fixture.App.Get<IEventPublisher>();
+        await publisher.PublishAsync(Ids.Acme, UserEdit(1));
+        await publisher.PublishAsync(Ids.Acme, UserEdit(2));
+        var page = await fixture.SignInAsync("admin@acme.test", "acme-admin", $"/admin/webhooks/{webhook.Id}?tab=logs", Viewports.Desktop);
+        await EndToEndFixture.WaitForCircuitAsync(page);
+        var rows = page.GetByTestId("logs-table").Locator("tbody tr");
+        await Expect(rows.Locator(".log-result")).ToHaveTextAsync(["SUCCESS", "SUCCESS"], new() { Timeout = 15_000 });
+
+        await rows.Nth(1).GetByRole(AriaRole.Button, new() { Name = "Logs" }).ClickAsync();
+
+        await Expect(page.GetByTestId("log-panel")).ToBeVisibleAsync();
+        await Expect(rows.Nth(1).GetByRole(AriaRole.Button, new() { Name = "Logs" })).ToHaveAttributeAsync("aria-expanded", "true");
+        var backgrounds = await rows.EvaluateAllAsync<string[]>("trs => trs.map(tr => getComputedStyle(tr.cells[1]).backgroundColor)");
+        Assert.NotEqual(backgrounds[0], backgrounds[1]);
+        Assert.NotEqual("none", await rows.Nth(1).Locator("td").First.EvaluateAsync<string>("td => getComputedStyle(td).boxShadow"));
+
+        var viewer = page.GetByTestId("event-json");
+        var tree = viewer.GetByRole(AriaRole.Button, new() { Name = "Tree" });
+        var raw = viewer.GetByRole(AriaRole.Button, new() { Name = "Raw" });
+        await Expect(tree).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(tree.Locator("svg")).ToHaveCountAsync(1);
+        await Expect(raw.Locator("svg")).ToHaveCountAsync(0);
+        await raw.ClickAsync();
+        await Expect(raw).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(raw.Locator("svg")).ToHaveCountAsync(1);
+        await Expect(tree.Locator("svg")).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Resend_failed_says_how_many_and_which_range_and_sends_only_once_confirmed()
+    {
+        await using var receiver = await Receiver.StartAsync(Answers.Status(500, "down"));
+        var webhook = await CreateAsync("Resend range", receiver.Url);
+        var publisher = fixture.App.Get<IEventPublisher>();
+        await publisher.PublishAsync(Ids.Acme, UserEdit(1));
+        await publisher.PublishAsync(Ids.Acme, UserEdit(2));
+        var page = await fixture.SignInAsync("admin@acme.test", "acme-admin", $"/admin/webhooks/{webhook.Id}?tab=logs");
+        await EndToEndFixture.WaitForCircuitAsync(page);
+        var results = page.GetByTestId("logs-table").Locator(".log-result");
+        await Expect(results).ToHaveTextAsync(["FAILED", "FAILED"], new() { Timeout = 15_000 });
+        var sent = receiver.Requests.Count;
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Resend failed" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog).ToContainTextAsync("Resend 2 failed deliveries?");
+        await Expect(dialog).ToContainTextAsync("Every FAILED delivery executed at any time is sent again");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(dialog).ToHaveCountAsync(0);
+        await Task.Delay(500);
+        Assert.Equal(sent, receiver.Requests.Count);
+
+        receiver.Answer = Answers.Status(200, """{"ok":true}""");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Resend failed" }).ClickAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Resend 2" }).ClickAsync();
+
+        await Expect(page.GetByText("2 failed deliveries queued to be sent again, oldest first.")).ToBeVisibleAsync();
+        await Expect(results).ToHaveTextAsync(["SUCCESS", "SUCCESS"]);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_test_event_is_marked_as_a_test_when_its_log_is_opened()
+    {
+        await using var receiver = await Receiver.StartAsync(Answers.Status(200, """{"ok":true}"""));
+        var webhook = await CreateAsync("Marked tests", receiver.Url);
+        var page = await fixture.SignInAsync("admin@acme.test", "acme-admin", $"/admin/webhooks/{webhook.Id}?tab=logs");
+        await EndToEndFixture.WaitForCircuitAsync(page);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send test event" }).ClickAsync();
+        await Expect(page.GetByTestId("logs-table").Locator(".log-result")).ToHaveTextAsync(["SUCCESS"], new() { Timeout = 15_000 });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Logs of delivery" }).ClickAsync();
+
+        var panel = page.GetByTestId("log-panel");
+        await Expect(panel.GetByTestId("test-event")).ToHaveTextAsync("Test event");
+        await Expect(panel).ToContainTextAsync("a sample, not something that happened on the platform");
+        await page.Context.CloseAsync();
+    }
+
+    private async Task<Webhook> CreateAsync(string name, string url) =>
+        ((WebhookOutcome.Saved)await fixture.App.Get<WebhookService>().CreateAsync(Ids.Acme, new WebhookDraft(name, url, WebhookTrigger.User))).Webhook;
+
     private static CotEvent UserEdit(int n) =>
         new(CotEventTypes.User, CotEventNames.Edit, JsonSerializer.SerializeToElement(new { n, name = new { displayName = $"User {n}" } }));
 

@@ -2,12 +2,13 @@ using Microsoft.Playwright;
 using WebhookAdmin.Core.Webhooks;
 using WebhookAdmin.EndToEnd.Support;
 using WebhookAdmin.Tests.Support;
+using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace WebhookAdmin.EndToEnd.Journeys;
 
 [Collection(EndToEndCollection.Name)]
-public sealed class SignInJourneys(EndToEndFixture fixture)
+public sealed class SignInJourneys(EndToEndFixture fixture, ITestOutputHelper output)
 {
     private WebhookService Webhooks => fixture.App.Get<WebhookService>();
 
@@ -53,6 +54,44 @@ public sealed class SignInJourneys(EndToEndFixture fixture)
 
         await Expect(page.GetByText("Administrators only")).ToBeVisibleAsync();
         await Expect(page.GetByText("Admins only")).Not.ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_member_is_shown_administrators_only_with_the_apps_logo_and_styles()
+    {
+        var page = await fixture.SignInAsync("member@acme.test", "acme-member");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Administrators only" })).ToBeVisibleAsync();
+
+        foreach (var asset in new[] { "logo.svg", "app.css", "favicon.svg", "app.js" })
+        {
+            var response = await page.APIRequest.GetAsync(asset, new() { MaxRedirects = 0 });
+            Assert.True(response.Status == 200, $"{asset} answered {response.Status} to a signed-in member.");
+        }
+        Assert.True(await page.Locator("img[src='logo.svg']").EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"), "The logo did not load.");
+        // A rule only app.css has: the page is styled, not raw MudBlazor.
+        await Expect(page.GetByTestId("signed-in-user")).ToHaveCSSAsync("text-overflow", "ellipsis");
+        output.WriteLine(await Accessibility.AssertCleanAsync(page, "Administrators only @ 1280×800"));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Sign_out_sends_the_id_token_hint_and_client_id_so_the_provider_sends_the_admin_back()
+    {
+        var page = await fixture.SignInAsync("admin@acme.test", "acme-admin");
+        await EndToEndFixture.WaitForCircuitAsync(page);
+        var endSession = page.WaitForRequestAsync(request => request.Url.Contains("/connect/logout"));
+        var callback = page.WaitForRequestAsync(request => request.Url.Contains("/signout-callback-oidc"));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri((await endSession).Url).Query);
+        Assert.Equal("webhookadmin-ui", query["client_id"].ToString());
+        Assert.EndsWith("/signout-callback-oidc", query["post_logout_redirect_uri"].ToString());
+        var hint = new System.IdentityModel.Tokens.Jwt.JwtSecurityToken(query["id_token_hint"].ToString());
+        Assert.Equal((fixture.App.BaseAddress.ToString(), "webhookadmin-ui", "admin@acme.test"), (hint.Issuer, hint.Audiences.Single(), hint.Subject));
+        await callback;
+        await EndToEndFixture.ExpectSignedOutAsync(page);
         await page.Context.CloseAsync();
     }
 

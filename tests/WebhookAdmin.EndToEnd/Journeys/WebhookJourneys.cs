@@ -25,7 +25,7 @@ public sealed class WebhookJourneys(EndToEndFixture fixture)
         await Expect(page.GetByTestId("field-code")).ToHaveValueAsync("work_orders_update");
         await page.GetByTestId("field-url").FillAsync("https://www.server.com/work-orders");
         await page.GetByTestId("field-description").FillAsync("Sends updates on Work Orders");
-        await ChooseTriggerAsync(page, "Create/Edit/Remove Task");
+        await SettingsPanel.ChooseTriggerAsync(page, "Create/Edit/Remove Task");
         await page.GetByTestId("field-workflow").FillAsync(Ids.Workflow);
         await page.GetByTestId("field-workflow").PressAsync("Tab");
         await EndToEndFixture.ScreenshotForDocsAsync(page, "settings-panel");
@@ -94,6 +94,7 @@ public sealed class WebhookJourneys(EndToEndFixture fixture)
         await page.GetByTestId("selection-bar").GetByRole(AriaRole.Button, new() { Name = "Deactivate" }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
         await Expect(dialog).ToContainTextAsync("Deactivate 2 webhooks?");
+        await Expect(dialog.GetByRole(AriaRole.Listitem)).ToHaveTextAsync(["Bulk Alpha", "Bulk Beta"]);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Deactivate" }).ClickAsync();
 
         await Expect(page.GetByText("2 webhooks deactivated.")).ToBeVisibleAsync();
@@ -102,6 +103,64 @@ public sealed class WebhookJourneys(EndToEndFixture fixture)
         Assert.False((await Webhooks.GetAsync(Ids.Acme, first))!.IsActive);
         Assert.False((await Webhooks.GetAsync(Ids.Acme, second))!.IsActive);
         Assert.True((await Webhooks.GetAsync(Ids.Acme, untouched))!.IsActive);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Columns_keep_their_width_when_show_disabled_adds_a_marked_row()
+    {
+        await CreateAsync("Steady columns active");
+        var disabled = await CreateAsync("Steady columns disabled with a name long enough to need its marker on a second line");
+        await Webhooks.SetActiveAsync(Ids.Acme, disabled, false);
+        var page = await fixture.SignInAsync("admin@acme.test", "acme-admin", viewport: Viewports.Desktop);
+        await EndToEndFixture.WaitForCircuitAsync(page);
+        await page.GetByTestId("webhooks-search").FillAsync("Steady columns");
+        var rows = page.GetByTestId("webhooks-table").Locator("tbody tr");
+        await Expect(rows).ToHaveCountAsync(1);
+        var before = await ColumnWidthsAsync(page);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "More options" }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Show disabled" }).ClickAsync();
+
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(rows.Nth(1)).ToContainTextAsync("Disabled");
+        Assert.Equal(before, await ColumnWidthsAsync(page));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_long_url_wraps_between_its_parts_never_inside_a_host_label_or_a_word()
+    {
+        const string url = "https://webhooks-receiver.integration-platform.example.com/api/v2/integrations/webhooks/incoming?source=webhookadmin&tenant=acme-production&format=json";
+        await Webhooks.CreateAsync(Ids.Acme, new WebhookDraft("Wrapping url", url, WebhookTrigger.User));
+        var page = await fixture.SignInAsync("admin@acme.test", "acme-admin", viewport: Viewports.Desktop);
+        await EndToEndFixture.WaitForCircuitAsync(page);
+        await page.GetByTestId("webhooks-search").FillAsync("Wrapping url");
+        var shown = page.GetByTestId("webhooks-table").Locator(".webhook-url").First;
+        await Expect(shown).ToHaveTextAsync(url);
+
+        // Where the browser put each line break: the index of the first character on every line after the first.
+        var breaks = await shown.EvaluateAsync<int[]>("""
+            cell => {
+              const text = cell.textContent, range = document.createRange(), starts = [];
+              let offset = 0, lastTop = null;
+              const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+              for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                for (let i = 0; i < node.length; i++, offset++) {
+                  range.setStart(node, i); range.setEnd(node, i + 1);
+                  const top = Math.round(range.getBoundingClientRect().top);
+                  if (lastTop !== null && top > lastTop + 2) starts.push(offset);
+                  lastTop = top;
+                }
+              }
+              return starts;
+            }
+            """);
+
+        Assert.NotEmpty(breaks);
+        foreach (var at in breaks)
+            Assert.True(url[at - 1] is '/' or '-' || url[at] is '.' or '?' or '&' or '=' or '#',
+                $"The url breaks inside a word: \"{url[..at]}\" | \"{url[at..]}\".");
         await page.Context.CloseAsync();
     }
 
@@ -116,27 +175,22 @@ public sealed class WebhookJourneys(EndToEndFixture fixture)
 
         var row = page.GetByTestId("webhooks-table").Locator("tbody tr").Filter(new() { HasText = "Narrow window webhook" });
         await Expect(row).ToContainTextAsync("https://narrow-window-webhook-with-a-rather-long-descriptive-name.example/hook");
-        Assert.False(await ScrollsSidewaysAsync(page), "The panel scrolls sideways at 390 px.");
+        Assert.False(await PhoneJourneys.ScrollsSidewaysAsync(page), "The panel scrolls sideways at 390 px.");
 
         await row.GetByRole(AriaRole.Link, new() { Name = "Edit Narrow window webhook with a rather long descriptive name" }).ClickAsync();
         await Expect(page.GetByTestId("field-identifier")).ToHaveValueAsync(id);
         await Expect(page.GetByTestId("save")).ToBeInViewportAsync();
-        Assert.False(await ScrollsSidewaysAsync(page), "The settings panel scrolls sideways at 390 px.");
+        Assert.False(await PhoneJourneys.ScrollsSidewaysAsync(page), "The settings panel scrolls sideways at 390 px.");
         await page.Context.CloseAsync();
     }
 
-    private static Task<bool> ScrollsSidewaysAsync(IPage page) =>
-        page.EvaluateAsync<bool>("document.documentElement.scrollWidth > document.documentElement.clientWidth + 1");
+
+    private static Task<double[]> ColumnWidthsAsync(IPage page) =>
+        page.GetByTestId("webhooks-table").Locator("thead th").EvaluateAllAsync<double[]>("ths => ths.map(th => th.getBoundingClientRect().width)");
 
     private async Task<string> CreateAsync(string name) =>
         ((WebhookOutcome.Saved)await Webhooks.CreateAsync(Ids.Acme, new WebhookDraft(name, $"https://{name.Replace(' ', '-').ToLowerInvariant()}.example/hook", WebhookTrigger.User))).Webhook.Id;
 
     /// <summary>The switch's input is visually hidden behind its track, so the admin clicks the track.</summary>
     private static Task ToggleActiveAsync(IPage page) => page.Locator(".settings-actions label.mud-switch").ClickAsync();
-
-    private static async Task ChooseTriggerAsync(IPage page, string label)
-    {
-        await page.Locator(".mud-select").Filter(new() { HasText = "Trigger" }).Locator(".mud-input-control").ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = label }).ClickAsync();
-    }
 }

@@ -51,13 +51,18 @@ public sealed class EndToEndFixture : IAsyncLifetime
         await App.DisposeAsync();
     }
 
-    /// <summary>A fresh browser context (own cookies) signed in as <paramref name="email"/>, on the Webhooks page.</summary>
-    public async Task<IPage> SignInAsync(string email, string password, string path = "/admin/webhooks")
+    /// <summary>
+    /// A fresh browser context (own cookies) signed in as <paramref name="email"/>, on <paramref name="path"/>; 1280×800
+    /// unless another <paramref name="viewport"/> is given, light unless the browser is told to prefer another scheme.
+    /// </summary>
+    public async Task<IPage> SignInAsync(string email, string password, string path = "/admin/webhooks", ViewportSize? viewport = null,
+        ColorScheme colorScheme = ColorScheme.Light)
     {
         var context = await Browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = App.BaseAddress.ToString(),
-            ViewportSize = new() { Width = 1280, Height = 800 },
+            ViewportSize = viewport ?? new() { Width = 1280, Height = 800 },
+            ColorScheme = colorScheme,
             // Journeys copy JSON and read it back, as an admin pasting it elsewhere would.
             Permissions = ["clipboard-read", "clipboard-write"],
         });
@@ -70,16 +75,52 @@ public sealed class EndToEndFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>
+    /// After Sign out: the provider has sent the browser back to the app, which asks for a sign-in (its login page), and
+    /// the session is gone for good: the Webhooks page asks again.
+    /// </summary>
+    public static async Task ExpectSignedOutAsync(IPage page)
+    {
+        await Assertions.Expect(page.GetByLabel("Password")).ToBeVisibleAsync();
+        await page.GotoAsync("/admin/webhooks");
+        await Assertions.Expect(page.GetByLabel("Password")).ToBeVisibleAsync();
+    }
+
     /// <summary>Saves a screenshot for the README when WEBHOOKADMIN_SCREENSHOTS names a folder; does nothing otherwise.</summary>
     public static async Task ScreenshotForDocsAsync(IPage page, string name)
     {
         if (Environment.GetEnvironmentVariable("WEBHOOKADMIN_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            await WaitForAnimationsAsync(page);
             await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = false });
+        }
     }
+
+    /// <summary>
+    /// Waits for running transitions to end: dialogs grow and snackbars fade in (axe measured a half-faded snackbar's text
+    /// at 3:1). Endless animations (progress bars) are not waited for.
+    /// </summary>
+    public static Task WaitForAnimationsAsync(IPage page) => page.EvaluateAsync("""
+        async () => {
+          await new Promise(resolve => setTimeout(resolve, 150));
+          await Promise.all(document.getAnimations()
+            .filter(a => a.effect?.getTiming().iterations !== Infinity)
+            .map(a => a.finished.catch(() => null)));
+        }
+        """);
 
     /// <summary>Clicks before the Blazor circuit is up are lost; the layout renders this marker once it is interactive.</summary>
     public static Task WaitForCircuitAsync(IPage page) =>
         page.Locator("[data-testid=circuit-ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+}
+
+/// <summary>The two widths the issue was tried at: a laptop and a phone.</summary>
+public static class Viewports
+{
+    public static ViewportSize Desktop { get; } = new() { Width = 1366, Height = 850 };
+    public static ViewportSize Phone { get; } = new() { Width = 390, Height = 844 };
+
+    public static ViewportSize Named(string name) => name == nameof(Phone) ? Phone : Desktop;
 }
 
 /// <summary>The app with retries a fraction of a second apart, so a delivery's three attempts fit in a journey.</summary>

@@ -100,6 +100,21 @@ public sealed class WebhookLogQueriesTests : DatabaseTest
         Assert.Equal([1, 2, 3], log!.Attempts.Select(a => a.Number));
     }
 
+    [Fact]
+    public async Task Count_matches_the_filter_as_resend_failed_reads_it_and_knows_only_the_companys_webhooks()
+    {
+        await AddAsync(Noon.AddHours(-1), DeliveryState.Failed, 500);
+        await AddAsync(Noon, DeliveryState.Failed, 500);
+        await AddAsync(Noon.AddMinutes(10), DeliveryState.Succeeded, 200);
+        await AddAsync(Noon.AddHours(1), DeliveryState.Failed, 500);
+
+        Assert.Equal(3, await Queries.CountAsync(Ids.Acme, _webhook.Id, new LogFilter(LogResult.Failed)));
+        // From is inclusive, To exclusive, as ResendFailedAsync takes them.
+        Assert.Equal(1, await Queries.CountAsync(Ids.Acme, _webhook.Id, new LogFilter(LogResult.Failed, From: Noon, To: Noon.AddHours(1))));
+        Assert.Null(await Queries.CountAsync(Ids.Globex, _webhook.Id, new LogFilter(LogResult.Failed)));
+        Assert.Null(await Queries.CountAsync(Ids.Acme, "not-an-id", LogFilter.None));
+    }
+
     private async Task<string> AddAsync(DateTime at, DeliveryState state, int status, string type = CotEventTypes.User, string name = "edit", int attempts = 1)
     {
         await using var db = await Db.Contexts.CreateDbContextAsync();

@@ -1,9 +1,11 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
 using MudBlazor;
 using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Events;
 using WebhookAdmin.Core.Logs;
+using WebhookAdmin.Components.UI;
 using WebhookAdmin.Core.Webhooks;
 using WebhookAdmin.Identity;
 
@@ -21,6 +23,7 @@ public sealed partial class LogsTab
     private int _page = 1;
     private Page<LogRow>? _rows;
     private WebhookLog? _selected;
+    private bool _fullScreen;
     private string _companyId = "";
     private IDisposable? _subscription;
 
@@ -35,6 +38,10 @@ public sealed partial class LogsTab
     [Inject] private WebhookService Webhooks { get; set; } = null!;
     [Inject] private TimeProvider Clock { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
+    [Inject] private IDialogService Dialogs { get; set; } = null!;
+    [Inject] private IJSRuntime JS { get; set; } = null!;
+
+    private static readonly DialogOptions FullScreenLog = new() { FullScreen = true, NoHeader = true, CloseOnEscapeKey = true };
 
     [Parameter, EditorRequired] public string WebhookId { get; set; } = "";
 
@@ -78,7 +85,30 @@ public sealed partial class LogsTab
         await ReloadAsync();
     }
 
-    private async Task OpenAsync(string logId) => _selected = await Queries.GetAsync(_companyId, logId);
+    private async Task OpenAsync(string logId)
+    {
+        _selected = await Queries.GetAsync(_companyId, logId);
+        _fullScreen = _selected is not null && await IsNarrowAsync();
+    }
+
+    private void Close() => _selected = null;
+
+    private bool IsOpen(LogRow row) => row.Id == _selected?.PublicId;
+
+    /// <summary>The open log's row stands out, so the admin sees which delivery the panel beside the list shows.</summary>
+    private string RowClass(LogRow row, int index) => IsOpen(row) ? "log-row-open" : "";
+
+    private async Task<bool> IsNarrowAsync()
+    {
+        try
+        {
+            return await JS.InvokeAsync<bool>("webhookAdmin.isNarrow");
+        }
+        catch (JSException)
+        {
+            return false;
+        }
+    }
 
     private async Task ResendSelectedAsync()
     {
@@ -88,12 +118,27 @@ public sealed partial class LogsTab
         await ReloadAsync();
     }
 
-    /// <summary>The FAILED deliveries of the range the admin is looking at (the From–To filter; everything when unset).</summary>
+    /// <summary>
+    /// The FAILED deliveries of the range the admin is looking at (the From–To filter; everything when unset), after a
+    /// confirmation that says how many and which range: one click can send thousands of requests to a receiver.
+    /// </summary>
     private async Task ResendFailedAsync()
     {
+        var failed = await Queries.CountAsync(_companyId, WebhookId, new LogFilter(LogResult.Failed, From: _filter.From, To: _filter.To));
+        if (failed is 0 or null)
+        {
+            Snackbar.Add($"No failed deliveries executed {ResendRange.Describe(_filter.From, _filter.To, Time)}.", Severity.Info);
+            return;
+        }
+        var count = failed == 1 ? "1 failed delivery" : $"{failed:N0} failed deliveries";
+        if (!await ConfirmDialog.AskAsync(Dialogs, $"Resend {count}?",
+                $"Every FAILED delivery executed {ResendRange.Describe(_filter.From, _filter.To, Time)} is sent again, oldest first, one manual attempt each.",
+                $"Resend {failed:N0}"))
+            return;
+
         var outcome = await Resender.ResendFailedAsync(_companyId, WebhookId, _filter.From, _filter.To);
-        Report(outcome, outcome is ResendOutcome.Queued { Count: var count }
-            ? count == 0 ? "No failed deliveries in this range." : $"{count} failed {(count == 1 ? "delivery" : "deliveries")} queued to be sent again, oldest first."
+        Report(outcome, outcome is ResendOutcome.Queued { Count: var queued }
+            ? queued == 0 ? "No failed deliveries in this range." : $"{queued} failed {(queued == 1 ? "delivery" : "deliveries")} queued to be sent again, oldest first."
             : "");
         await ReloadAsync();
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using WebhookAdmin.Components.UI;
 using WebhookAdmin.Core.Webhooks;
 using WebhookAdmin.Identity;
 
@@ -12,7 +13,11 @@ namespace WebhookAdmin.Features.Webhooks;
 public sealed partial class WebhooksPage
 {
     private MudTable<WebhookRow> _table = null!;
-    private HashSet<WebhookRow> _selected = [];
+    // Checked rows by id, kept across pages and searches so the confirmation can name every one.
+    private Dictionary<string, WebhookRow> _selected = [];
+    private IReadOnlyList<WebhookRow> _page = [];
+    private string? _sortedBy;
+    private SortDirection _sortedDirection;
     private string? _search;
     private bool _showDisabled;
     private bool _isEmptyCompany;
@@ -36,6 +41,8 @@ public sealed partial class WebhooksPage
             state.Page,
             state.PageSize);
         var page = await Listing.QueryAsync(_companyId, query, cancellationToken);
+        _page = page.Items;
+        (_sortedBy, _sortedDirection) = (state.SortLabel, state.SortDirection);
         _isEmptyCompany = page.Total == 0 && string.IsNullOrWhiteSpace(_search) && (_showDisabled || !await HasDisabledAsync(cancellationToken));
         return new TableData<WebhookRow> { Items = page.Items, TotalItems = page.Total };
     }
@@ -65,12 +72,12 @@ public sealed partial class WebhooksPage
 
     private async Task DeactivateSelectedAsync()
     {
-        var ids = _selected.Select(w => w.Id).ToList();
-        var confirmed = await Dialogs.ShowMessageBoxAsync(
+        var ids = _selected.Keys.ToList();
+        var confirmed = await ConfirmDialog.AskAsync(Dialogs,
             $"Deactivate {Selected(ids.Count)}?",
             "They stop sending events at once. Events already waiting are kept and sent if a webhook is activated again.",
-            yesText: "Deactivate", cancelText: "Cancel");
-        if (confirmed != true)
+            "Deactivate", [.. _selected.Values.Select(w => w.Name).Order(StringComparer.CurrentCultureIgnoreCase)], Color.Error);
+        if (!confirmed)
             return;
 
         var deactivated = await Webhooks.DeactivateManyAsync(_companyId, ids);
@@ -82,6 +89,23 @@ public sealed partial class WebhooksPage
     }
 
     private void ClearSelection() => _selected = [];
+
+    private bool PageSelected => _page.Count > 0 && _page.All(w => _selected.ContainsKey(w.Id));
+
+    private void Select(WebhookRow webhook, bool selected)
+    {
+        if (selected)
+            _selected[webhook.Id] = webhook;
+        else
+            _selected.Remove(webhook.Id);
+    }
+
+    /// <summary>The header box checks the visible page, or unchecks it when all of it is checked already.</summary>
+    private void SelectPage(bool selected)
+    {
+        foreach (var webhook in _page)
+            Select(webhook, selected);
+    }
 
     private static string Selected(int count) => count == 1 ? "1 webhook" : $"{count} webhooks";
 

@@ -11,7 +11,7 @@ namespace WebhookAdmin.Features.Webhooks.Settings;
 /// The settings panel: create a webhook (<c>/admin/webhooks/new</c>) or edit one (<c>/admin/webhooks/{id}</c>), with the
 /// Activate switch, Save, and the General information and Logs tabs (<c>?tab=logs</c> opens the second).
 /// </summary>
-public sealed partial class WebhookSettingsPage
+public sealed partial class WebhookSettingsPage : IDisposable
 {
     private const int LogsTabIndex = 1;
 
@@ -20,6 +20,8 @@ public sealed partial class WebhookSettingsPage
     private bool _busy;
     private string? _loadedId;
     private int _activeTab;
+    private Snackbar? _refusal;
+    private bool _disposed;
 
     [Inject] private WebhookService Webhooks { get; set; } = null!;
     [Inject] private CurrentAdmin Admin { get; set; } = null!;
@@ -33,14 +35,18 @@ public sealed partial class WebhookSettingsPage
 
     [SupplyParameterFromQuery(Name = "tab")] public string? Tab { get; set; }
 
-    private string Title => _editor is null || _editor.IsNew ? "New webhook" : _editor.Form.Name.Length > 0 ? _editor.Form.Name : "Webhook";
+    private string Title => _notFound ? "Webhook not found"
+        : _editor is null ? (Id is null ? "New webhook" : "Webhook")
+        : _editor.IsNew ? "New webhook"
+        : _editor.Form.Name.Length > 0 ? _editor.Form.Name : "Webhook";
 
     private int ActiveTab
     {
         get => _activeTab;
         set
         {
-            if (value == _activeTab)
+            // MudTabs moves to another panel while its panels are disposed with the page: that is no tab change to record.
+            if (value == _activeTab || _disposed)
                 return;
             _activeTab = value;
             // The open tab is part of the address, so a link to a webhook's logs opens on them.
@@ -50,7 +56,7 @@ public sealed partial class WebhookSettingsPage
 
     protected override async Task OnParametersSetAsync()
     {
-        _activeTab = Tab == "logs" && Id is not null ? LogsTabIndex : 0;
+        _activeTab = Tab == "logs" ? LogsTabIndex : 0;
         // Query changes (tab, log filters) re-supply parameters; only a different webhook means loading again.
         if (_editor is not null && Id == _loadedId)
             return;
@@ -84,6 +90,7 @@ public sealed partial class WebhookSettingsPage
         if (_editor is null)
             return;
         _busy = true;
+        DismissRefusal();
         try
         {
             var result = await _editor.SaveAsync();
@@ -119,6 +126,7 @@ public sealed partial class WebhookSettingsPage
         }
 
         _busy = true;
+        DismissRefusal();
         try
         {
             var result = await _editor.SetActiveAsync(isActive);
@@ -134,12 +142,20 @@ public sealed partial class WebhookSettingsPage
         }
     }
 
-    private void Report(SaveResult result) => Snackbar.Add(result switch
+    private void Report(SaveResult result) => _refusal = Snackbar.Add(result switch
     {
         SaveResult.Invalid => "Not saved: correct the highlighted fields.",
         SaveResult.Conflict => "Not saved: another admin changed this webhook meanwhile.",
         _ => "Not saved: this webhook no longer exists.",
     }, Severity.Error);
+
+    /// <summary>A new attempt makes the last refusal stale: "Not saved…" must not stay beside "Webhook … created.".</summary>
+    private void DismissRefusal()
+    {
+        if (_refusal is not null)
+            Snackbar.Remove(_refusal);
+        _refusal = null;
+    }
 
     private void TakeTheirs() => _editor?.DiscardMineForTheirs();
 
@@ -160,6 +176,8 @@ public sealed partial class WebhookSettingsPage
         if (leave != true)
             context.PreventNavigation();
     }
+
+    public void Dispose() => _disposed = true;
 
     private bool SamePath(string target, string current) =>
         string.Equals(Navigation.ToAbsoluteUri(target).AbsolutePath, Navigation.ToAbsoluteUri(current).AbsolutePath, StringComparison.OrdinalIgnoreCase);
