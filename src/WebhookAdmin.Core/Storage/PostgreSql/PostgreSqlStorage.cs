@@ -22,7 +22,18 @@ internal static class PostgreSqlStorage
 
     public static IServiceCollection AddPostgreSqlStorage(this IServiceCollection services, string connectionString)
     {
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        services.AddSingleton(_ =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(connectionString);
+            // The delivery path runs the same few statements thousands of times a second: prepared once per connection,
+            // PostgreSQL stops parsing and planning them each time (unless the connection string says otherwise).
+            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            {
+                builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+                builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+            }
+            return builder.Build();
+        });
         services.AddDbContextFactory<PostgreSqlWebhookAdminDbContext>((provider, options) =>
             options.UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<IDbContextFactory<WebhookAdminDbContext>, ProviderContextFactory<PostgreSqlWebhookAdminDbContext>>();
