@@ -89,9 +89,10 @@ public sealed class DeliveryResender(
         return new ResendOutcome.Queued(count);
     }
 
-    private static readonly ResendOutcome InProgress = new ResendOutcome.Refused("This delivery is still in progress; it cannot be resent until it has finished.");
+    // Properties, not fields: the reason is worded in the language of whoever asks.
+    private static ResendOutcome InProgress => new ResendOutcome.Refused(DeliveryText.Localizer["StillInProgress"]);
 
-    private static readonly ResendOutcome Inactive = new ResendOutcome.Refused("The webhook is deactivated and sends nothing; activate it to resend.");
+    private static ResendOutcome Inactive => new ResendOutcome.Refused(DeliveryText.Localizer["WebhookInactive"]);
 
     /// <summary>Whether the company's webhook is active; null when the company has no such webhook.</summary>
     private static Task<bool?> IsActiveAsync(WebhookAdminDbContext db, string companyId, string webhookId, CancellationToken cancellationToken) =>

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using WebhookAdmin.Core.Storage;
@@ -50,8 +52,11 @@ public sealed class WebhookListing(IDbContextFactory<WebhookAdminDbContext> dbFa
 {
     public const int PickerLimit = 50;
 
-    /// <summary>Sorting by trigger sorts by what the admin reads (the label), not by the stored value.</summary>
-    private static readonly Expression<Func<Webhook, string>> TriggerLabel = BuildTriggerLabel();
+    /// <summary>
+    /// Sorting by trigger sorts by what the admin reads (the label in the admin's language), not by the stored value:
+    /// one expression per language, built on first use.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, Expression<Func<Webhook, string>>> TriggerLabels = new();
 
     public async Task<WebhookListPage> QueryAsync(string companyId, WebhookQuery query, CancellationToken cancellationToken = default)
     {
@@ -103,7 +108,7 @@ public sealed class WebhookListing(IDbContextFactory<WebhookAdminDbContext> dbFa
     {
         var ordered = sort switch
         {
-            WebhookSort.Trigger => descending ? webhooks.OrderByDescending(TriggerLabel) : webhooks.OrderBy(TriggerLabel),
+            WebhookSort.Trigger => descending ? webhooks.OrderByDescending(TriggerLabel()) : webhooks.OrderBy(TriggerLabel()),
             WebhookSort.Url => descending ? webhooks.OrderByDescending(w => w.Url) : webhooks.OrderBy(w => w.Url),
             _ => descending ? webhooks.OrderByDescending(w => w.Name) : webhooks.OrderBy(w => w.Name),
         };
@@ -111,6 +116,13 @@ public sealed class WebhookListing(IDbContextFactory<WebhookAdminDbContext> dbFa
         return ordered.ThenBy(w => w.Name).ThenBy(w => w.Id);
     }
 
+    private static Expression<Func<Webhook, string>> TriggerLabel() =>
+        TriggerLabels.GetOrAdd(CultureInfo.CurrentUICulture.Name, _ => BuildTriggerLabel());
+
+    /// <summary>
+    /// <c>CASE trigger WHEN 'create-edit-delete-task' THEN 'Crear/Editar/Eliminar Tarea' … END</c>, ordered by the database's
+    /// own (binary) collation: the labels of one language differ before any accented letter, so it orders them as a reader would.
+    /// </summary>
     private static Expression<Func<Webhook, string>> BuildTriggerLabel()
     {
         var webhook = Expression.Parameter(typeof(Webhook), "w");

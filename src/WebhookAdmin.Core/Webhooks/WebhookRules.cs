@@ -2,9 +2,14 @@ using System.Text.RegularExpressions;
 
 namespace WebhookAdmin.Core.Webhooks;
 
-/// <summary>The field rules of a COTWebhook, one message per broken rule, keyed by the field's JSON path.</summary>
+/// <summary>
+/// The field rules of a COTWebhook, one message per broken rule, keyed by the field's JSON path. Messages are in the
+/// caller's language (<see cref="WebhookText"/>); the field keys never change with it.
+/// </summary>
 public static partial class WebhookRules
 {
+    private static readonly Microsoft.Extensions.Localization.IStringLocalizer Text = WebhookText.Localizer;
+
     public const int NameMaxLength = 200;
     public const int UrlMaxLength = 2048;
     public const int DescriptionMaxLength = 1000;
@@ -13,37 +18,39 @@ public static partial class WebhookRules
         !string.IsNullOrEmpty(code) && code.Length <= CodeSuggester.MaxLength && CodePattern().IsMatch(code);
 
     public static string? CheckName(string? name) =>
-        string.IsNullOrWhiteSpace(name) ? "Name is required."
-        : name.Length > NameMaxLength ? $"Name must be at most {NameMaxLength} characters."
+        string.IsNullOrWhiteSpace(name) ? Say("NameRequired")
+        : name.Length > NameMaxLength ? Say("NameTooLong", NameMaxLength)
         : null;
 
     public static string? CheckCodeFormat(string? code) =>
-        string.IsNullOrEmpty(code) ? "Code is required."
-        : code.Length > CodeSuggester.MaxLength ? $"Code must be at most {CodeSuggester.MaxLength} characters."
-        : !CodePattern().IsMatch(code) ? "Code may contain only lowercase letters, digits and underscores."
+        string.IsNullOrEmpty(code) ? Say("CodeRequired")
+        : code.Length > CodeSuggester.MaxLength ? Say("CodeTooLong", CodeSuggester.MaxLength)
+        : !CodePattern().IsMatch(code) ? Say("CodeFormat")
         : null;
 
-    public static string CodeTakenMessage(string code) => $"Code '{code}' is already used by another webhook of this company.";
+    public static string CodeTakenMessage(string code) => Say("CodeTaken", code);
+
+    public static string CodeFrozenMessage => Say("CodeFrozen");
 
     public static string? CheckUrl(string? url)
     {
         if (string.IsNullOrWhiteSpace(url))
-            return "Url is required.";
+            return Say("UrlRequired");
         if (url.Length > UrlMaxLength)
-            return $"Url must be at most {UrlMaxLength} characters.";
+            return Say("UrlTooLong", UrlMaxLength);
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-            return "Url must be an absolute http:// or https:// address.";
+            return Say("UrlNotAbsolute");
         if (!string.IsNullOrEmpty(uri.UserInfo))
-            return "Url must not contain a user name or password.";
+            return Say("UrlHasCredentials");
         return null;
     }
 
     public static string? CheckDescription(string? description) =>
-        description is { Length: > DescriptionMaxLength } ? $"Description must be at most {DescriptionMaxLength} characters." : null;
+        description is { Length: > DescriptionMaxLength } ? Say("DescriptionTooLong", DescriptionMaxLength) : null;
 
     public static string? CheckTrigger(string? trigger) =>
-        string.IsNullOrEmpty(trigger) ? "Trigger is required."
-        : WebhookTrigger.Find(trigger) is null ? $"Trigger must be one of: {string.Join(", ", WebhookTrigger.All.Select(t => t.Value))}."
+        string.IsNullOrEmpty(trigger) ? Say("TriggerRequired")
+        : WebhookTrigger.Find(trigger) is null ? Say("TriggerUnknown", string.Join(", ", WebhookTrigger.All.Select(t => t.Value)))
         : null;
 
     /// <summary>Errors for the context fields <paramref name="trigger"/> needs; unused fields are cleared, not judged.</summary>
@@ -52,22 +59,25 @@ public static partial class WebhookRules
         switch (trigger?.Context)
         {
             case TriggerContext.Workflow:
-                if (CheckObjectId(context.TaskGroup, "A workflow") is { } workflowError)
+                if (CheckObjectId(context.TaskGroup, "Workflow") is { } workflowError)
                     yield return ("context.taskGroup", workflowError);
                 break;
             case TriggerContext.SurveyAndGroup:
-                if (CheckObjectId(context.Survey, "A survey") is { } surveyError)
+                if (CheckObjectId(context.Survey, "Survey") is { } surveyError)
                     yield return ("context.survey", surveyError);
-                if (CheckObjectId(context.Group, "A group") is { } groupError)
+                if (CheckObjectId(context.Group, "Group") is { } groupError)
                     yield return ("context.group", groupError);
                 break;
         }
     }
 
-    private static string? CheckObjectId(string value, string what) =>
-        string.IsNullOrEmpty(value) ? $"{what} is required for this trigger."
-        : !ObjectId.IsValid(value) ? $"{what} must be a 24-character hexadecimal ObjectId."
+    /// <summary><paramref name="field"/> names a whole sentence per field: in Spanish each noun brings its own article.</summary>
+    private static string? CheckObjectId(string value, string field) =>
+        string.IsNullOrEmpty(value) ? Say(field + "Required")
+        : !ObjectId.IsValid(value) ? Say(field + "Malformed")
         : null;
+
+    private static string Say(string key, params object[] arguments) => Text[key, arguments].Value;
 
     // \z, not $: in .NET "$" also matches before a final newline, which let "fz_newline\n" through.
     [GeneratedRegex(@"^[a-z0-9_]+\z")]

@@ -119,7 +119,7 @@ public sealed class WebhookService(IDbContextFactory<WebhookAdminDbContext> dbFa
         if (changes.Trigger is not null)
             errors.Add("trigger", WebhookRules.CheckTrigger(changes.Trigger));
         if (changes.Code is not null && changes.Code != webhook.Code)
-            errors.Add("code", "Code cannot be changed once the webhook is saved.");
+            errors.Add("code", WebhookRules.CodeFrozenMessage);
         errors.AddRange(WebhookRules.CheckContext(trigger, context));
         if (!errors.IsEmpty)
             return new WebhookOutcome.Invalid(errors.ToDictionary());

@@ -8,8 +8,11 @@ public enum TriggerContext
     SurveyAndGroup,
 }
 
-/// <summary>A trigger as stored and sent in JSON (<see cref="Value"/>) and as an admin reads it (<see cref="Label"/>).</summary>
-public sealed record WebhookTrigger(string Value, string Label, string EventType, TriggerContext Context)
+/// <summary>
+/// A trigger as stored and sent in JSON (<see cref="Value"/>, the same in every language) and as an admin reads it
+/// (<see cref="Label"/>, in the reader's language: "Create/Edit/Remove Task", "Crear/Editar/Eliminar Tarea").
+/// </summary>
+public sealed record WebhookTrigger(string Value, string EventType, TriggerContext Context)
 {
     public const string User = "create-edit-delete-user";
     public const string Task = "create-edit-delete-task";
@@ -21,13 +24,16 @@ public sealed record WebhookTrigger(string Value, string Label, string EventType
     /// <summary>The documented triggers (COTWebhook, newer page), in the order the admin panel lists them.</summary>
     public static IReadOnlyList<WebhookTrigger> All { get; } =
     [
-        new(User, "Create/Edit/Remove User", "COTUser", TriggerContext.None),
-        new(Task, "Create/Edit/Remove Task", "COTTask", TriggerContext.Workflow),
-        new(Survey, "Create/Edit/Remove Survey", "COTSurveyExecution", TriggerContext.SurveyAndGroup),
-        new(Property, "Create/Edit/Remove Element", "COTProperty", TriggerContext.None),
-        new(Note, "Create/Edit/Remove Note", "COTNote", TriggerContext.None),
-        new(LogoutUser, "User Logout", "COTUser", TriggerContext.None),
+        new(User, "COTUser", TriggerContext.None),
+        new(Task, "COTTask", TriggerContext.Workflow),
+        new(Survey, "COTSurveyExecution", TriggerContext.SurveyAndGroup),
+        new(Property, "COTProperty", TriggerContext.None),
+        new(Note, "COTNote", TriggerContext.None),
+        new(LogoutUser, "COTUser", TriggerContext.None),
     ];
+
+    /// <summary>The label in the current UI culture ("Element" for <c>create-edit-delete-property</c>, as the admin panel calls it).</summary>
+    public string Label => WebhookText.Localizer["Trigger_" + Value];
 
     public static WebhookTrigger? Find(string? value) => All.FirstOrDefault(t => t.Value == value);
 

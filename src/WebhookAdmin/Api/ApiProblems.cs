@@ -10,11 +10,18 @@ namespace WebhookAdmin.Api;
 /// <summary>The API's shared ways to read input and to say precisely which field was wrong (RFC 9457 problem details).</summary>
 internal static partial class ApiProblems
 {
+    private static readonly Microsoft.Extensions.Localization.IStringLocalizer Text = ApiText.Localizer;
+
     public static ValidationProblem Field(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 
-    public static ProblemHttpResult NotFound(string what, string id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"{what} not found", detail: $"Your company has no {what.ToLowerInvariant()} with id '{id}'.");
+    public static ProblemHttpResult WebhookNotFound(string id) => NotFound("Webhook", id);
+
+    public static ProblemHttpResult LogNotFound(string id) => NotFound("Log", id);
+
+    /// <summary><paramref name="what"/> picks the pair of messages: <c>WebhookNotFoundTitle</c> and <c>WebhookNotFoundDetail</c>, …</summary>
+    private static ProblemHttpResult NotFound(string what, string id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: Text[what + "NotFoundTitle"], detail: Text[what + "NotFoundDetail", id]);
 
     /// <summary>The route id as stored, or a problem naming <c>id</c> when it is not an ObjectId.</summary>
     public static bool TryReadId(string id, out string normalized, out ValidationProblem? problem)
@@ -26,7 +33,7 @@ internal static partial class ApiProblems
             return true;
         }
         normalized = "";
-        problem = Field("id", "The id must be a 24-character hexadecimal ObjectId.");
+        problem = Field("id", Text["IdMalformed"]);
         return false;
     }
 
@@ -40,7 +47,7 @@ internal static partial class ApiProblems
         try
         {
             var body = await JsonSerializer.DeserializeAsync<T>(request.Body, options, cancellationToken);
-            return body is null ? (null, Field("body", "A JSON object is required.")) : (body, null);
+            return body is null ? (null, Field("body", Text["BodyRequired"])) : (body, null);
         }
         catch (JsonException e)
         {
@@ -63,14 +70,14 @@ internal static partial class ApiProblems
             var name = unmapped.Groups[1].Value;
             var at = e.Path is null or "$" ? "" : e.Path.TrimStart('$', '.');
             var field = at.Length == 0 ? name : at == name || at.EndsWith("." + name, StringComparison.Ordinal) ? at : $"{at}.{name}";
-            return (field, "Unknown field.");
+            return (field, Text["UnknownField"]);
         }
         var path = e.Path is null or "$" ? "body" : e.Path.TrimStart('$', '.');
-        return (path, path == "body" ? "The body is not valid JSON." : "This value is malformed or has the wrong JSON type.");
+        return (path, path == "body" ? Text["BodyNotJson"] : Text["ValueMalformed"]);
     }
 
     public static ProblemHttpResult UnsupportedMediaType() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "Send the body as application/json.");
+        TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: Text["UnsupportedMediaTypeTitle"], detail: Text["UnsupportedMediaTypeDetail"]);
 
     [GeneratedRegex("JSON property '([^']+)' could not be mapped")]
     private static partial Regex UnmappedProperty();
@@ -84,7 +91,7 @@ internal static class ApiFallback
     /// </summary>
     public static IEndpointConventionBuilder MapApiFallback(this IEndpointRouteBuilder endpoints) =>
         endpoints.Map("/api/{**path}", (string? path) => TypedResults.Problem(
-                statusCode: StatusCodes.Status404NotFound, title: "No such API endpoint", detail: $"Nothing answers at /api/{path}."))
+                statusCode: StatusCodes.Status404NotFound, title: ApiText.Localizer["NoSuchEndpointTitle"], detail: ApiText.Localizer["NoSuchEndpointDetail", path ?? ""]))
             .RequireAuthorization(Identity.AdminPolicies.ApiAdmin)
             .ExcludeFromDescription();
 }
@@ -98,9 +105,9 @@ internal readonly record struct Paging(int Page, int Limit)
         var pageNumber = 1;
         var size = defaultLimit;
         if (page is not null && (!int.TryParse(page, out pageNumber) || pageNumber < 1))
-            errors["page"] = ["page must be a whole number of at least 1."];
+            errors["page"] = [ApiText.Localizer["PageInvalid"]];
         if (limit is not null && (!int.TryParse(limit, out size) || size < 1 || size > maxLimit))
-            errors["limit"] = [$"limit must be a whole number from 1 to {maxLimit}."];
+            errors["limit"] = [ApiText.Localizer["LimitInvalid", maxLimit]];
         paging = new Paging(pageNumber, size);
         problem = errors.Count == 0 ? null : TypedResults.ValidationProblem(errors);
         return problem is null;

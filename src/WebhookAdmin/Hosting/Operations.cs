@@ -76,8 +76,8 @@ public static class Operations
         context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await TypedResults.Problem(
                 statusCode: StatusCodes.Status429TooManyRequests,
-                title: "Too many requests",
-                detail: $"Your company's API rate limit is reached; try again in {seconds} s.")
+                title: Api.ApiText.Localizer["RateLimitedTitle"],
+                detail: Api.ApiText.Localizer["RateLimitedDetail", seconds])
             .ExecuteAsync(context.HttpContext);
     }
 

@@ -14,6 +14,7 @@ using WebhookAdmin.Features.Logs;
 using WebhookAdmin.Features.Webhooks;
 using WebhookAdmin.Identity;
 using WebhookAdmin.Identity.EmbeddedProvider;
+using WebhookAdmin.Localization;
 
 namespace WebhookAdmin.Hosting;
 
@@ -32,7 +33,9 @@ public static class WebhookAdminHost
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot-assets"),
         });
 
-        builder.Services.AddProblemDetails();
+        // Problems ASP.NET Core titles itself ("Not Found", "Unauthorized") are titled in the request's language too.
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ApiText.LocalizeDefaultTitle);
+        builder.Services.AddAdminLocalization();
         // Behind a load balancer (several instances): the scheme and client address it saw, so sign-in redirects keep
         // https. Only proxies on this machine are believed unless ForwardedHeaders:KnownProxies says otherwise.
         builder.Services.Configure<ForwardedHeadersOptions>(options =>
@@ -62,6 +65,8 @@ public static class WebhookAdminHost
     {
         var app = builder.Build();
         app.UseForwardedHeaders();
+        // Before anything that writes a page or a problem: the language of the request holds for all of them.
+        app.UseAdminLocalization();
         app.UseExceptionHandler();
         // A person's browser asking for an address nothing answers gets the app's own page; scripts (the API, the
         // identity provider's protocol endpoints) keep problem details they can read.
@@ -87,6 +92,7 @@ public static class WebhookAdminHost
         app.MapApiDocument();
         app.MapEmbeddedIdentityProvider();
         app.MapAccountEndpoints();
+        app.MapLanguageSwitch();
         app.MapWebhookApi();
         app.MapWebhookLogApi();
         app.MapWebhookSecretApi();

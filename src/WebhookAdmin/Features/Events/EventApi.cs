@@ -37,7 +37,7 @@ public static class EventApi
         }
         catch (JsonException)
         {
-            return ApiProblems.Field("body", "The body is not valid JSON.");
+            return ApiProblems.Field("body", ApiText.Localizer["BodyNotJson"]);
         }
         // The events' data stay in the document until they are written out: it lives until the publish has answered.
         using (document)
@@ -48,7 +48,7 @@ public static class EventApi
             {
                 JsonValueKind.Object => await PublishOneAsync(document.RootElement, company, publisher, options, cancellationToken),
                 JsonValueKind.Array => await PublishManyAsync(document.RootElement, company, publisher, options, cancellationToken),
-                _ => ApiProblems.Field("body", "Send one event as a JSON object, or up to 1,000 as a JSON array."),
+                _ => ApiProblems.Field("body", ApiText.Localizer["EventsBodyShape", EventPublisher.MaxBatch]),
             };
         }
     }
@@ -70,9 +70,9 @@ public static class EventApi
     {
         var count = body.GetArrayLength();
         if (count == 0)
-            return ApiProblems.Field("body", "The array is empty: send at least one event.");
+            return ApiProblems.Field("body", ApiText.Localizer["EventsArrayEmpty"]);
         if (count > EventPublisher.MaxBatch)
-            return ApiProblems.Field("body", $"At most {EventPublisher.MaxBatch:N0} events per request; this one has {count:N0}.");
+            return ApiProblems.Field("body", ApiText.Localizer["EventsTooMany", EventPublisher.MaxBatch, count]);
 
         var answers = new BatchItemJson?[count];
         var readable = new List<(int Index, CotEvent Event)>(count);
@@ -105,7 +105,7 @@ public static class EventApi
         error = default;
         if (item.ValueKind != JsonValueKind.Object)
         {
-            error = ("body", "An event must be a JSON object.");
+            error = ("body", ApiText.Localizer["EventNotObject"]);
             return false;
         }
         try

@@ -34,12 +34,12 @@ public static class WebhookLogApi
         if (!ApiProblems.TryReadId(id, out var webhookId, out var badId))
             return badId!;
         if (!ObjectId.IsValid(logId))
-            return ApiProblems.Field("logId", "The log id must be a 24-character hexadecimal ObjectId.");
+            return ApiProblems.Field("logId", ApiText.Localizer["LogIdMalformed"]);
         return await resender.ResendAsync(identity.CompanyOf(user), logId, cancellationToken, webhookId) switch
         {
             ResendOutcome.Queued queued => TypedResults.Accepted((string?)null, new ResendJson(queued.Count)),
-            ResendOutcome.Refused refused => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not resent", detail: refused.Reason),
-            _ => ApiProblems.NotFound("Delivery log", ObjectId.Normalize(logId)),
+            ResendOutcome.Refused refused => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: ApiText.Localizer["NotResentTitle"], detail: refused.Reason),
+            _ => ApiProblems.LogNotFound(ObjectId.Normalize(logId)),
         };
     }
 
@@ -53,7 +53,7 @@ public static class WebhookLogApi
 
         var result = await logs.ListAsync(identity.CompanyOf(user), webhookId, paging.Page, paging.Limit, cancellationToken);
         if (result is null)
-            return ApiProblems.NotFound("Webhook", webhookId);
+            return ApiProblems.WebhookNotFound(webhookId);
         if (result.HasMore)
             http.Response.Headers.Link = $"<{NextPageUrl(http.Request, paging)}>; rel=\"next\"";
         return TypedResults.Ok(result.Items.Select(WebhookLogJson.From).ToArray());

@@ -48,9 +48,9 @@ public static class WebhookApi
             return badId!;
         var company = identity.CompanyOf(user);
         if (await webhooks.GetAsync(company, webhookId, cancellationToken) is not { } webhook)
-            return ApiProblems.NotFound("Webhook", webhookId);
+            return ApiProblems.WebhookNotFound(webhookId);
         var eventId = await publisher.PublishToWebhookAsync(company, webhookId, Core.Events.SampleEvents.For(webhook, clock), cancellationToken);
-        return eventId is null ? ApiProblems.NotFound("Webhook", webhookId) : TypedResults.Accepted((string?)null, new Events.PublishedEventJson(eventId, 1));
+        return eventId is null ? ApiProblems.WebhookNotFound(webhookId) : TypedResults.Accepted((string?)null, new Events.PublishedEventJson(eventId, 1));
     }
 
     private static async Task<Ok<WebhookJson[]>> List(ClaimsPrincipal user, CompanyIdentity identity, WebhookService webhooks, CancellationToken cancellationToken)
@@ -65,7 +65,7 @@ public static class WebhookApi
         if (!ApiProblems.TryReadId(id, out var webhookId, out var badId))
             return badId!;
         var webhook = await webhooks.GetAsync(identity.CompanyOf(user), webhookId, cancellationToken);
-        return webhook is null ? ApiProblems.NotFound("Webhook", webhookId) : TypedResults.Ok(WebhookJson.From(webhook));
+        return webhook is null ? ApiProblems.WebhookNotFound(webhookId) : TypedResults.Ok(WebhookJson.From(webhook));
     }
 
     private static async Task<IResult> Create(
@@ -91,9 +91,9 @@ public static class WebhookApi
         var company = identity.CompanyOf(user);
         // Echoing the stored values back is fine; a different one is a change that cannot be made, not one to ignore.
         if (body!.Id is { } bodyId && !(ObjectId.IsValid(bodyId) && ObjectId.Normalize(bodyId) == webhookId))
-            return ApiProblems.Field("_id", "_id cannot be changed; it must be the id in the address, or be left out.");
+            return ApiProblems.Field("_id", ApiText.Localizer["IdChanged"]);
         if (body.Company is { } bodyCompany && bodyCompany != company)
-            return ApiProblems.Field("company", "A webhook cannot move to another company; send your own company's id, or leave company out.");
+            return ApiProblems.Field("company", ApiText.Localizer["CompanyChanged"]);
         var outcome = await webhooks.UpdateAsync(company, webhookId, body.ToChanges(), cancellationToken);
         return Answer(outcome, webhookId);
     }
@@ -101,12 +101,12 @@ public static class WebhookApi
     private static IResult Answer(WebhookOutcome outcome, string id) => outcome switch
     {
         WebhookOutcome.Saved saved => TypedResults.Ok(WebhookJson.From(saved.Webhook)),
-        WebhookOutcome.NotFound => ApiProblems.NotFound("Webhook", id),
+        WebhookOutcome.NotFound => ApiProblems.WebhookNotFound(id),
         WebhookOutcome.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
         WebhookOutcome.Conflict conflict => TypedResults.Problem(
             statusCode: StatusCodes.Status409Conflict,
-            title: "The webhook was changed by someone else",
-            detail: $"The __v you sent is stale; the stored version is {conflict.Current.Version}. Read the webhook again and reapply your change.",
+            title: ApiText.Localizer["ConflictTitle"],
+            detail: ApiText.Localizer["ConflictDetail", conflict.Current.Version],
             extensions: new Dictionary<string, object?> { ["current"] = WebhookJson.From(conflict.Current) }),
         _ => throw new InvalidOperationException($"Unhandled outcome {outcome}."),
     };

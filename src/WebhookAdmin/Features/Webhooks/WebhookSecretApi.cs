@@ -33,7 +33,7 @@ public static class WebhookSecretApi
     {
         if (!ApiProblems.TryReadId(id, out var webhookId, out var badId))
             return badId!;
-        return await secretOf(webhookId) is { } secret ? TypedResults.Ok(new WebhookSecretJson(secret)) : ApiProblems.NotFound("Webhook", webhookId);
+        return await secretOf(webhookId) is { } secret ? TypedResults.Ok(new WebhookSecretJson(secret)) : ApiProblems.WebhookNotFound(webhookId);
     }
 }
 
