@@ -35,7 +35,6 @@ public static class WebhookAdminHost
 
         // Problems ASP.NET Core titles itself ("Not Found", "Unauthorized") are titled in the request's language too.
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ApiText.LocalizeDefaultTitle);
-        builder.Services.AddAdminLocalization();
         // Behind a load balancer (several instances): the scheme and client address it saw, so sign-in redirects keep
         // https. Only proxies on this machine are believed unless ForwardedHeaders:KnownProxies says otherwise.
         builder.Services.Configure<ForwardedHeadersOptions>(options =>
@@ -57,6 +56,8 @@ public static class WebhookAdminHost
         builder.Services.AddScoped<Components.Layout.ColorSchemePreference>();
         // Bottom of the screen: at the top a snackbar would cover the settings panel's Save and Active switch.
         builder.Services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight);
+        // After MudBlazor's services: its localizer hook is replaced by ours.
+        builder.Services.AddAdminLocalization();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         return builder;
     }

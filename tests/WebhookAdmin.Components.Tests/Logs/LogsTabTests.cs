@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using WebhookAdmin.Components.Tests.Support;
 using WebhookAdmin.Core.Logs;
@@ -88,7 +89,7 @@ public sealed class LogsTabTests : ComponentTest
         var tab = RenderTab();
 
         // Tokyo is UTC+9 all year: no daylight saving to make the expectation depend on the date.
-        tab.WaitForAssertion(() => Assert.Equal(createdAt.AddHours(9).ToString("yyyy-MM-dd HH:mm:ss"), tab.Find("td[data-label='Execution date'] span").TextContent));
+        tab.WaitForAssertion(() => Assert.Equal(createdAt.AddHours(9).ToString("G", CultureInfo.GetCultureInfo("en")), tab.Find("td[data-label='Execution date'] span").TextContent));
         Assert.StartsWith(createdAt.ToString("yyyy-MM-dd'T'HH:mm:ss"), tab.Find("td[data-label='Execution date'] span").GetAttribute("title"));
         Assert.Single(Context.JSInterop.Invocations, i => i.Identifier == "webhookAdmin.timeZone");
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
@@ -12,6 +13,7 @@ using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Features.Logs;
 using WebhookAdmin.Core.Storage;
 using WebhookAdmin.Identity;
+using WebhookAdmin.Localization;
 
 namespace WebhookAdmin.Components.Tests.Support;
 
@@ -32,6 +34,7 @@ public abstract class ComponentTest : IAsyncLifetime
     {
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
         Context.Services.AddMudServices();
+        Context.Services.AddAdminLocalization();
         Context.Services.AddWebhookAdminCore($"Data Source={Path.Combine(_directory, "webhookadmin.db")}");
         Context.Services.Configure<AuthenticationSettings>(_ => { });
         Context.Services.AddSingleton<CompanyIdentity>();
@@ -48,6 +51,12 @@ public abstract class ComponentTest : IAsyncLifetime
     }
 
     protected BunitContext Context { get; } = new();
+
+    /// <summary>
+    /// The culture components render in, as request localization would set it for the circuit: English unless a test
+    /// says otherwise (never the machine's own). Applied by <see cref="Render{T}"/>, for the rest of the test.
+    /// </summary>
+    protected string Culture { get; set; } = "en";
 
     protected BunitAuthorizationContext Auth { get; }
 
@@ -66,8 +75,15 @@ public abstract class ComponentTest : IAsyncLifetime
         Auth.SetPolicies(AdminPolicies.Admin);
     }
 
+    /// <summary>
+    /// Sets <see cref="Culture"/> as the current culture and UI culture. A synchronous call, so it holds for the calling test
+    /// and everything it awaits afterwards.
+    /// </summary>
+    protected void ApplyCulture() => CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(Culture);
+
     protected IRenderedComponent<T> Render<T>(Action<ComponentParameterCollectionBuilder<T>>? parameters = null) where T : IComponent
     {
+        ApplyCulture();
         _ = Popovers;
         _ = Dialogs;
         return parameters is null ? Context.Render<T>() : Context.Render<T>(parameters);

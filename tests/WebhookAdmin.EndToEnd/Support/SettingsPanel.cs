@@ -13,7 +13,7 @@ public static class SettingsPanel
     /// closes can land on its overlay instead of, say, Save).</summary>
     public static async Task ChooseTriggerAsync(IPage page, string label)
     {
-        await page.Locator(".mud-select").Filter(new() { HasText = "Trigger" }).Locator(".mud-input-control").ClickAsync();
+        await page.Locator(".mud-select").Filter(new() { Has = Field(page, "trigger") }).Locator(".mud-input-control").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = label }).ClickAsync();
         await Expect(Field(page, "trigger")).ToHaveAttributeAsync("aria-expanded", "false");
         await Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);

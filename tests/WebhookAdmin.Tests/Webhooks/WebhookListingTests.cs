@@ -1,3 +1,4 @@
+using System.Globalization;
 using WebhookAdmin.Core.Webhooks;
 using WebhookAdmin.Tests.Support;
 
@@ -42,6 +43,7 @@ public sealed class WebhookListingTests : DatabaseTest
     [Fact]
     public async Task Sorting_by_trigger_follows_the_label_the_admin_reads()
     {
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en");
         await Service.CreateAsync(Ids.Acme, new WebhookDraft("Logouts", "https://a.example", WebhookTrigger.LogoutUser));
         await Service.CreateAsync(Ids.Acme, Drafts.Task("Tasks"));
         await Service.CreateAsync(Ids.Acme, new WebhookDraft("Notes", "https://b.example", WebhookTrigger.Note));
@@ -51,6 +53,25 @@ public sealed class WebhookListingTests : DatabaseTest
 
         Assert.Equal(["Create/Edit/Remove Note", "Create/Edit/Remove Task", "User Logout"], ascending.Items.Select(w => w.TriggerLabel));
         Assert.Equal(["User Logout", "Create/Edit/Remove Task", "Create/Edit/Remove Note"], descending.Items.Select(w => w.TriggerLabel));
+    }
+
+    [Fact]
+    public async Task Sorting_by_trigger_follows_the_spanish_labels_for_a_spanish_admin()
+    {
+        await Service.CreateAsync(Ids.Acme, new WebhookDraft("Logouts", "https://a.example", WebhookTrigger.LogoutUser));
+        await Service.CreateAsync(Ids.Acme, Drafts.Task("Tasks"));
+        await Service.CreateAsync(Ids.Acme, new WebhookDraft("Notes", "https://b.example", WebhookTrigger.Note));
+        await Service.CreateAsync(Ids.Acme, Drafts.User("Users"));
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("es-CL");
+
+        var ascending = await Listing.QueryAsync(Ids.Acme, new WebhookQuery(Sort: WebhookSort.Trigger));
+        var descending = await Listing.QueryAsync(Ids.Acme, new WebhookQuery(Sort: WebhookSort.Trigger, Descending: true));
+
+        // In English the logouts sort last ("User Logout"); in Spanish first ("Cierre de sesión de usuario").
+        Assert.Equal(["Cierre de sesión de usuario", "Crear/Editar/Eliminar Nota", "Crear/Editar/Eliminar Tarea", "Crear/Editar/Eliminar Usuario"],
+            ascending.Items.Select(w => w.TriggerLabel));
+        Assert.Equal(["Logouts", "Notes", "Tasks", "Users"], ascending.Items.Select(w => w.Name));
+        Assert.Equal(["Users", "Tasks", "Notes", "Logouts"], descending.Items.Select(w => w.Name));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.JSInterop;
 
 namespace WebhookAdmin.Features.Logs;
@@ -35,7 +36,11 @@ public sealed class BrowserTime(IJSRuntime js)
         return _zone;
     }
 
-    public string Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(utc, Zone).ToString("yyyy-MM-dd HH:mm:ss");
+    /// <summary>
+    /// The instant in the admin's time zone, written as the admin's culture writes a date and time ("G": <c>28-11-2026
+    /// 15:04:05</c> for es-CL, <c>11/28/2026 3:04:05 PM</c> for en-US).
+    /// </summary>
+    public string Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(utc, Zone).ToString("G", CultureInfo.CurrentCulture);
 
     /// <summary>The exact instant, for a hover title.</summary>
     public static string Exact(DateTime utc) => utc.ToString(Core.Events.CotEventJson.TimestampFormat, System.Globalization.CultureInfo.InvariantCulture) + " (UTC)";

@@ -21,10 +21,6 @@ public enum JsonKind
 public sealed record JsonTreeNode(string Path, string? Name, JsonKind Kind, string Text, IReadOnlyList<JsonTreeNode> Children)
 {
     public bool IsContainer => Kind is JsonKind.Object or JsonKind.Array;
-
-    public string Summary => Kind == JsonKind.Object
-        ? Children.Count == 1 ? "1 key" : $"{Children.Count} keys"
-        : Children.Count == 1 ? "1 item" : $"{Children.Count} items";
 }
 
 public static class JsonTree

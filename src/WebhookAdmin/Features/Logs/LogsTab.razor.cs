@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Localization;
 using Microsoft.JSInterop;
 using MudBlazor;
 using WebhookAdmin.Core.Delivery;
@@ -8,6 +9,7 @@ using WebhookAdmin.Core.Logs;
 using WebhookAdmin.Components.UI;
 using WebhookAdmin.Core.Webhooks;
 using WebhookAdmin.Identity;
+using WebhookAdmin.Localization;
 
 namespace WebhookAdmin.Features.Logs;
 
@@ -40,6 +42,7 @@ public sealed partial class LogsTab
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
     [Inject] private IDialogService Dialogs { get; set; } = null!;
     [Inject] private IJSRuntime JS { get; set; } = null!;
+    [Inject] private IStringLocalizer<LogsText> T { get; set; } = null!;
 
     private static readonly DialogOptions FullScreenLog = new() { FullScreen = true, NoHeader = true, CloseOnEscapeKey = true };
 
@@ -114,7 +117,7 @@ public sealed partial class LogsTab
     {
         if (_selected is null)
             return;
-        Report(await Resender.ResendAsync(_companyId, _selected.PublicId), "Delivery queued to be sent again.");
+        Report(await Resender.ResendAsync(_companyId, _selected.PublicId), T["ResendQueued"]);
         await ReloadAsync();
     }
 
@@ -127,18 +130,15 @@ public sealed partial class LogsTab
         var failed = await Queries.CountAsync(_companyId, WebhookId, new LogFilter(LogResult.Failed, From: _filter.From, To: _filter.To));
         if (failed is 0 or null)
         {
-            Snackbar.Add($"No failed deliveries executed {ResendRange.Describe(_filter.From, _filter.To, Time)}.", Severity.Info);
+            Snackbar.Add(T["NoFailed", Range], Severity.Info);
             return;
         }
-        var count = failed == 1 ? "1 failed delivery" : $"{failed:N0} failed deliveries";
-        if (!await ConfirmDialog.AskAsync(Dialogs, $"Resend {count}?",
-                $"Every FAILED delivery executed {ResendRange.Describe(_filter.From, _filter.To, Time)} is sent again, oldest first, one manual attempt each.",
-                $"Resend {failed:N0}"))
+        if (!await ConfirmDialog.AskAsync(Dialogs, T["ResendTitle", T.Plural("FailedCount", failed.Value)], T["ResendMessage", Range], T["ResendConfirm", failed.Value]))
             return;
 
         var outcome = await Resender.ResendFailedAsync(_companyId, WebhookId, _filter.From, _filter.To);
         Report(outcome, outcome is ResendOutcome.Queued { Count: var queued }
-            ? queued == 0 ? "No failed deliveries in this range." : $"{queued} failed {(queued == 1 ? "delivery" : "deliveries")} queued to be sent again, oldest first."
+            ? queued == 0 ? T["NoFailedInRange"] : T.Plural("FailedQueued", queued)
             : "");
         await ReloadAsync();
     }
@@ -148,7 +148,7 @@ public sealed partial class LogsTab
         if (await Webhooks.GetAsync(_companyId, WebhookId) is not { } webhook)
             return;
         await Publisher.PublishToWebhookAsync(_companyId, WebhookId, SampleEvents.For(webhook, Clock));
-        Snackbar.Add(webhook.IsActive ? "Test event queued; it appears below as it is sent." : "Test event queued; it is sent once the webhook is activated.", Severity.Info);
+        Snackbar.Add(webhook.IsActive ? T["TestQueuedActive"] : T["TestQueuedInactive"], Severity.Info);
         await ReloadAsync();
     }
 
@@ -163,10 +163,13 @@ public sealed partial class LogsTab
                 Snackbar.Add(refused.Reason, Severity.Warning);
                 break;
             default:
-                Snackbar.Add("That delivery no longer exists.", Severity.Error);
+                Snackbar.Add(T["DeliveryGone"], Severity.Error);
                 break;
         }
     }
+
+    /// <summary>The From–To filter in words, completing "executed …".</summary>
+    private string Range => ResendRange.Describe(_filter.From, _filter.To, Time, T);
 
     private static string EventLabel(LogRow row) =>
         string.IsNullOrEmpty(row.EventType) ? "—" : $"{row.EventType} · {row.EventName}";

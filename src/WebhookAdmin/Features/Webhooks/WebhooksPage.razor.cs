@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Localization;
 using MudBlazor;
 using WebhookAdmin.Components.UI;
 using WebhookAdmin.Core.Webhooks;
 using WebhookAdmin.Identity;
+using WebhookAdmin.Localization;
 
 namespace WebhookAdmin.Features.Webhooks;
 
@@ -28,6 +30,8 @@ public sealed partial class WebhooksPage
     [Inject] private CurrentAdmin Admin { get; set; } = null!;
     [Inject] private IDialogService Dialogs { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
+    [Inject] private IStringLocalizer<WebhooksText> T { get; set; } = null!;
+    [Inject] private IStringLocalizer<Components.AppText> App { get; set; } = null!;
 
     protected override async Task OnInitializedAsync() => _companyId = await Admin.CompanyIdAsync();
 
@@ -52,8 +56,7 @@ public sealed partial class WebhooksPage
         (await Listing.QueryAsync(_companyId, new WebhookQuery(IncludeDisabled: true, PageSize: 1), cancellationToken)).Total > 0;
 
     private string NoMatchText =>
-        !string.IsNullOrWhiteSpace(_search) ? $"No webhook's name, code or url contains \"{_search.Trim()}\"."
-        : "All of this company's webhooks are disabled. Choose More options → Show disabled to see them.";
+        !string.IsNullOrWhiteSpace(_search) ? T["NoMatch", _search.Trim()] : T["AllDisabled"];
 
     private Task SearchAsync() => ReloadFromFirstPageAsync();
 
@@ -74,17 +77,17 @@ public sealed partial class WebhooksPage
     {
         var ids = _selected.Keys.ToList();
         var confirmed = await ConfirmDialog.AskAsync(Dialogs,
-            $"Deactivate {Selected(ids.Count)}?",
-            "They stop sending events at once. Events already waiting are kept and sent if a webhook is activated again.",
-            "Deactivate", [.. _selected.Values.Select(w => w.Name).Order(StringComparer.CurrentCultureIgnoreCase)], Color.Error);
+            T.Plural("DeactivateTitle", ids.Count),
+            T["DeactivateMessage"],
+            T["Deactivate"], [.. _selected.Values.Select(w => w.Name).Order(StringComparer.CurrentCultureIgnoreCase)], Color.Error);
         if (!confirmed)
             return;
 
         var deactivated = await Webhooks.DeactivateManyAsync(_companyId, ids);
         _selected = [];
         Snackbar.Add(deactivated == ids.Count
-            ? $"{Selected(deactivated)} deactivated."
-            : $"{Selected(deactivated)} deactivated; {ids.Count - deactivated} already disabled or no longer there.", Severity.Success);
+            ? T.Plural("Deactivated", deactivated)
+            : T.Plural("DeactivatedPartly", deactivated, ids.Count - deactivated), Severity.Success);
         await _table.ReloadServerData();
     }
 
@@ -106,8 +109,6 @@ public sealed partial class WebhooksPage
         foreach (var webhook in _page)
             Select(webhook, selected);
     }
-
-    private static string Selected(int count) => count == 1 ? "1 webhook" : $"{count} webhooks";
 
     private static string RowClass(WebhookRow row, int index) => row.IsActive ? "" : "webhook-disabled";
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -32,16 +33,16 @@ public static class EmbeddedProviderEndpoints
         return endpoints;
     }
 
-    private static IResult ShowLogin(HttpContext http, IAntiforgery antiforgery, string? returnUrl) =>
-        LoginPage.Render(antiforgery.GetAndStoreTokens(http), ProtocolReturnUrl(returnUrl), email: null, error: null);
+    private static IResult ShowLogin(HttpContext http, IAntiforgery antiforgery, IStringLocalizer<IdentityText> text, string? returnUrl) =>
+        LoginPage.Render(text, antiforgery.GetAndStoreTokens(http), ProtocolReturnUrl(returnUrl), email: null, error: null);
 
     private static async Task<IResult> SignIn(
-        HttpContext http, IAntiforgery antiforgery, EmbeddedProviderDirectory directory,
+        HttpContext http, IAntiforgery antiforgery, EmbeddedProviderDirectory directory, IStringLocalizer<IdentityText> text,
         [FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl)
     {
         var safeReturnUrl = ProtocolReturnUrl(returnUrl);
         if (directory.FindByCredentials(email, password) is not { } found)
-            return LoginPage.Render(antiforgery.GetAndStoreTokens(http), safeReturnUrl, email, "Unknown email or wrong password.", HttpStatusCode.Unauthorized);
+            return LoginPage.Render(text, antiforgery.GetAndStoreTokens(http), safeReturnUrl, email, text["WrongCredentials"], HttpStatusCode.Unauthorized);
 
         var identity = new ClaimsIdentity(EmbeddedProviderSetup.LoginScheme, Claims.Name, Claims.Role);
         identity.AddClaim(new Claim(Claims.Subject, found.User.Email));

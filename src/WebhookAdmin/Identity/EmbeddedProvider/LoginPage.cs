@@ -1,21 +1,32 @@
 using System.Net;
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.Extensions.Localization;
+using WebhookAdmin.Localization;
 
 namespace WebhookAdmin.Identity.EmbeddedProvider;
 
-/// <summary>The development provider's sign-in form: plain HTML, because it belongs to the provider, not to the admin UI.</summary>
+/// <summary>
+/// The development provider's sign-in form: plain HTML, because it belongs to the provider, not to the admin UI. Worded in
+/// the browser's language like the app (the app's culture cookie, else <c>Accept-Language</c>).
+/// </summary>
 internal static class LoginPage
 {
-    public static IResult Render(AntiforgeryTokenSet tokens, string returnUrl, string? email, string? error, HttpStatusCode status = HttpStatusCode.OK)
+    public static IResult Render(IStringLocalizer<IdentityText> text, AntiforgeryTokenSet tokens, string returnUrl, string? email, string? error,
+        HttpStatusCode status = HttpStatusCode.OK)
     {
-        var html = HtmlEncoder.Default;
+        // Every script as itself ("Contraseña", not "Contrase&#xF1;a"); markup characters are still encoded.
+        var html = HtmlEncoder.Create(UnicodeRanges.All);
+        string Say(string key) => html.Encode(text[key]);
         var page = new StringBuilder();
-        page.Append("""
+        page.Append($"""
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Sign in · WebhookAdmin development provider</title>
+            <html lang="{Languages.Current}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{Say("PageTitle")}</title>
+            """);
+        page.Append("""
             <style>
               body{font-family:system-ui,sans-serif;background:#f4f5f7;display:flex;min-height:100vh;align-items:center;justify-content:center;margin:0}
               form{background:#fff;padding:2rem;border-radius:8px;box-shadow:0 2px 8px #0002;width:min(22rem,90vw)}
@@ -25,15 +36,15 @@ internal static class LoginPage
               .error{color:#b00020;margin-top:.75rem;font-size:.9rem}
             </style></head><body>
             <form method="post" action="/connect/login">
-            <h1>Sign in</h1><p>Development identity provider — accounts come from appsettings.Development.json.</p>
             """);
+        page.Append($"""<h1>{Say("Heading")}</h1><p>{Say("Intro")}</p>""");
         page.Append($"""<input type="hidden" name="{html.Encode(tokens.FormFieldName)}" value="{html.Encode(tokens.RequestToken ?? "")}">""");
         page.Append($"""<input type="hidden" name="returnUrl" value="{html.Encode(returnUrl)}">""");
-        page.Append($"""<label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required autofocus value="{html.Encode(email ?? "")}">""");
-        page.Append("""<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>""");
+        page.Append($"""<label for="email">{Say("Email")}</label><input id="email" name="email" type="email" autocomplete="username" required autofocus value="{html.Encode(email ?? "")}">""");
+        page.Append($"""<label for="password">{Say("Password")}</label><input id="password" name="password" type="password" autocomplete="current-password" required>""");
         if (error is not null)
             page.Append($"""<div class="error" role="alert">{html.Encode(error)}</div>""");
-        page.Append("""<button type="submit">Sign in</button></form></body></html>""");
+        page.Append($"""<button type="submit">{Say("SignIn")}</button></form></body></html>""");
         return TypedResults.Content(page.ToString(), "text/html; charset=utf-8", Encoding.UTF8, (int)status);
     }
 }

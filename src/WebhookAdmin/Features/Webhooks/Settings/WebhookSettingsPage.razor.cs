@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Routing;
+using Microsoft.Extensions.Localization;
 using MudBlazor;
 using WebhookAdmin.Core.Webhooks;
 using WebhookAdmin.Features.Logs;
 using WebhookAdmin.Identity;
+using WebhookAdmin.Localization;
 
 namespace WebhookAdmin.Features.Webhooks.Settings;
 
@@ -29,16 +31,24 @@ public sealed partial class WebhookSettingsPage : IDisposable
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
     [Inject] private IDialogService Dialogs { get; set; } = null!;
     [Inject] private BrowserTime Time { get; set; } = null!;
+    [Inject] private IStringLocalizer<WebhooksText> T { get; set; } = null!;
+    [Inject] private IStringLocalizer<Components.AppText> App { get; set; } = null!;
 
     /// <summary>The webhook's ObjectId; null on <c>/admin/webhooks/new</c>.</summary>
     [Parameter] public string? Id { get; set; }
 
     [SupplyParameterFromQuery(Name = "tab")] public string? Tab { get; set; }
 
-    private string Title => _notFound ? "Webhook not found"
-        : _editor is null ? (Id is null ? "New webhook" : "Webhook")
-        : _editor.IsNew ? "New webhook"
-        : _editor.Form.Name.Length > 0 ? _editor.Form.Name : "Webhook";
+    private string Title => _notFound ? T["WebhookNotFound"]
+        : _editor is null ? (Id is null ? T["NewWebhook"] : T["Webhook"])
+        : _editor.IsNew ? T["NewWebhook"]
+        : _editor.Form.Name.Length > 0 ? _editor.Form.Name : T["Webhook"];
+
+    private MarkupString NotFoundMessage => T.Markup("NotFoundText", LocalizerExtensions.Code(Id ?? ""));
+
+    /// <summary>When the other admin saved, in the admin's zone and format, the exact instant on hover.</summary>
+    private MarkupString ConflictMessage(Webhook theirs) =>
+        T.Markup("Conflict", LocalizerExtensions.WithTitle(Time.Local(theirs.ModifiedAt), BrowserTime.Exact(theirs.ModifiedAt)));
 
     private int ActiveTab
     {
@@ -97,12 +107,12 @@ public sealed partial class WebhookSettingsPage : IDisposable
             switch (result)
             {
                 case SaveResult.Created:
-                    Snackbar.Add($"Webhook \"{_editor.Form.Name}\" created.", Severity.Success);
+                    Snackbar.Add(T["Created", _editor.Form.Name], Severity.Success);
                     _loadedId = _editor.Id;
                     Navigation.NavigateTo($"/admin/webhooks/{_editor.Id}", replace: true);
                     break;
                 case SaveResult.Updated:
-                    Snackbar.Add("Changes saved.", Severity.Success);
+                    Snackbar.Add(T["ChangesSaved"], Severity.Success);
                     break;
                 default:
                     Report(result);
@@ -131,7 +141,7 @@ public sealed partial class WebhookSettingsPage : IDisposable
         {
             var result = await _editor.SetActiveAsync(isActive);
             if (result == SaveResult.Updated)
-                Snackbar.Add(isActive ? "Webhook activated: matching events are delivered again." : "Webhook deactivated: no events are delivered until it is activated.",
+                Snackbar.Add(isActive ? T["Activated"] : T["DeactivatedOne"],
                     isActive ? Severity.Success : Severity.Info);
             else
                 Report(result);
@@ -144,9 +154,9 @@ public sealed partial class WebhookSettingsPage : IDisposable
 
     private void Report(SaveResult result) => _refusal = Snackbar.Add(result switch
     {
-        SaveResult.Invalid => "Not saved: correct the highlighted fields.",
-        SaveResult.Conflict => "Not saved: another admin changed this webhook meanwhile.",
-        _ => "Not saved: this webhook no longer exists.",
+        SaveResult.Invalid => T["NotSavedInvalid"],
+        SaveResult.Conflict => T["NotSavedConflict"],
+        _ => T["NotSavedGone"],
     }, Severity.Error);
 
     /// <summary>A new attempt makes the last refusal stale: "Not saved…" must not stay beside "Webhook … created.".</summary>
@@ -170,9 +180,9 @@ public sealed partial class WebhookSettingsPage : IDisposable
             return;
 
         var leave = await Dialogs.ShowMessageBoxAsync(
-            "Discard unsaved changes?",
-            "This webhook has changes that are not saved. Leaving now loses them.",
-            yesText: "Discard changes", cancelText: "Keep editing");
+            T["DiscardTitle"],
+            T["DiscardMessage"],
+            yesText: T["DiscardYes"], cancelText: T["DiscardNo"]);
         if (leave != true)
             context.PreventNavigation();
     }
