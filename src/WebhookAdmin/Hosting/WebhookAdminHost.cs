@@ -47,6 +47,7 @@ public static class WebhookAdminHost
         builder.Services.AddWebhookDelivery(builder.Configuration);
         builder.AddAdminAuthentication();
         builder.AddOperations();
+        builder.AddTelemetry();
         builder.Services.AddApiDocument();
         builder.Services.AddScoped<CurrentAdmin>();
         builder.Services.AddScoped<BrowserTime>();
@@ -84,6 +85,7 @@ public static class WebhookAdminHost
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapOperations();
+        app.MapTelemetry();
         app.MapApiDocument();
         app.MapEmbeddedIdentityProvider();
         app.MapAccountEndpoints();

@@ -17,6 +17,13 @@ public enum SaveResult
     NotFound,
 }
 
+/// <summary>The app deactivated a webhook whose deliveries all failed (see <c>Webhooks:Delivery:DisableAfter</c>).</summary>
+public sealed record AutomaticDeactivation(string Reason, DateTime At)
+{
+    public static AutomaticDeactivation? Of(Webhook webhook) =>
+        !webhook.IsActive && webhook.DisabledReason is { } reason ? new(reason, webhook.DisabledAt ?? webhook.ModifiedAt) : null;
+}
+
 /// <summary>
 /// The settings panel's state and rules, with no Razor in it: the code that follows the name until the admin types
 /// one, the fields a trigger needs, inline errors, the stale-save check and whether anything is unsaved. One editor
@@ -45,11 +52,15 @@ public sealed class WebhookEditor(WebhookService webhooks, string companyId)
     /// <summary>What another admin saved over the version this editor started from; null when there is no conflict.</summary>
     public Webhook? Conflict { get; private set; }
 
+    /// <summary>Why and when the app deactivated this webhook by itself; null unless it is inactive for that reason.</summary>
+    public AutomaticDeactivation? Deactivation { get; private set; }
+
     public void Load(Webhook webhook)
     {
         Id = webhook.Id;
         Version = webhook.Version;
         Form = _saved = WebhookForm.From(webhook);
+        Deactivation = AutomaticDeactivation.Of(webhook);
         Conflict = null;
         _codeTypedByHand = true;
         _codeTaken = false;
@@ -157,6 +168,7 @@ public sealed class WebhookEditor(WebhookService webhooks, string companyId)
             Version = saved.Version;
             Form = Form with { IsActive = saved.IsActive };
             _saved = _saved with { IsActive = saved.IsActive };
+            Deactivation = AutomaticDeactivation.Of(saved);
             return SaveResult.Updated;
         }
         return Apply(outcome, created: false);
