@@ -19,7 +19,9 @@
 //   backlog                [--backlog 1000000] pending deliveries seeded for one webhook: peak deliveries held in
 //                          memory and resident set while it drains for [--drain-seconds 10]
 //   bytes per log          the 100-webhook burst's database: file size less event bodies, per delivery log
-// --only burst100|burst1|paced1|paced100|publish|http|backlog runs one group (e.g. under dotnet-trace).
+//   purge                  [--purge-logs 1000000] delivered logs 60 days old (past the 30-day retention): the paced
+//                          1-webhook p95, quiet and then while LogRetention purges them
+// --only burst100|burst1|paced1|paced100|publish|http|backlog|purge runs one group (e.g. under dotnet-trace).
 // --storage PostgreSql runs it all on a PostgreSQL server the benchmark starts from Debian's binaries (as the tests
 // do), and --instances 2 with it shares that database between two app instances (two hosts in this process).
 // The default run takes about 8 minutes on 2 cores.
@@ -31,6 +33,7 @@ using WebhookAdmin.Bench;
 using WebhookAdmin.Benchmarks;
 using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Events;
+using WebhookAdmin.Core.Logs;
 using WebhookAdmin.Core.Storage;
 using WebhookAdmin.Core.Webhooks;
 
@@ -47,6 +50,7 @@ var httpSeconds = Option("--http-seconds", 10);
 var batch = Option("--batch", 1000);
 var backlog = Option("--backlog", 1_000_000);
 var drainSeconds = Option("--drain-seconds", 10.0);
+var purgeLogs = Option("--purge-logs", 1_000_000);
 var budget = TimeSpan.FromSeconds(Option("--budget", 120.0));
 var concurrency = Option("--concurrency", 32);
 var storage = new BenchStorage(StorageSetup.ParseProvider(Array.IndexOf(args, "--storage") is var s && s >= 0 && s + 1 < args.Length ? args[s + 1] : null),
@@ -174,6 +178,13 @@ results.Add(new Result($"backlog of {backlog:N0} pending deliveries: most held i
     "never loaded whole", drained[0].PeakHeld < backlog / 10.0,
     $"{drained[0].Delivered:N0} delivered in {drainSeconds:N0} s while measured; resident memory peak {drained[0].PeakMiB:N0} MiB"));
 
+var purging = !Runs("purge") ? [] : await RepeatAsync(() => PurgeWhileDeliveringAsync(purgeLogs));
+if (purging.Count > 0)
+results.Add(new Result($"paced {pacedRate:N0} events/s to 1 webhook while {purgeLogs:N0} old logs are purged, p95", "ms",
+    purging.Median(r => r.Quiet), purging.Median(r => r.Purging), "≤ 2x quiet", purging.Median(r => r.Purging) <= 2 * purging.Median(r => r.Quiet),
+    $"ceiling column: the same paced run just before the purge, same database; purge ran {purging.Median(r => r.PurgeSeconds):N0} s " +
+    $"({purging.Median(r => r.PurgedPerSecond):N0} logs/s), all {purgeLogs:N0} gone: {purging.All(r => r.AllGone)}"));
+
 if (burst100.Count > 0 && storage.IsSqlite)
 results.Add(new Result("bytes on disk per delivery log (the burst's database)", "bytes", null, burst100.Median(r => r.Bytes!.PerLogBesideBodies), "≤ 300 B",
     burst100.Median(r => r.Bytes!.PerLogBesideBodies) <= 300,
@@ -278,6 +289,27 @@ async Task<(double PeakHeld, double PeakMiB, long Delivered)> BacklogAsync(int c
         await Task.Delay(5);
     }
     return (peakHeld, memory.PeakMiB, receiver.Received - before);
+}
+
+// Delivery's p95 at a steady 1,000 events/s, quiet and then while the retention purges a month of old logs.
+async Task<(double Quiet, double Purging, double PurgeSeconds, double PurgedPerSecond, bool AllGone)> PurgeWhileDeliveringAsync(int count)
+{
+    await using var dispatcher = await DispatcherTarget.StartAsync(receiver.BaseUrl, 1, concurrency, storage);
+    var old = await dispatcher.Services.GetRequiredService<WebhookService>().CreateAsync(BenchEvents.Company,
+        new WebhookDraft("Bench history", $"{receiver.BaseUrl}/hook/history", WebhookTrigger.User, IsActive: false));
+    await BenchHistory.SeedDeliveredAsync(dispatcher, ((WebhookOutcome.Saved)old).Webhook.Id, count, TimeSpan.FromDays(60));
+    await BurstAsync(dispatcher, 1, 50);
+    var quiet = await PacedAsync(dispatcher, 1, pacedRate);
+
+    var retention = dispatcher.Services.GetRequiredService<LogRetention>();
+    var start = Stopwatch.GetTimestamp();
+    var purge = retention.PurgeAsync(CancellationToken.None);
+    var during = await PacedAsync(dispatcher, 1, pacedRate);
+    if (purge.IsCompleted)
+        Console.WriteLine("the purge ended before the paced run did: raise --purge-logs for a fair figure");
+    var purged = await purge;
+    var seconds = Stats.Seconds(start);
+    return (quiet.P95, during.P95, seconds, purged / seconds, purged == count);
 }
 
 async Task<List<T>> RepeatAsync<T>(Func<Task<T>> measure, int? times = null)

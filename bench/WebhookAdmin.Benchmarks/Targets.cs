@@ -67,6 +67,48 @@ internal static class BenchEvents
     }
 }
 
+internal static class BenchHistory
+{
+    /// <summary>
+    /// <paramref name="count"/> delivered logs of one webhook, each with its event and its one attempt, all
+    /// <paramref name="age"/> old: what a busy month leaves for the retention to purge.
+    /// </summary>
+    public static async Task SeedDeliveredAsync(DispatcherTarget target, string webhookId, int count, TimeSpan age)
+    {
+        await using var db = await target.Services.GetRequiredService<IDbContextFactory<WebhookAdminDbContext>>().CreateDbContextAsync();
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var at = DateTimeOffset.UtcNow.Add(-age).ToUnixTimeMilliseconds();
+        var body = $$"""'{"company":"{{BenchEvents.Company}}","type":"COTUser","extraData":null,"createdAt":"2026-10-28T12:00:00.000Z","data":{"run":0,"n":' || i || ',"_id":"62742b7562f37034d9399914","name":"Benchmark user"},"event":"edit"}'""";
+        var sqlite = target.Storage.IsSqlite;
+        // Every value below is the benchmark's own (numbers, ids it made): nothing from outside goes into this SQL.
+        var first = await db.Database.SqlQueryRaw<long>("""SELECT coalesce(max("Sequence"), 0) AS "Value" FROM "Events" """).SingleAsync();
+        var events = sqlite
+            ? $"""
+              WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {count} - 1)
+              INSERT INTO "Events" ("CompanyId", "CallerId", "Type", "Event", "PublishedAt", "Deliveries", "Body")
+              SELECT '{BenchEvents.Company}', NULL, 'COTUser', 'edit', {at}, 1, CAST({body} AS BLOB) FROM n
+              """
+            : $"""
+              INSERT INTO "Events" ("CompanyId", "CallerId", "Type", "Event", "PublishedAt", "Deliveries", "Body")
+              SELECT '{BenchEvents.Company}', NULL, 'COTUser', 'edit', {at}, 1, convert_to({body}, 'UTF8') FROM generate_series(0, {count} - 1) AS i
+              """;
+        var logs = $"""
+            INSERT INTO "WebhookLogs" ("WebhookId", "CreatedAt", "Status", "Retry", "Response", "Version", "Sequence", "State", "NextAttemptAt", "ManualAttemptRequested")
+            SELECT '{webhookId}', {at}, 200, 1, 'received', 1, "Sequence", 1, {at}, {(sqlite ? "0" : "false")} FROM "Events" WHERE "Sequence" > {first} ORDER BY "Sequence"
+            """;
+        var attempts = $"""
+            INSERT INTO "WebhookLogAttempts" ("LogId", "Number", "StartedAt", "DurationMs", "Status", "Succeeded", "Manual", "Error")
+            SELECT "Id", 1, {at}, 3, 200, {(sqlite ? "1" : "true")}, {(sqlite ? "0" : "false")}, '' FROM "WebhookLogs" WHERE "WebhookId" = '{webhookId}'
+            """;
+        // Raw SQL is a format string to EF: the JSON's braces are doubled.
+        await db.Database.ExecuteSqlRawAsync(events.Replace("{", "{{").Replace("}", "}}"));
+        await db.Database.ExecuteSqlRawAsync(logs);
+        await db.Database.ExecuteSqlRawAsync(attempts);
+        await transaction.CommitAsync();
+    }
+}
+
 /// <summary>
 /// The ceiling: the same bodies and the same traffic shape as the dispatcher (one post in flight per webhook, in order,
 /// at most <c>concurrency</c> in flight overall) with plain HttpClient posts, in-memory queues and no storage.

@@ -33,9 +33,9 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
 
     public DeliveryDispatcher(
         IDeliveryStore store, DeliveryWriter writer, DeliveryFeed feed, WebhookDirectory directory, WebhookSender sender,
-        IOptions<DeliveryOptions> options, TimeProvider clock, ILogger<DeliveryDispatcher> logger)
+        DeliveryTelemetry telemetry, IOptions<DeliveryOptions> options, TimeProvider clock, ILogger<DeliveryDispatcher> logger)
     {
-        (Store, Writer, _feed, Directory, Sender, Options, Clock, _logger) = (store, writer, feed, directory, sender, options.Value, clock, logger);
+        (Store, Writer, _feed, Directory, Sender, Telemetry, Options, Clock, _logger) = (store, writer, feed, directory, sender, telemetry, options.Value, clock, logger);
         Slots = new SemaphoreSlim(Options.MaxConcurrentDeliveries);
         Buffer = new DeliveryBuffer(Options.MaxBufferedDeliveries);
     }
@@ -44,6 +44,7 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
     internal DeliveryWriter Writer { get; }
     internal WebhookDirectory Directory { get; }
     internal WebhookSender Sender { get; }
+    internal DeliveryTelemetry Telemetry { get; }
     internal DeliveryOptions Options { get; }
     internal TimeProvider Clock { get; }
     internal ILogger Logger => _logger;

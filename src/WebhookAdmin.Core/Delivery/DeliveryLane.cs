@@ -199,17 +199,29 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
                 }
 
                 AttemptResult result;
+                AttemptWrite record;
                 await owner.Slots.WaitAsync(stoppingToken);
+                // The attempt's span (null when nobody listens) is the parent of HttpClient's, in the publish's trace.
+                var activity = DeliveryTelemetry.StartAttempt(head, target.Url);
                 try
                 {
-                    result = await owner.Sender.SendAsync(target, head, stoppingToken);
+                    try
+                    {
+                        result = await owner.Sender.SendAsync(target, head, stoppingToken);
+                    }
+                    finally
+                    {
+                        owner.Slots.Release();
+                    }
+                    owner.AttemptMade();
+                    var now = owner.Clock.GetUtcNow().UtcDateTime;
+                    record = AttemptOutcome.Apply(head, result, owner.Options, now);
+                    owner.Telemetry.Attempted(activity, head, result, record, now);
                 }
                 finally
                 {
-                    owner.Slots.Release();
+                    activity?.Dispose();
                 }
-                owner.AttemptMade();
-                var record = AttemptOutcome.Apply(head, result, owner.Options, owner.Clock.GetUtcNow().UtcDateTime);
                 // A finished attempt is always handed in, even while shutting down, so it is not repeated needlessly.
                 await owner.Writer.RecordAsync(record, CancellationToken.None);
                 if (record.State != DeliveryState.Pending)

@@ -65,6 +65,16 @@ public sealed class DeliveryOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "LeaseTimeout must be between 00:00:01 and 01:00:00.")]
     public TimeSpan LeaseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A webhook whose deliveries have all failed for this long (and at least <see cref="DisableAfterFailures"/> of them)
+    /// is deactivated, saying why; its pending deliveries wait for it to be activated again. <c>00:00:00</c>: never.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00", ErrorMessage = "DisableAfter must be between 00:00:00 (never) and 365.00:00:00.")]
+    public TimeSpan DisableAfter { get; set; } = TimeSpan.FromDays(5);
+
+    /// <summary>A failing spell this short (a receiver down for a weekend with little traffic) is not enough to deactivate a webhook.</summary>
+    public const int DisableAfterFailures = 20;
+
     /// <summary>The most of a receiver's answer that is read and kept in the log (<c>response</c>).</summary>
     public const int ResponseBodyLimit = 16 * 1024;
 }

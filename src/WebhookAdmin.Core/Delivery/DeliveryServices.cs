@@ -3,14 +3,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WebhookAdmin.Core.Events;
+using WebhookAdmin.Core.Logs;
 
 namespace WebhookAdmin.Core.Delivery;
 
 public static class DeliveryServices
 {
     /// <summary>
-    /// The publisher, the dispatcher and its parts, and the sender's HTTP client, with <see cref="DeliveryOptions"/>
-    /// bound from <c>Webhooks:Delivery</c> and checked at start. Needs <see cref="CoreServices.AddWebhookAdminCore"/>.
+    /// The publisher, the dispatcher and its parts, the sender's HTTP client, the metrics, automatic deactivation and the
+    /// logs' retention, with <see cref="DeliveryOptions"/> and <see cref="LogOptions"/> bound and checked at start. Needs <see cref="CoreServices.AddWebhookAdminCore"/>.
     /// </summary>
     public static IServiceCollection AddWebhookDelivery(this IServiceCollection services, IConfiguration configuration)
     {
@@ -27,6 +28,20 @@ public static class DeliveryServices
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<DeliveryDispatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<DeliveryDispatcher>());
+
+        services.AddMetrics();
+        services.TryAddSingleton<DeliveryTelemetry>();
+        services.AddSingleton<BacklogSampler>();
+        services.AddHostedService(provider => provider.GetRequiredService<BacklogSampler>());
+        services.AddSingleton<FailingWebhooks>();
+        services.AddHostedService(provider => provider.GetRequiredService<FailingWebhooks>());
+
+        services.AddOptions<LogOptions>()
+            .Bind(configuration.GetSection(LogOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<LogRetention>();
+        services.AddHostedService(provider => provider.GetRequiredService<LogRetention>());
 
         services.AddHttpClient(WebhookSender.ClientName, client =>
             {

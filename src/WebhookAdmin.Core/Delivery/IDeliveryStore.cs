@@ -43,6 +43,9 @@ public interface IDeliveryStore
 
     /// <summary>A clean stop: gives every webhook back and leaves the live instances, so the others share the work at once.</summary>
     Task LeaveAsync(CancellationToken cancellationToken);
+
+    /// <summary>How many deliveries wait for a first attempt and for a retry, and since when the oldest waits (for the metrics).</summary>
+    Task<BacklogSnapshot> BacklogAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>What a heartbeat found: the webhooks still held, and how many this instance should hold at most.</summary>
@@ -64,6 +67,9 @@ public abstract class DeliveryWrite
 public sealed class EventWrite(string companyId, string? callerId, string type, string eventName, DateTime publishedAt, byte[] body, IReadOnlyList<string> webhookIds)
     : DeliveryWrite
 {
+    /// <summary>The publish's trace context (W3C traceparent) when it is traced; stored with the event for its attempts' spans.</summary>
+    public string? TraceParent { get; init; }
+
     public string CompanyId { get; } = companyId;
     public string? CallerId { get; } = callerId;
     public string Type { get; } = type;
@@ -142,4 +148,7 @@ public sealed class QueuedDelivery(long logId, string webhookId, long sequence, 
 
     /// <summary>The <c>webhook-id</c> header: the log's public id, the same on every attempt.</summary>
     public string MessageId => _messageId ??= ObjectId.OfLog(CreatedAt, LogId);
+
+    /// <summary>The publish's trace context (W3C traceparent), when it was traced: each attempt's span joins that trace.</summary>
+    public string? TraceParent { get; init; }
 }

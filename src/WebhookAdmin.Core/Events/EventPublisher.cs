@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Webhooks;
 
@@ -43,6 +44,8 @@ public sealed class EventPublisher(DeliveryWriter writer, WebhookDirectory direc
     public async Task<IReadOnlyList<PublishOutcome>> PublishManyAsync(string companyId, IReadOnlyList<CotEvent> cotEvents, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(cotEvents.Count, MaxBatch);
+        using var activity = StartPublish(companyId, cotEvents.Count);
+        var traceParent = TraceParentOf(activity);
         var outcomes = new PublishOutcome?[cotEvents.Count];
         var writes = new EventWrite?[cotEvents.Count];
         var webhooks = await directory.ActiveWebhooksAsync(companyId, cancellationToken);
@@ -61,7 +64,7 @@ public sealed class EventPublisher(DeliveryWriter writer, WebhookDirectory direc
                 .Where(w => triggers.Contains(w.Trigger) && EventMatcher.ContextMatches(w, cotEvent.Data!.Value))
                 .Select(w => w.Id)
                 .ToArray();
-            writes[i] = NewEvent(companyId, cotEvent, cotEvent.Id?.Trim(), matched, now);
+            writes[i] = NewEvent(companyId, cotEvent, cotEvent.Id?.Trim(), matched, now, traceParent);
         }
 
         var stored = writes.OfType<EventWrite>().ToArray();
@@ -83,15 +86,29 @@ public sealed class EventPublisher(DeliveryWriter writer, WebhookDirectory direc
     {
         if (await directory.TargetAsync(webhookId, cancellationToken) is not { } target || target.CompanyId != companyId)
             return null;
-        var write = NewEvent(companyId, cotEvent, callerId: null, [webhookId], clock.GetUtcNow().UtcDateTime);
+        using var activity = StartPublish(companyId, 1);
+        var write = NewEvent(companyId, cotEvent, callerId: null, [webhookId], clock.GetUtcNow().UtcDateTime, TraceParentOf(activity));
         await writer.StoreAsync([write], cancellationToken);
         return write.EventId;
     }
 
-    private static EventWrite NewEvent(string companyId, CotEvent cotEvent, string? callerId, IReadOnlyList<string> webhookIds, DateTime now)
+    private static EventWrite NewEvent(string companyId, CotEvent cotEvent, string? callerId, IReadOnlyList<string> webhookIds, DateTime now, string? traceParent)
     {
         var publishedAt = UnixTime.Truncate(now);
         var body = CotEventJson.WriteUtf8(companyId, cotEvent, cotEvent.CreatedAt?.UtcDateTime ?? publishedAt);
-        return new EventWrite(companyId, callerId, cotEvent.Type!, cotEvent.Event!, publishedAt, body, webhookIds);
+        return new EventWrite(companyId, callerId, cotEvent.Type!, cotEvent.Event!, publishedAt, body, webhookIds) { TraceParent = traceParent };
     }
+
+    /// <summary>The publish's span (null, at no cost, when nobody listens); each delivery attempt's span joins its trace.</summary>
+    private static Activity? StartPublish(string companyId, int events)
+    {
+        var activity = DeliveryTelemetry.Source.StartActivity("webhook publish", ActivityKind.Producer);
+        activity?.SetTag("webhookadmin.company", companyId);
+        activity?.SetTag("webhookadmin.events", events);
+        return activity;
+    }
+
+    /// <summary>Only a W3C trace context is kept: it is what the attempts parse back, and it fits its 55 characters.</summary>
+    private static string? TraceParentOf(Activity? activity) =>
+        activity is { IdFormat: ActivityIdFormat.W3C, Id: { Length: <= 55 } id } && activity.Recorded ? id : null;
 }

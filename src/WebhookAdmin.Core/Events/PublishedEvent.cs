@@ -30,4 +30,7 @@ public sealed class PublishedEvent
 
     /// <summary>The COTEvent JSON exactly as sent (UTF-8), so logs show the bytes receivers got and signatures cover them.</summary>
     public required byte[] Body { get; init; }
+
+    /// <summary>The publish's W3C trace context when it was traced (null otherwise: most events cost nothing here).</summary>
+    public string? TraceParent { get; init; }
 }

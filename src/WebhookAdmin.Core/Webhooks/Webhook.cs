@@ -29,6 +29,18 @@ public sealed class Webhook
 
     public DateTime CreatedAt { get; init; }
     public DateTime ModifiedAt { get; set; }
+
+    /// <summary>Since when every finished delivery has failed (the first failure after the last success); null when the last one succeeded.</summary>
+    public DateTime? FailingSince { get; set; }
+
+    /// <summary>Deliveries that failed for good since the last success.</summary>
+    public int ConsecutiveFailures { get; set; }
+
+    /// <summary>Why the app deactivated the webhook by itself (null when an admin did, or it is active).</summary>
+    public string? DisabledReason { get; set; }
+
+    /// <summary>When the app deactivated it by itself.</summary>
+    public DateTime? DisabledAt { get; set; }
 }
 
 /// <summary>The documented <c>context</c>: always all three fields, <c>""</c> where the trigger does not use one.</summary>

@@ -28,7 +28,8 @@ public sealed record WebhookQuery(
 }
 
 /// <summary>One line of the Webhooks panel: what the table shows and nothing it does not (no secret, no description).</summary>
-public sealed record WebhookRow(string Id, string Name, string Code, string Trigger, string Url, bool IsActive)
+/// <param name="Deactivation">Why the app deactivated it by itself; null when an admin did (or it is active).</param>
+public sealed record WebhookRow(string Id, string Name, string Code, string Trigger, string Url, bool IsActive, AutomaticDeactivation? Deactivation = null)
 {
     public string TriggerLabel => WebhookTrigger.LabelOf(Trigger);
 }
@@ -76,7 +77,8 @@ public sealed class WebhookListing(IDbContextFactory<WebhookAdminDbContext> dbFa
         var items = await Sorted(webhooks, query.Sort, query.Descending)
             .Skip(pageIndex * pageSize)
             .Take(pageSize)
-            .Select(w => new WebhookRow(w.Id, w.Name, w.Code, w.Trigger, w.Url, w.IsActive))
+            .Select(w => new WebhookRow(w.Id, w.Name, w.Code, w.Trigger, w.Url, w.IsActive,
+                AutomaticDeactivation.Of(w.IsActive, w.DisabledAt, w.FailingSince, w.ConsecutiveFailures)))
             .ToListAsync(cancellationToken);
         return new WebhookListPage(items, total);
     }

@@ -129,8 +129,22 @@ public sealed class WebhookService(IDbContextFactory<WebhookAdminDbContext> dbFa
         webhook.Description = changes.Description?.Trim() ?? webhook.Description;
         webhook.Trigger = triggerValue;
         webhook.Context = context;
+        if (changes.IsActive == true && !webhook.IsActive)
+            Reactivate(webhook);
         webhook.IsActive = changes.IsActive ?? webhook.IsActive;
         return await SaveVersionAsync(db, webhook, cancellationToken);
+    }
+
+    /// <summary>
+    /// An admin's activation forgets an automatic deactivation and the run of failures behind it: the receiver gets a
+    /// whole new <see cref="Delivery.DeliveryOptions.DisableAfter"/> to answer before it can be deactivated again.
+    /// </summary>
+    private static void Reactivate(Webhook webhook)
+    {
+        webhook.DisabledReason = null;
+        webhook.DisabledAt = null;
+        webhook.FailingSince = null;
+        webhook.ConsecutiveFailures = 0;
     }
 
     public Task<WebhookOutcome> SetActiveAsync(string companyId, string id, bool isActive, int? expectedVersion = null, CancellationToken cancellationToken = default) =>

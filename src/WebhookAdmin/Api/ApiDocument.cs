@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
@@ -47,6 +48,21 @@ public static class ApiDocument
                     },
                 };
                 document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, document)] = [] }];
+                return Task.CompletedTask;
+            });
+            // A property written only when it has a value (JsonIgnore WhenWritingNull) is optional, whatever its
+            // constructor parameter says: a batch item carries `id` or `errors`, never both.
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                if (schema is OpenApiSchema { Required.Count: > 0 } optional)
+                {
+                    foreach (var property in context.JsonTypeInfo.Properties)
+                    {
+                        if (property.AttributeProvider?.GetCustomAttributes(typeof(JsonIgnoreAttribute), inherit: true)
+                                .OfType<JsonIgnoreAttribute>().Any(a => a.Condition == JsonIgnoreCondition.WhenWritingNull) == true)
+                            optional.Required!.Remove(property.Name);
+                    }
+                }
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer(async (operation, context, cancellationToken) =>

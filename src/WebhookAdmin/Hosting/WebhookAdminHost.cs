@@ -49,6 +49,7 @@ public static class WebhookAdminHost
         builder.Services.AddWebhookDelivery(builder.Configuration);
         builder.AddAdminAuthentication();
         builder.AddOperations();
+        builder.AddTelemetry();
         builder.Services.AddApiDocument();
         builder.Services.AddScoped<CurrentAdmin>();
         builder.Services.AddScoped<BrowserTime>();
@@ -90,6 +91,7 @@ public static class WebhookAdminHost
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapOperations();
+        app.MapTelemetry();
         app.MapApiDocument();
         app.MapEmbeddedIdentityProvider();
         app.MapAccountEndpoints();

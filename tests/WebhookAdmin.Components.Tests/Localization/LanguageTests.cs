@@ -21,7 +21,7 @@ public sealed class LanguageTests : ComponentTest
     [Fact]
     public async Task Trigger_labels_are_spanish_for_an_es_CL_browser()
     {
-        await CreateAsync("Órdenes de trabajo", WebhookTrigger.Task, new WebhookContext("", "", Workflow));
+        await CreateAsync("Asignaciones", WebhookTrigger.Task, new WebhookContext("", "", Workflow));
         await CreateAsync("Sesiones", WebhookTrigger.LogoutUser);
         Culture = "es-CL";
 
@@ -196,11 +196,38 @@ public sealed class LanguageTests : ComponentTest
         Culture = "es-CL";
         ApplyCulture();
 
-        await Dialogs.InvokeAsync(() => _ = WebhookAdmin.Components.UI.ConfirmDialog.AskAsync(Get<IDialogService>(), "¿Desactivar 12 webhooks?", "Dejan de enviar eventos.", "Desactivar",
-            ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"]));
+        Task<bool> answer = null!;
+        // A block body: an expression lambda would bind to Func<Task> and wait for the answer nobody has given yet.
+        await Dialogs.InvokeAsync(() =>
+        {
+            answer = WebhookAdmin.Components.UI.ConfirmDialog.AskAsync(Get<IDialogService>(), "¿Desactivar 12 webhooks?", "Dejan de enviar eventos.", "Desactivar",
+                ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"]);
+        });
 
         Dialogs.WaitForAssertion(() => Assert.Contains("y 2 más", Dialogs.Markup));
-        Assert.Contains(Dialogs.FindAll("button"), b => b.TextContent.Trim() == "Cancelar");
+        Dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Cancelar").Click();
+        Assert.False(await answer.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task An_automatic_deactivation_is_explained_in_spanish_in_the_row_and_the_settings_panel()
+    {
+        var id = await CreateAsync("Receptor caído");
+        await Deliveries.DeactivateAutomaticallyAsync(Context.Services, id);
+        Culture = "es-CL";
+
+        var panel = Render<WebhooksPage>();
+        panel.Find("[data-testid=more-options] button").Click();
+        Popovers.WaitForAssertion(() => Popovers.FindAll(".mud-menu-item").Single(i => i.TextContent.Trim() == "Mostrar desactivados").Click());
+
+        panel.WaitForAssertion(() => Assert.Matches(@"^Desactivado automáticamente: todos los envíos desde el .+ fallaron \(30 seguidos\)\.$",
+            panel.Find("[data-testid=auto-disabled]").TextContent.Trim()));
+
+        Get<NavigationManager>().NavigateTo($"/admin/webhooks/{id}");
+        var settings = Render<WebhookSettingsPage>(p => p.Add(x => x.Id, id));
+        settings.WaitForAssertion(() => Assert.Contains("Desactivado automáticamente el", settings.Find("[data-testid=auto-disabled]").TextContent));
+        Assert.Contains("fallaron (30 seguidos)", settings.Find("[data-testid=auto-disabled]").TextContent);
+        Assert.Contains("saldrán en orden", settings.Find("[data-testid=auto-disabled]").TextContent);
     }
 
     private IRenderedComponent<WebhookSettingsPage> RenderNewInSpanish()

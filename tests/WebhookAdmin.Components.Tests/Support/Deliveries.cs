@@ -1,8 +1,10 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Events;
+using WebhookAdmin.Core.Storage;
 
 namespace WebhookAdmin.Components.Tests.Support;
 
@@ -14,6 +16,20 @@ public sealed class Deliveries(IServiceProvider services)
         var outcome = await services.GetRequiredService<IEventPublisher>().PublishAsync(companyId,
             new CotEvent(CotEventTypes.User, CotEventNames.Edit, JsonSerializer.SerializeToElement(data)));
         Assert.IsType<PublishOutcome.Accepted>(outcome);
+    }
+
+    /// <summary>
+    /// Gives the webhook thirty failed deliveries over six days and lets the real check deactivate it, as it would after
+    /// <see cref="DeliveryOptions.DisableAfter"/> (five days).
+    /// </summary>
+    public static async Task DeactivateAutomaticallyAsync(IServiceProvider services, string webhookId)
+    {
+        await using (var db = await services.GetRequiredService<IDbContextFactory<WebhookAdminDbContext>>().CreateDbContextAsync())
+        {
+            await db.Webhooks.Where(w => w.Id == webhookId).ExecuteUpdateAsync(set => set
+                .SetProperty(w => w.FailingSince, DateTime.UtcNow.AddDays(-6)).SetProperty(w => w.ConsecutiveFailures, 30));
+        }
+        Assert.Equal(1, await services.GetRequiredService<FailingWebhooks>().DeactivateAsync(CancellationToken.None));
     }
 
     /// <summary>Records one attempt on the webhook's oldest pending delivery, as the dispatcher would after sending it.</summary>

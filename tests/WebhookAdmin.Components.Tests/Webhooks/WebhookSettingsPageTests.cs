@@ -182,6 +182,36 @@ public sealed class WebhookSettingsPageTests : ComponentTest
     }
 
     [Fact]
+    public async Task An_automatically_deactivated_webhook_says_why_and_activating_it_clears_the_notice()
+    {
+        var id = await CreateTaskWebhookAsync();
+        await Deliveries.DeactivateAutomaticallyAsync(Context.Services, id);
+        var page = RenderExisting(id);
+
+        page.WaitForAssertion(() => Assert.Contains("Deactivated automatically on", page.Find("[data-testid=auto-disabled]").TextContent));
+        Assert.Contains("Every delivery since", page.Find("[data-testid=auto-disabled]").TextContent);
+        Assert.Contains("they go out in order", page.Find("[data-testid=auto-disabled]").TextContent);
+        Assert.Equal("false", page.Find("[data-testid=active-switch]").GetAttribute("aria-checked"));
+
+        page.Find("[data-testid=active-switch]").Change(true);
+
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=auto-disabled]")));
+        var activated = (await Webhooks.GetAsync(Acme, id))!;
+        Assert.Equal((true, null, 0), (activated.IsActive, activated.DisabledReason, activated.ConsecutiveFailures));
+    }
+
+    [Fact]
+    public async Task A_webhook_an_admin_deactivated_shows_no_automatic_notice()
+    {
+        var id = await CreateTaskWebhookAsync();
+        await Webhooks.SetActiveAsync(Acme, id, false);
+
+        var page = RenderLoaded(id);
+
+        Assert.Empty(page.FindAll("[data-testid=auto-disabled]"));
+    }
+
+    [Fact]
     public async Task Leaving_with_unsaved_changes_asks_first_and_keep_editing_stays()
     {
         var id = await CreateTaskWebhookAsync();

@@ -50,6 +50,24 @@ public sealed class WebhooksPageTests : ComponentTest
     }
 
     [Fact]
+    public async Task An_automatically_deactivated_webhook_says_why_in_its_row()
+    {
+        var manual = await CreateAsync("Admin switched off");
+        var automatic = await CreateAsync("Receiver gone");
+        await Webhooks.SetActiveAsync(Acme, manual, false);
+        await Deliveries.DeactivateAutomaticallyAsync(Context.Services, automatic);
+        var page = Render<WebhooksPage>();
+        page.WaitForAssertion(() => Assert.Empty(Rows(page)));
+
+        ChooseMoreOption(page, "Show disabled");
+
+        page.WaitForAssertion(() => Assert.Equal(["Admin switched off", "Receiver gone"], Names(page)));
+        Assert.Empty(Rows(page)[0].QuerySelectorAll("[data-testid=auto-disabled]"));
+        Assert.Matches(@"^Deactivated automatically: every delivery since .+ failed \(30 in a row\)\.$",
+            Rows(page)[1].QuerySelector("[data-testid=auto-disabled]")!.TextContent.Trim());
+    }
+
+    [Fact]
     public async Task Checked_rows_are_deactivated_together_after_confirmation()
     {
         var first = await CreateAsync("First");

@@ -1,4 +1,7 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
+using WebhookAdmin.Core.Delivery;
+using WebhookAdmin.Core.Storage;
 using WebhookAdmin.Core.Webhooks;
 using WebhookAdmin.EndToEnd.Support;
 using WebhookAdmin.Tests.Support;
@@ -72,6 +75,40 @@ public sealed class WebhookJourneys(EndToEndFixture fixture)
         await ToggleActiveAsync(page);
         await Expect(page.GetByText("Webhook activated", new() { Exact = false })).ToBeVisibleAsync();
         Assert.True((await Webhooks.GetAsync(Ids.Acme, id))!.IsActive);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_webhook_deactivated_for_failing_says_why_in_the_panel_and_its_settings_until_it_is_activated()
+    {
+        var id = await CreateAsync("Receiver Gone For Good");
+        await using (var db = await fixture.App.Get<IDbContextFactory<WebhookAdminDbContext>>().CreateDbContextAsync())
+        {
+            await db.Webhooks.Where(w => w.Id == id).ExecuteUpdateAsync(set => set
+                .SetProperty(w => w.FailingSince, DateTime.UtcNow.AddDays(-6)).SetProperty(w => w.ConsecutiveFailures, 42));
+        }
+        await fixture.App.Get<FailingWebhooks>().DeactivateAsync(CancellationToken.None);
+        var page = await fixture.SignInAsync("admin@acme.test", "acme-admin");
+        await EndToEndFixture.WaitForCircuitAsync(page);
+        await page.GetByTestId("webhooks-search").FillAsync("Receiver Gone");
+        await page.GetByRole(AriaRole.Button, new() { Name = "More options" }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Show disabled" }).ClickAsync();
+
+        var row = page.GetByTestId("webhooks-table").Locator("tbody tr").Filter(new() { HasText = "Receiver Gone For Good" });
+        await Expect(row.GetByTestId("auto-disabled")).ToBeVisibleAsync();
+        await Expect(row.GetByTestId("auto-disabled")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(
+            @"^Deactivated automatically: every delivery since .+ failed \(42 in a row\)\.$"));
+
+        await row.GetByRole(AriaRole.Link, new() { Name = "Edit Receiver Gone For Good" }).ClickAsync();
+        await EndToEndFixture.WaitForCircuitAsync(page);
+        var notice = page.GetByTestId("auto-disabled");
+        await Expect(notice).ToBeVisibleAsync();
+        await Expect(notice).ToContainTextAsync("Deactivated automatically on");
+        await Expect(notice).ToContainTextAsync("42 in a row");
+        await ToggleActiveAsync(page);
+        await Expect(page.GetByText("Webhook activated", new() { Exact = false })).ToBeVisibleAsync();
+        await Expect(notice).ToHaveCountAsync(0);
+        Assert.Null((await Webhooks.GetAsync(Ids.Acme, id))!.DisabledReason);
         await page.Context.CloseAsync();
     }
 

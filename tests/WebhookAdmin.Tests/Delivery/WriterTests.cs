@@ -143,5 +143,7 @@ public sealed class WriterTests
         public Task ReleaseAsync(IReadOnlyCollection<string> webhookIds, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task LeaveAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<BacklogSnapshot> BacklogAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

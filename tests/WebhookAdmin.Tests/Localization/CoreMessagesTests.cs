@@ -6,8 +6,12 @@ using WebhookAdmin.Core.Webhooks;
 namespace WebhookAdmin.Tests.Localization;
 
 /// <summary>Core's messages are worded in the caller's UI culture; what is stored never is.</summary>
-public sealed class CoreMessagesTests
+public sealed class CoreMessagesTests : IDisposable
 {
+    private readonly CultureInfo _uiCulture = CultureInfo.CurrentUICulture;
+
+    public void Dispose() => CultureInfo.CurrentUICulture = _uiCulture;
+
     [Fact]
     public void Webhook_rules_speak_english_without_a_culture_and_spanish_for_a_spanish_caller()
     {
@@ -46,7 +50,7 @@ public sealed class CoreMessagesTests
 
         var errors = EventRules.Check(new CotEvent("COTOrder", "edit", default));
 
-        Assert.Equal(["type", "data"], errors.Keys.Order());
+        Assert.Equal(new[] { "data", "type" }, errors.Keys.Order());
         Assert.StartsWith("El tipo debe ser uno de estos: COTUser, COTTask", errors["type"].Single());
         Assert.Equal("data debe ser un objeto JSON: el registro del que trata el evento.", errors["data"].Single());
         Assert.Equal("Este envío aún está en curso; se podrá reenviar cuando termine.", DeliveryText.Localizer["StillInProgress"].Value);

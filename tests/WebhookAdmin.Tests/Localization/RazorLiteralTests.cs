@@ -26,6 +26,8 @@ public sealed class RazorLiteralTests
     [InlineData("@code { private string Title => \"Webhook not found\"; }", "\"Webhook not found\"")]
     [InlineData("@code { private RenderFragment Node => @<li aria-label=\"Expand node\">@T[\"Key\"]</li>; }", "aria-label=\"Expand node\"")]
     [InlineData("<MudText>@($\"{count} selected\")</MudText>", "\" selected\"")]
+    [InlineData("<MudText>@(_saved ? \"saved\" : \"\")</MudText>", "\"saved\"")]
+    [InlineData("<MudText>Saved.</MudText>", "Saved.")]
     public void Literal_text_is_found(string razor, string expected)
     {
         Assert.Contains(RazorText.Literals(razor), f => f.Text.Contains(expected.Trim('"').Trim()));
@@ -41,6 +43,8 @@ public sealed class RazorLiteralTests
     [InlineData("@* A comment says \"Deactivate 2 webhooks?\" *@<MudText>@T[\"X\"]</MudText>")]
     [InlineData("@code { /// <summary>A phone's screen, \"quoted\".</summary>\n private string Id => \"field-\" + Name.ToLowerInvariant(); }")]
     [InlineData("@inject IStringLocalizer<AppText> T\n@page \"/not-found\"\n<MudButton Href=\"/admin/webhooks\" Placeholder=\"https://\">@T[\"Go\"]</MudButton>")]
+    [InlineData("@code { private string To => $\"account/login?returnUrl={Uri.EscapeDataString(Path)}\"; }")]
+    [InlineData("<MudTextField Placeholder=\"https://\" Class=\"webhook-url\" />")]
     [InlineData("@switch (x)\n{\n case TriggerContext.Workflow:\n <MudItem />\n break;\n}")]
     [InlineData("@if (a) { <b>@T[\"A\"]</b> } else if (node.Kind == Kind(x.Y)) { <b>@T[\"B\"]</b> } else { <i>@node.Text</i> }")]
     public void Text_from_resources_code_and_the_product_name_pass(string razor)

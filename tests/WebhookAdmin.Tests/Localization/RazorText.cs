@@ -55,14 +55,20 @@ public static partial class RazorText
     private static bool IsProse(string text)
     {
         text = text.Trim();
-        if (text.Length == 0 || !Letter().IsMatch(text) || Allowed.Contains(text))
-            return false;
-        return true;
+        return text.Length > 0 && Letter().IsMatch(text) && !Allowed.Contains(text) && !AddressOrIdentifier().IsMatch(text);
     }
+
+    /// <summary>
+    /// One token that is an address, a path, a query or a kebab/snake-case name (<c>https://</c>, <c>account/login?returnUrl=</c>,
+    /// <c>field-name</c>): code, not words. A single word with a full stop is still prose.
+    /// </summary>
+    [GeneratedRegex(@"^[\w./?=&#:%~+-]*[/?=&#:_-][\w./?=&#:%~+-]*$")]
+    private static partial Regex AddressOrIdentifier();
 
     /// <summary>A C# literal that reads as words: anything with a capital letter or two words; single lowercase words unless code.</summary>
     private static bool IsProseLiteral(string literal)
     {
+        literal = literal.Trim();
         if (!IsProse(literal))
             return false;
         var looksLikeCode = !literal.Any(char.IsUpper) && !TwoWords().IsMatch(literal) && !Regex.IsMatch(literal, @"^\p{Ll}+$");
@@ -80,7 +86,7 @@ public static partial class RazorText
 
         private int Line(int at) => source.Take(at).Count(c => c == '\n') + 1;
 
-        private char At(int i) => i < source.Length ? source[i] : '\0';
+        private char At(int i) => i >= 0 && i < source.Length ? source[i] : '\0';
 
         /// <summary>Markup until the end of the file, or (for a <c>@&lt;tag&gt;</c> template) until its first element closes.</summary>
         public void Markup(bool untilTemplateEnd)

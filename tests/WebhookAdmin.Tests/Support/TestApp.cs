@@ -29,6 +29,11 @@ public class TestApp : IAsyncLifetime
     /// <summary>Extra command-line settings a test class needs (e.g. fast retries).</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];
 
+    /// <summary>Services a test class adds to the app's own (e.g. an in-memory telemetry exporter).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         BaseAddress = new Uri($"http://127.0.0.1:{FreeTcpPort()}");
@@ -41,7 +46,9 @@ public class TestApp : IAsyncLifetime
             "--Logging:LogLevel:Default=Warning",
             .. ExtraArguments,
         ];
-        _app = WebhookAdminHost.CreateBuilder(args).BuildWebhookAdmin();
+        var builder = WebhookAdminHost.CreateBuilder(args);
+        ConfigureServices(builder.Services);
+        _app = builder.BuildWebhookAdmin();
         await _app.PrepareAsync();
         await _app.StartAsync();
     }

@@ -56,7 +56,11 @@ internal sealed class PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, Insta
                 writes.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
             var attempts = batch.OfType<AttemptWrite>().ToList();
             if (attempts.Count > 0)
+            {
                 writes.BatchCommands.Add(RecordAttempts(attempts));
+                if (FailureStreak.Of(attempts) is { Count: > 0 } streaks)
+                    writes.BatchCommands.Add(RecordStreaks(streaks));
+            }
 
             var changed = work.Concat(attempts.Select(a => a.WebhookId)).ToHashSet(StringComparer.Ordinal);
             foreach (var payload in ClusterMessage.Format(me.Id, ClusterMessage.Work, [.. work]).Where(_ => work.Count > 0)
@@ -156,7 +160,7 @@ internal sealed class PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, Insta
             foreach (var webhookId in write.WebhookIds)
             {
                 logs.Add((logIds[l], webhookId, at, eventSequences[i]));
-                deliveries.Add(new QueuedDelivery(logIds[l], webhookId, eventSequences[i], write.PublishedAt, write.Body));
+                deliveries.Add(new QueuedDelivery(logIds[l], webhookId, eventSequences[i], write.PublishedAt, write.Body) { TraceParent = write.TraceParent });
                 work.Add(webhookId);
                 l++;
             }
@@ -166,12 +170,13 @@ internal sealed class PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, Insta
         results.AddRange(repeatsInBatch);
 
         writes.BatchCommands.Add(Command("""
-            INSERT INTO "Events" ("Sequence", "CompanyId", "CallerId", "Type", "Event", "PublishedAt", "Deliveries", "Body")
-            SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::bigint[], $7::int[], $8::bytea[])
+            INSERT INTO "Events" ("Sequence", "CompanyId", "CallerId", "Type", "Event", "PublishedAt", "Deliveries", "Body", "TraceParent")
+            SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::bigint[], $7::int[], $8::bytea[], $9::varchar[])
             """,
             eventSequences, stored.Select(e => e.CompanyId).ToArray(), stored.Select(e => e.CallerId).ToArray(), stored.Select(e => e.Type).ToArray(),
             stored.Select(e => e.EventName).ToArray(), stored.Select(e => UnixTime.ToMilliseconds(e.PublishedAt)).ToArray(),
-            stored.Select(e => e.WebhookIds.Count).ToArray(), new NpgsqlParameter { Value = stored.Select(e => e.Body).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea }));
+            stored.Select(e => e.WebhookIds.Count).ToArray(), new NpgsqlParameter { Value = stored.Select(e => e.Body).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea },
+            stored.Select(e => e.TraceParent).ToArray()));
         if (logs.Count > 0)
         {
             writes.BatchCommands.Add(Command("""
@@ -230,11 +235,49 @@ internal sealed class PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, Insta
             attempts.Select(a => a.Attempt.Manual).ToArray(), attempts.Select(a => a.Attempt.Error).ToArray());
     }
 
+    /// <summary>
+    /// Each webhook's run of failures, for automatic deactivation (see <see cref="FailureStreak"/>), fenced like the
+    /// attempts. A webhook that keeps succeeding is not written: in PostgreSQL every UPDATE leaves a dead row version.
+    /// </summary>
+    private NpgsqlBatchCommand RecordStreaks(IReadOnlyList<FailureStreak> streaks)
+    {
+        // In id order, so two transactions locking several webhooks' rows take them in the same order.
+        var rows = streaks.OrderBy(s => s.WebhookId, StringComparer.Ordinal).ToArray();
+        return Command("""
+            UPDATE "Webhooks" AS w SET
+                "FailingSince" = CASE WHEN u.restarted THEN u.first ELSE coalesce(w."FailingSince", u.first) END,
+                "ConsecutiveFailures" = CASE WHEN u.restarted THEN u.failures ELSE w."ConsecutiveFailures" + u.failures END
+            FROM unnest($1::varchar[], $2::boolean[], $3::bigint[], $4::int[]) AS u(id, restarted, first, failures)
+            WHERE w."Id" = u.id AND (u.failures > 0 OR w."FailingSince" IS NOT NULL OR w."ConsecutiveFailures" <> 0)
+              AND EXISTS (SELECT 1 FROM "DeliveryLeases" AS d WHERE d."WebhookId" = w."Id" AND d."Owner" = $5)
+            """,
+            rows.Select(r => r.WebhookId).ToArray(), rows.Select(r => r.Restarted).ToArray(),
+            rows.Select(r => r.FirstFailure is { } first ? UnixTime.ToMilliseconds(first) : (long?)null).ToArray(),
+            rows.Select(r => r.Failures).ToArray(), me.Id);
+    }
+
+    public async Task<BacklogSnapshot> BacklogAsync(CancellationToken cancellationToken)
+    {
+        // Only the pending index is read (it carries Retry); deactivated webhooks' deliveries wait for an admin, not for
+        // the engine, and would make the oldest age climb for ever.
+        await using var command = dataSource.CreateCommand("""
+            WITH p AS (
+                SELECT count(*) AS n, count(*) FILTER (WHERE l."Retry" > 0) AS r, min(l."Sequence") AS oldest
+                FROM "Webhooks" AS w JOIN "WebhookLogs" AS l ON l."WebhookId" = w."Id" AND l."State" = 0
+                WHERE w."IsActive")
+            SELECT p.n, p.r, (SELECT e."PublishedAt" FROM "Events" AS e WHERE e."Sequence" = p.oldest) FROM p
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var (all, retrying) = (reader.GetInt64(0), reader.GetInt64(1));
+        return new BacklogSnapshot((int)(all - retrying), (int)retrying, reader.IsDBNull(2) ? null : UnixTime.FromMilliseconds(reader.GetInt64(2)));
+    }
+
     public async Task<IReadOnlyList<QueuedDelivery>> PendingAsync(string webhookId, long afterSequence, int limit, CancellationToken cancellationToken)
     {
         // "State" = 0 is written out (not a parameter) so PostgreSQL can use the partial index of pending deliveries.
         await using var command = dataSource.CreateCommand("""
-            SELECT l."Id", l."Sequence", l."CreatedAt", l."Retry", l."NextAttemptAt", l."ManualAttemptRequested", e."Body"
+            SELECT l."Id", l."Sequence", l."CreatedAt", l."Retry", l."NextAttemptAt", l."ManualAttemptRequested", e."Body", e."TraceParent"
             FROM "WebhookLogs" AS l
             JOIN "Events" AS e ON e."Sequence" = l."Sequence"
             WHERE l."WebhookId" = $1 AND l."State" = 0 AND l."Sequence" > $2
@@ -251,6 +294,7 @@ internal sealed class PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, Insta
                 Retry = reader.GetInt32(3),
                 NextAttemptAt = UnixTime.FromMilliseconds(reader.GetInt64(4)),
                 Manual = reader.GetBoolean(5),
+                TraceParent = reader.IsDBNull(7) ? null : reader.GetString(7),
             });
         }
         return deliveries;

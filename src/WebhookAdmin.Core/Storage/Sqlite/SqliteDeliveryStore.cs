@@ -28,6 +28,7 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
         var statements = _statements ??= OpenWriter();
         using var transaction = _writer!.BeginTransaction(deferred: false);
         var results = new List<Action>();
+        List<AttemptWrite>? attempts = null;
         foreach (var write in batch)
         {
             switch (write)
@@ -37,11 +38,14 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
                     break;
                 case AttemptWrite attempt:
                     WriteAttempt(statements, attempt);
+                    (attempts ??= []).Add(attempt);
                     break;
                 default:
                     throw new ArgumentException($"Unknown write {write.GetType().Name}.", nameof(batch));
             }
         }
+        if (attempts is not null)
+            WriteStreaks(statements, FailureStreak.Of(attempts));
         transaction.Commit();
         // Results are filled in only once committed: a failed batch leaves every write as it was, ready to retry.
         foreach (var result in results)
@@ -75,6 +79,7 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
         insertEvent.Bind(5, at);
         insertEvent.Bind(6, write.WebhookIds.Count);
         insertEvent.BindBlob(7, write.Body);
+        insertEvent.Bind(8, write.TraceParent);
         var sequence = insertEvent.ReturnedInt64();
 
         var deliveries = new List<QueuedDelivery>(write.WebhookIds.Count);
@@ -85,9 +90,26 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
             insertLog.Bind(2, at);
             insertLog.Bind(3, sequence);
             var logId = insertLog.ReturnedInt64();
-            deliveries.Add(new QueuedDelivery(logId, webhookId, sequence, write.PublishedAt, write.Body));
+            deliveries.Add(new QueuedDelivery(logId, webhookId, sequence, write.PublishedAt, write.Body) { TraceParent = write.TraceParent });
         }
         return () => write.Stored(sequence, deliveries);
+    }
+
+    /// <summary>Each webhook's run of failures, for automatic deactivation; a webhook that keeps succeeding is not written.</summary>
+    private static void WriteStreaks(WriterStatements statements, IReadOnlyList<FailureStreak> streaks)
+    {
+        foreach (var streak in streaks)
+        {
+            var update = statements.UpdateStreak;
+            update.Bind(1, streak.WebhookId);
+            update.Bind(2, streak.Restarted ? 1 : 0);
+            if (streak.FirstFailure is { } first)
+                update.Bind(3, UnixTime.ToMilliseconds(first));
+            else
+                update.Bind(3, (string?)null);
+            update.Bind(4, streak.Failures);
+            update.Execute();
+        }
     }
 
     private static void WriteAttempt(WriterStatements statements, AttemptWrite write)
@@ -120,7 +142,7 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
         await using var command = connection.CreateCommand();
         // "State" = 0 is written out (not a parameter) so SQLite can use the partial index of pending deliveries.
         command.CommandText = """
-            SELECT l."Id", l."Sequence", l."CreatedAt", l."Retry", l."NextAttemptAt", l."ManualAttemptRequested", e."Body"
+            SELECT l."Id", l."Sequence", l."CreatedAt", l."Retry", l."NextAttemptAt", l."ManualAttemptRequested", e."Body", e."TraceParent"
             FROM "WebhookLogs" AS l
             JOIN "Events" AS e ON e."Sequence" = l."Sequence"
             WHERE l."WebhookId" = $webhook AND l."State" = 0 AND l."Sequence" > $after
@@ -139,9 +161,29 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
                 Retry = reader.GetInt32(3),
                 NextAttemptAt = UnixTime.FromMilliseconds(reader.GetInt64(4)),
                 Manual = reader.GetBoolean(5),
+                TraceParent = reader.IsDBNull(7) ? null : reader.GetString(7),
             });
         }
         return deliveries;
+    }
+
+    public async Task<BacklogSnapshot> BacklogAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // Only the pending index is read (it carries Retry), one range per active webhook; deactivated webhooks' deliveries
+        // wait for an admin, not for the engine, and would make the oldest age climb for ever.
+        command.CommandText = """
+            WITH p AS (
+                SELECT count(*) AS n, coalesce(sum(l."Retry" > 0), 0) AS r, min(l."Sequence") AS oldest
+                FROM "Webhooks" AS w JOIN "WebhookLogs" AS l ON l."WebhookId" = w."Id" AND l."State" = 0
+                WHERE w."IsActive")
+            SELECT p.n, p.r, (SELECT e."PublishedAt" FROM "Events" AS e WHERE e."Sequence" = p.oldest) FROM p
+            """;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var (all, retrying) = (reader.GetInt32(0), reader.GetInt32(1));
+        return new BacklogSnapshot(all - retrying, retrying, reader.IsDBNull(2) ? null : UnixTime.FromMilliseconds(reader.GetInt64(2)));
     }
 
     /// <summary>One instance per file: it holds every webhook, and there is nothing to renew or give back.</summary>
@@ -219,8 +261,8 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
 
         public Statement InsertEvent { get; } = new(connection,
             """
-            INSERT INTO "Events" ("CompanyId", "CallerId", "Type", "Event", "PublishedAt", "Deliveries", "Body")
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING "Sequence"
+            INSERT INTO "Events" ("CompanyId", "CallerId", "Type", "Event", "PublishedAt", "Deliveries", "Body", "TraceParent")
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING "Sequence"
             """);
 
         public Statement InsertLog { get; } = new(connection,
@@ -245,8 +287,19 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
                 "Status" = excluded."Status", "Succeeded" = excluded."Succeeded", "Manual" = excluded."Manual", "Error" = excluded."Error"
             """);
 
+        // ?2 restarted: a success in the batch, so the run is what came after it; otherwise the failures add to the stored run.
+        // A webhook that succeeded and was not failing is left alone (no write at all).
+        public Statement UpdateStreak { get; } = new(connection,
+            """
+            UPDATE "Webhooks" SET
+                "FailingSince" = CASE WHEN ?2 THEN ?3 ELSE coalesce("FailingSince", ?3) END,
+                "ConsecutiveFailures" = CASE WHEN ?2 THEN ?4 ELSE "ConsecutiveFailures" + ?4 END
+            WHERE "Id" = ?1 AND (?4 > 0 OR "FailingSince" IS NOT NULL OR "ConsecutiveFailures" <> 0)
+            """);
+
         public void Dispose()
         {
+            UpdateStreak.Dispose();
             FindCaller.Dispose();
             InsertEvent.Dispose();
             InsertLog.Dispose();

@@ -30,10 +30,18 @@ public sealed partial class WebhooksPage
     [Inject] private CurrentAdmin Admin { get; set; } = null!;
     [Inject] private IDialogService Dialogs { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
+    [Inject] private Logs.BrowserTime Time { get; set; } = null!;
     [Inject] private IStringLocalizer<WebhooksText> T { get; set; } = null!;
     [Inject] private IStringLocalizer<Components.AppText> App { get; set; } = null!;
 
     protected override async Task OnInitializedAsync() => _companyId = await Admin.CompanyIdAsync();
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        // An automatically deactivated row says since when its deliveries failed, in the admin's own zone.
+        if (await Time.ZoneArrivedAsync(firstRender))
+            StateHasChanged();
+    }
 
     private async Task<TableData<WebhookRow>> LoadAsync(TableState state, CancellationToken cancellationToken)
     {

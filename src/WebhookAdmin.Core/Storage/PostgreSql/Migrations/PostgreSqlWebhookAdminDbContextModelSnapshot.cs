@@ -114,6 +114,10 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
                     b.Property<long>("PublishedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -177,7 +181,7 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
                     b.HasIndex(new[] { "WebhookId", "CreatedAt" }, "IX_WebhookLogs_Failed")
                         .HasFilter("\"State\" = 2");
 
-                    b.HasIndex(new[] { "WebhookId", "Sequence" }, "IX_WebhookLogs_Pending")
+                    b.HasIndex(new[] { "WebhookId", "Sequence", "Retry" }, "IX_WebhookLogs_Pending")
                         .HasFilter("\"State\" = 0");
 
                     b.HasIndex(new[] { "WebhookId", "CreatedAt" }, "IX_WebhookLogs_WebhookId_CreatedAt");
@@ -233,6 +237,9 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)");
 
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -240,6 +247,16 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
                         .IsRequired()
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DisabledReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long?>("FailingSince")
+                        .HasColumnType("bigint");
 
                     b.Property<bool>("IsActive")
                         .HasColumnType("boolean");

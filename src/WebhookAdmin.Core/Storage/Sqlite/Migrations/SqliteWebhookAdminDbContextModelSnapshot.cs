@@ -105,6 +105,10 @@ namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
                     b.Property<long>("PublishedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -166,7 +170,7 @@ namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
                     b.HasIndex(new[] { "WebhookId", "CreatedAt" }, "IX_WebhookLogs_Failed")
                         .HasFilter("\"State\" = 2");
 
-                    b.HasIndex(new[] { "WebhookId", "Sequence" }, "IX_WebhookLogs_Pending")
+                    b.HasIndex(new[] { "WebhookId", "Sequence", "Retry" }, "IX_WebhookLogs_Pending")
                         .HasFilter("\"State\" = 0");
 
                     b.HasIndex(new[] { "WebhookId", "CreatedAt" }, "IX_WebhookLogs_WebhookId_CreatedAt");
@@ -222,6 +226,9 @@ namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
                         .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -229,6 +236,16 @@ namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DisabledAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DisabledReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FailingSince")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("IsActive")
                         .HasColumnType("INTEGER");

@@ -45,11 +45,15 @@ public sealed class WebhookEditor(WebhookService webhooks, string companyId)
     /// <summary>What another admin saved over the version this editor started from; null when there is no conflict.</summary>
     public Webhook? Conflict { get; private set; }
 
+    /// <summary>Why and when the app deactivated this webhook by itself; null unless it is inactive for that reason.</summary>
+    public AutomaticDeactivation? Deactivation { get; private set; }
+
     public void Load(Webhook webhook)
     {
         Id = webhook.Id;
         Version = webhook.Version;
         Form = _saved = WebhookForm.From(webhook);
+        Deactivation = AutomaticDeactivation.Of(webhook);
         Conflict = null;
         _codeTypedByHand = true;
         _codeTaken = false;
@@ -157,6 +161,7 @@ public sealed class WebhookEditor(WebhookService webhooks, string companyId)
             Version = saved.Version;
             Form = Form with { IsActive = saved.IsActive };
             _saved = _saved with { IsActive = saved.IsActive };
+            Deactivation = AutomaticDeactivation.Of(saved);
             return SaveResult.Updated;
         }
         return Apply(outcome, created: false);

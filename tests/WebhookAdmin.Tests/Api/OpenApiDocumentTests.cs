@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using WebhookAdmin.Tests.Delivery.Support;
+using WebhookAdmin.Tests.Support;
+
+namespace WebhookAdmin.Tests.Api;
+
+/// <summary>The OpenAPI document against the API itself: every endpoint in it, and every real answer as it says.</summary>
+public sealed class OpenApiDocumentTests(OpenApiDocumentTests.App app) : IClassFixture<OpenApiDocumentTests.App>
+{
+    private const string Api = "/api/v3/webhook";
+
+    /// <summary>One attempt per delivery, so a failed log is there to resend at once.</summary>
+    public sealed class App : TestApp
+    {
+        protected override IEnumerable<string> ExtraArguments => ["--Webhooks:Delivery:MaxAttempts=1"];
+    }
+
+    [Fact]
+    public async Task The_document_and_its_reference_page_are_served_to_anyone()
+    {
+        using var anonymous = app.Anonymous();
+
+        using var document = await anonymous.GetAsync("/openapi/v1.json");
+        using var reference = await anonymous.GetAsync("/api/docs");
+
+        Assert.Equal(HttpStatusCode.OK, document.StatusCode);
+        var json = await document.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.StartsWith("3.", json.GetProperty("openapi").GetString());
+        Assert.Equal("bearer", json.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString());
+        Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
+        Assert.Contains("text/html", reference.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task Every_api_endpoint_is_in_the_document_with_its_answers_and_nothing_else_is()
+    {
+        var document = await DocumentAsync();
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith($"{Api}/", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {e.RoutePattern.RawText}"))
+            .ToHashSet();
+        var documented = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(operation => (Key: $"{operation.Name.ToUpperInvariant()} {path.Name}", Operation: operation.Value)))
+            .ToList();
+
+        Assert.Equal(endpoints.Order(), documented.Select(d => d.Key).Order());
+        Assert.All(documented, d =>
+        {
+            var answers = d.Operation.GetProperty("responses").EnumerateObject().ToArray();
+            Assert.Contains(answers, a => a.Name.StartsWith('2') && a.Value.TryGetProperty("content", out _));
+            Assert.Contains(answers, a => a.Name == "401");
+            Assert.Contains(answers, a => a.Name == "429");
+            if (d.Key.StartsWith("PATCH", StringComparison.Ordinal) || d.Key is $"POST {Api}/subscription" or $"POST {Api}/events")
+                Assert.True(d.Operation.TryGetProperty("requestBody", out _), $"{d.Key} documents no request body");
+        });
+    }
+
+    [Fact]
+    public async Task Every_answer_of_every_endpoint_is_shaped_as_the_document_says()
+    {
+        var document = await DocumentAsync();
+        var checker = new OpenApiSchemaChecker(document);
+        await using var receiver = await Receiver.StartAsync(Answers.Status(500, "down"));
+        using var api = await app.ApiClientAsync();
+        var problems = new List<string>();
+
+        async Task<JsonElement> CallAsync(HttpMethod method, string template, string path, HttpContent? body = null, HttpStatusCode? expect = null)
+        {
+            using var response = await api.SendAsync(new HttpRequestMessage(method, path) { Content = body });
+            var text = await response.Content.ReadAsStringAsync();
+            var status = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (expect is { } expected)
+                Assert.True(response.StatusCode == expected, $"{method} {path}: expected {(int)expected}, got {status}: {text}");
+            var operation = document.GetProperty("paths").GetProperty(template).GetProperty(method.Method.ToLowerInvariant());
+            if (!operation.GetProperty("responses").TryGetProperty(status, out var documented))
+            {
+                problems.Add($"{method} {template}: answered {status}, which the document does not list");
+                return default;
+            }
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            if (text.Length == 0 || mediaType is null)
+                return default;
+            if (!documented.TryGetProperty("content", out var content) || !content.TryGetProperty(mediaType, out var media))
+            {
+                problems.Add($"{method} {template} {status}: answered {mediaType}, which the document does not list");
+                return default;
+            }
+            var json = JsonDocument.Parse(text).RootElement.Clone();
+            problems.AddRange(checker.Check(media.GetProperty("schema"), json, allowExtraProperties: mediaType == "application/problem+json")
+                .Select(error => $"{method} {template} {status}: {error}"));
+            return json;
+        }
+
+        var webhook = await CallAsync(HttpMethod.Post, $"{Api}/subscription", $"{Api}/subscription",
+            JsonContent.Create(new { name = "Documented", url = receiver.Url, trigger = "create-edit-delete-task", context = new { taskGroup = Ids.Workflow }, description = "d" }), HttpStatusCode.Created);
+        var id = webhook.GetProperty("_id").GetString()!;
+        await CallAsync(HttpMethod.Post, $"{Api}/subscription", $"{Api}/subscription", JsonContent.Create(new { name = "", url = "ftp://x" }), HttpStatusCode.BadRequest);
+        await CallAsync(HttpMethod.Post, $"{Api}/subscription", $"{Api}/subscription", new StringContent("name=x", Encoding.UTF8, "text/plain"), HttpStatusCode.UnsupportedMediaType);
+        await CallAsync(HttpMethod.Get, $"{Api}/subscription", $"{Api}/subscription", expect: HttpStatusCode.OK);
+        await CallAsync(HttpMethod.Get, $"{Api}/subscription/{{id}}", $"{Api}/subscription/{id}", expect: HttpStatusCode.OK);
+        await CallAsync(HttpMethod.Get, $"{Api}/subscription/{{id}}", $"{Api}/subscription/62685990d918fb5557f9f992", expect: HttpStatusCode.NotFound);
+        await CallAsync(HttpMethod.Get, $"{Api}/subscription/{{id}}", $"{Api}/subscription/nope", expect: HttpStatusCode.BadRequest);
+        await CallAsync(HttpMethod.Patch, $"{Api}/subscription/{{id}}", $"{Api}/subscription/{id}", JsonContent.Create(new { description = "changed", __v = 0 }), HttpStatusCode.OK);
+        await CallAsync(HttpMethod.Patch, $"{Api}/subscription/{{id}}", $"{Api}/subscription/{id}", JsonContent.Create(new { description = "stale", __v = 0 }), HttpStatusCode.Conflict);
+        await CallAsync(HttpMethod.Get, $"{Api}/subscription/{{id}}/secret", $"{Api}/subscription/{id}/secret", expect: HttpStatusCode.OK);
+        await CallAsync(HttpMethod.Post, $"{Api}/subscription/{{id}}/secret/rotate", $"{Api}/subscription/{id}/secret/rotate", expect: HttpStatusCode.OK);
+        await CallAsync(HttpMethod.Post, $"{Api}/events", $"{Api}/events",
+            JsonContent.Create(new { type = "COTTask", @event = "create", data = new { taskGroup = Ids.Workflow, n = 1 } }), HttpStatusCode.Accepted);
+        await CallAsync(HttpMethod.Post, $"{Api}/events", $"{Api}/events",
+            JsonContent.Create(new object[] { new { type = "COTTask", @event = "edit", data = new { taskGroup = Ids.Workflow, n = 2 } }, new { type = "COTNope", @event = "edit", data = new { } } }), HttpStatusCode.OK);
+        await CallAsync(HttpMethod.Post, $"{Api}/events", $"{Api}/events", JsonContent.Create(new { type = "COTTask" }), HttpStatusCode.BadRequest);
+        await CallAsync(HttpMethod.Post, $"{Api}/subscription/{{id}}/test", $"{Api}/subscription/{id}/test", expect: HttpStatusCode.Accepted);
+        await Eventually.WaitAsync(() => receiver.Requests.Count, n => n >= 3, what: "three failed deliveries");
+        var logs = await Eventually.WaitAsync(
+            () => CallAsync(HttpMethod.Get, $"{Api}/subscription/logs/{{id}}", $"{Api}/subscription/logs/{id}", expect: HttpStatusCode.OK),
+            l => l.ValueKind == JsonValueKind.Array && l.GetArrayLength() == 3 && l.EnumerateArray().All(x => x.GetProperty("status").GetInt32() == 500), what: "three failed logs");
+        await CallAsync(HttpMethod.Get, $"{Api}/subscription/logs/{{id}}", $"{Api}/subscription/logs/{id}?limit=0", expect: HttpStatusCode.BadRequest);
+        var failed = logs[0].GetProperty("_id").GetString();
+        // The resent attempt is held at the receiver, so the second resend finds it in progress.
+        var hold = new TaskCompletionSource();
+        receiver.Answer = async (_, _, _) =>
+        {
+            await hold.Task;
+            return Microsoft.AspNetCore.Http.Results.Ok();
+        };
+        await CallAsync(HttpMethod.Post, $"{Api}/subscription/{{id}}/logs/{{logId}}/resend", $"{Api}/subscription/{id}/logs/{failed}/resend", expect: HttpStatusCode.Accepted);
+        await CallAsync(HttpMethod.Post, $"{Api}/subscription/{{id}}/logs/{{logId}}/resend", $"{Api}/subscription/{id}/logs/{failed}/resend", expect: HttpStatusCode.Conflict);
+        hold.SetResult();
+        await CallAsync(HttpMethod.Post, $"{Api}/subscription/{{id}}/logs/{{logId}}/resend", $"{Api}/subscription/{id}/logs/6b0b15480200000000999999/resend", expect: HttpStatusCode.NotFound);
+
+        Assert.Empty(problems);
+    }
+
+    private async Task<JsonElement> DocumentAsync()
+    {
+        using var anonymous = app.Anonymous();
+        return (await anonymous.GetFromJsonAsync<JsonElement>("/openapi/v1.json")).Clone();
+    }
+}
