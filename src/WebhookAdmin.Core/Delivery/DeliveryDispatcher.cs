@@ -254,8 +254,13 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
     {
         if (Store.SharesWork)
         {
-            // A lane runs only for a webhook this instance holds; any other is claimed (or held elsewhere) first.
-            if (!_lanes.TryGetValue(webhookId, out var held) || !held.Offer(deliveries))
+            // A lane runs only for a webhook this instance holds; any other is claimed (or held elsewhere) first. The
+            // held lane reads these from storage rather than taking them in hand: another instance may have committed
+            // deliveries of this webhook just before them whose NOTIFY has not arrived yet, and taking these first would
+            // send them ahead. Storage has both in order (publishing is serialized per company, so commit order is
+            // sequence order). It costs a read per window instead of none, on the path where a read is cheap next to
+            // the network round trips of sharing.
+            if (!_lanes.TryGetValue(webhookId, out var held) || !held.Behind())
                 _lookForWork.Writer.TryWrite(true);
             return;
         }

@@ -62,13 +62,16 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
     /// <summary>This instance holds more than its share: stop after the attempt in flight and give the webhook back.</summary>
     public void HandOver() => Stop(LeaseState.HandingOver);
 
-    /// <summary>Another instance committed deliveries for this webhook: they are in storage, read them.</summary>
-    public void Behind()
+    /// <summary>
+    /// Deliveries for this webhook are in storage that the window does not hold (another instance committed them): read
+    /// them once the window is done. False when the lane has ended: start another.
+    /// </summary>
+    public bool Behind()
     {
         lock (_gate)
         {
             if (_retired)
-                return;
+                return false;
             if (!_reread)
             {
                 _caughtUp = false;
@@ -76,6 +79,7 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
             }
             if (_window.Count == 0)
                 WakeLocked();
+            return true;
         }
     }
 

@@ -108,6 +108,32 @@ public sealed partial class SeveralInstancesTests
     }
 
     [Fact]
+    public async Task A_delivery_committed_elsewhere_goes_out_before_a_later_one_even_when_its_notification_is_late()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        // The holder never hears the other instance (as when a NOTIFY is slow to arrive) and polls rarely: only storage
+        // can tell it that an earlier delivery exists.
+        await using var holder = await DispatcherHost.StartAsync(new Dictionary<string, string> { ["PollInterval"] = "00:00:30" },
+            services: WithoutNotifications);
+        await using var elsewhere = await DispatcherHost.StartAsync(database: holder.ConnectionString, dispatch: false);
+        await holder.CreateUserWebhookAsync(receiver.Url);
+        await holder.PublishUserEditsAsync(0);
+        await Eventually.WaitAsync(() => receiver.Arrivals.Count, n => n == 1, TimeSpan.FromSeconds(10), "the first delivery");
+
+        await elsewhere.PublishUserEditsAsync(1);
+        await holder.PublishUserEditsAsync(2);
+
+        await Eventually.WaitAsync(() => receiver.Arrivals.Count, n => n == 3, TimeSpan.FromSeconds(20), "all three deliveries");
+        Assert.Equal(new[] { 0, 1, 2 }, receiver.Arrivals);
+    }
+
+    private static void WithoutNotifications(IServiceCollection services)
+    {
+        foreach (var listener in services.Where(d => !d.IsKeyedService && d.ImplementationType == typeof(Core.Storage.PostgreSql.PostgreSqlNotifications)).ToList())
+            services.Remove(listener);
+    }
+
+    [Fact]
     public async Task A_sign_in_cookie_from_one_instance_works_on_the_other()
     {
         var folder = Directory.CreateTempSubdirectory("webhookadmin-scaleout-").FullName;

@@ -49,8 +49,9 @@ public sealed class DispatcherHost : IAsyncDisposable
     /// <param name="settings">Overrides of <c>Webhooks:Delivery:*</c> (key without the prefix).</param>
     /// <param name="database">An existing database (a restart); the first host's database outlives it.</param>
     /// <param name="dispatch">False to test publishing alone, with no attempts made.</param>
+    /// <param name="services">Changes to the host's services after the app's own (a part left out, say).</param>
     public static async Task<DispatcherHost> StartAsync(
-        IReadOnlyDictionary<string, string>? settings = null, string? database = null, bool dispatch = true)
+        IReadOnlyDictionary<string, string>? settings = null, string? database = null, bool dispatch = true, Action<IServiceCollection>? services = null)
     {
         var folder = Directory.CreateTempSubdirectory("webhookadmin-delivery-").FullName;
         database ??= await TestStorage.NewDatabaseAsync(folder);
@@ -76,6 +77,7 @@ public sealed class DispatcherHost : IAsyncDisposable
         });
         builder.Services.AddWebhookAdminCore(database, TestStorage.Provider);
         builder.Services.AddWebhookDelivery(builder.Configuration);
+        services?.Invoke(builder.Services);
         var dispatcher = new DispatcherHost(builder.Build(), folder, database);
         try
         {
