@@ -102,6 +102,35 @@ internal sealed class BenchDatabase(StorageProvider provider, string connectionS
               FROM generate_series(1, @count) AS i, (VALUES (@company, 1), (@other, 2)) AS companies(c, k);
               """);
 
+    /// <summary>
+    /// <paramref name="count"/> directory entries of each kind for each of two companies: names such as "Workflow 00042 North"
+    /// (a seventh of them North), ids that do not collide across kinds or companies.
+    /// </summary>
+    public Task SeedDirectoryAsync(int count) => ExecuteAsync(
+        [("count", count), ("company", Company), ("other", OtherCompany), ("now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())],
+        IsSqlite
+            ? """
+              WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $count),
+              companies(c, k) AS (VALUES ($company, 1), ($other, 2)),
+              kinds(kind, j) AS (VALUES ('Workflow', 1), ('Survey', 2), ('Group', 3)),
+              named AS (
+                SELECT c, kind, printf('%02x%02x%020x', k, j, i) AS id,
+                       printf('%s %05d %s', kind, i, CASE i % 7 WHEN 0 THEN 'North' WHEN 1 THEN 'South' WHEN 2 THEN 'East' WHEN 3 THEN 'West'
+                                                              WHEN 4 THEN 'Central' WHEN 5 THEN 'Coast' ELSE 'Andes' END) AS name
+                FROM n, companies, kinds)
+              INSERT INTO DirectoryEntries (CompanyId, Kind, Id, Name, NameKey, ModifiedAt)
+              SELECT c, kind, id, name, lower(name), $now FROM named;
+              ANALYZE;
+              """
+            : """
+              INSERT INTO "DirectoryEntries" ("CompanyId", "Kind", "Id", "Name", "NameKey", "ModifiedAt")
+              SELECT c, kind, id, name, lower(name), @now
+              FROM (SELECT c, kind, lpad(to_hex(k), 2, '0') || lpad(to_hex(j), 2, '0') || lpad(to_hex(i), 20, '0') AS id,
+                           format('%s %s %s', kind, lpad(i::text, 5, '0'), (ARRAY['North', 'South', 'East', 'West', 'Central', 'Coast', 'Andes'])[i % 7 + 1]) AS name
+                    FROM generate_series(1, @count) AS i, (VALUES (@company, 1), (@other, 2)) AS companies(c, k),
+                         (VALUES ('Workflow', 1), ('Survey', 2), ('Group', 3)) AS kinds(kind, j)) AS named;
+              """);
+
     /// <summary>On PostgreSQL the size of the whole database (catalogs included), after ANALYZE; bodies as stored.</summary>
     public async Task<DatabaseSize> SizeAsync()
     {

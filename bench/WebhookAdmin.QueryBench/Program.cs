@@ -2,9 +2,11 @@
 // - the logs tab and the logs API when one webhook has 1,000,000 logs, beside a primary-key lookup (the floor) and
 //   COUNT(*) of the webhook's logs (what paging avoids);
 // - the Webhooks panel and the settings panel's pickers when one company has 10,000 webhooks (and another company
-//   10,000 more), beside a primary-key lookup of one webhook.
+//   10,000 more), beside a primary-key lookup of one webhook;
+// - the pickers' search when the directory holds 10,000 names of each kind for each of two companies, beside a
+//   lookup of one entry by its key.
 //
-//   dotnet run -c Release --project bench/WebhookAdmin.QueryBench [-- --logs 1000000 --webhooks 10000 --runs 20]
+//   dotnet run -c Release --project bench/WebhookAdmin.QueryBench [-- --logs 1000000 --webhooks 10000 --directory 10000 --runs 20]
 //
 // --storage PostgreSql runs it on a PostgreSQL server started from Debian's binaries (as the tests do).
 using System.Diagnostics;
@@ -16,6 +18,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WebhookAdmin.Bench;
+using WebhookAdmin.Core.ContextDirectory;
 using WebhookAdmin.Core.Logs;
 using WebhookAdmin.Core.Storage;
 using WebhookAdmin.QueryBench;
@@ -25,6 +28,7 @@ using WebhookAdmin.Hosting;
 const string Company = BenchDatabase.Company;
 var logCount = Option("--logs", 1_000_000);
 var webhookCount = Option("--webhooks", 10_000);
+var directoryCount = Option("--directory", 10_000);
 var runs = Option("--runs", 20);
 var folder = Directory.CreateTempSubdirectory("webhookadmin-logsbench-").FullName;
 var storage = StorageSetup.ParseProvider(Array.IndexOf(args, "--storage") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null);
@@ -96,6 +100,25 @@ try
         await Measure("panel: 200 rows per page", () => listing.QueryAsync(Company, new WebhookQuery(PageSize: 200))),
         await Measure("picker: workflows in use", () => listing.UsedContextIdsAsync(Company, ContextField.Workflow)),
         await Measure("settings: code suggestion", () => webhooks.SuggestCodeAsync(Company, "Hook 42")),
+    ]);
+
+    seeding.Restart();
+    await database.SeedDirectoryAsync(directoryCount);
+    Console.WriteLine();
+    Console.WriteLine($"seeded {directoryCount:N0} directory entries of each kind for each of two companies in {seeding.Elapsed.TotalSeconds:F1} s");
+    var directory = app.Services.GetRequiredService<DirectoryService>();
+    var choices = app.Services.GetRequiredService<ContextChoices>();
+    var rare = $"{directoryCount / 2:00000}";
+    // What the picker runs per keystroke (directory search + ids in use + their names), and the API's search.
+    Report(
+    [
+        await Measure("baseline: directory entry by key", () => directory.NamesAsync(Company, ContextField.Workflow, ["0101" + new string('0', 16) + "0001"])),
+        await Measure("picker: no text (first 50 by name)", () => choices.SearchAsync(Company, ContextField.Workflow, "")),
+        await Measure("picker: \"north\" (1 in 7 names)", () => choices.SearchAsync(Company, ContextField.Workflow, "north")),
+        await Measure($"picker: \"{rare}\" (1 name: reads all)", () => choices.SearchAsync(Company, ContextField.Workflow, rare)),
+        await Measure("picker: \"zzz\" (no match: reads all)", () => choices.SearchAsync(Company, ContextField.Survey, "zzz")),
+        await Measure("picker: id prefix", () => choices.SearchAsync(Company, ContextField.Group, "0103000000000000000001")),
+        await Measure("API: GET directory ?search=north", async () => (await api.GetAsync("/api/v3/webhook/directory/workflow?search=north")).EnsureSuccessStatusCode()),
     ]);
 }
 finally

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using WebhookAdmin.Core.ContextDirectory;
 using WebhookAdmin.Core.Logs;
 using WebhookAdmin.Core.Storage;
 using WebhookAdmin.Core.Webhooks;
@@ -17,6 +18,8 @@ public static class CoreServices
         services.AddSingleton<WebhookDirectory>();
         services.AddSingleton<WebhookService>();
         services.AddSingleton<WebhookListing>();
+        services.AddSingleton<DirectoryService>();
+        services.AddSingleton<ContextChoices>();
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<WebhookLogQueries>();
         services.AddSingleton<LogNotifications>();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using WebhookAdmin.Core.ContextDirectory;
 using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Events;
 using WebhookAdmin.Core.Logs;
@@ -21,6 +22,7 @@ public abstract class WebhookAdminDbContext(DbContextOptions options) : DbContex
     public DbSet<PublishedEvent> Events => Set<PublishedEvent>();
     public DbSet<DeliveryLease> DeliveryLeases => Set<DeliveryLease>();
     public DbSet<DeliveryInstance> DeliveryInstances => Set<DeliveryInstance>();
+    public DbSet<DirectoryEntry> DirectoryEntries => Set<DirectoryEntry>();
 
     /// <summary>ASP.NET Core Data Protection keys, shared by every instance so a sign-in cookie from one works on another.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -119,6 +121,21 @@ public abstract class WebhookAdminDbContext(DbContextOptions options) : DbContex
             lease.Property(l => l.Owner).HasMaxLength(DeliveryInstance.IdMaxLength);
             lease.Property(l => l.ExpiresAt).HasConversion(UnixMillisecondsConverter.Instance);
             lease.HasIndex(l => l.Owner);
+        });
+
+        // The host platform's names for its workflows, surveys and groups (see DirectoryService), per company.
+        modelBuilder.Entity<DirectoryEntry>(entry =>
+        {
+            entry.ToTable("DirectoryEntries");
+            entry.HasKey(e => new { e.CompanyId, e.Kind, e.Id });
+            entry.Property(e => e.CompanyId).HasMaxLength(24);
+            entry.Property(e => e.Kind).HasConversion<string>().HasMaxLength(16);
+            entry.Property(e => e.Id).HasMaxLength(24);
+            entry.Property(e => e.Name).HasMaxLength(DirectoryRules.NameMaxLength);
+            entry.Property(e => e.NameKey).HasMaxLength(DirectoryRules.NameMaxLength);
+            entry.Property(e => e.ModifiedAt).HasConversion(UnixMillisecondsConverter.Instance);
+            // The pickers' and the API's search: one company's entries of one kind in name order, read until a page is full.
+            entry.HasIndex(e => new { e.CompanyId, e.Kind, e.NameKey });
         });
 
         modelBuilder.Entity<DeliveryInstance>(instance =>

@@ -21,6 +21,7 @@ public static class ApiDocument
         ["CreateWebhook"] = [typeof(CreateWebhookRequest)],
         ["UpdateWebhook"] = [typeof(UpdateWebhookRequest)],
         ["PublishEvent"] = [typeof(PublishEventRequest), typeof(PublishEventRequest[])],
+        ["PutDirectoryEntry"] = [typeof(Features.ContextDirectory.PutDirectoryEntryRequest)],
     };
 
     public static IServiceCollection AddApiDocument(this IServiceCollection services) =>
@@ -33,7 +34,7 @@ public static class ApiDocument
                 {
                     Title = "WebhookAdmin API",
                     Version = "v3",
-                    Description = "A company's outgoing webhooks (COTWebhook), their delivery logs (COTWebhookLog) and publishing events (COTEvent). " +
+                    Description = "A company's outgoing webhooks (COTWebhook), their delivery logs (COTWebhookLog), publishing events (COTEvent) and the directory of workflow, survey and group names the admin's pickers show. " +
                         "Every call needs an access token of an admin or API client of the company (Authorization: Bearer); errors are RFC 9457 problem details.",
                 };
                 document.Components ??= new OpenApiComponents();

@@ -9,6 +9,7 @@ using WebhookAdmin.Components.Pages;
 using WebhookAdmin.Core;
 using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Storage;
+using WebhookAdmin.Features.ContextDirectory;
 using WebhookAdmin.Features.Events;
 using WebhookAdmin.Features.Logs;
 using WebhookAdmin.Features.Webhooks;
@@ -100,6 +101,7 @@ public static class WebhookAdminHost
         app.MapWebhookLogApi();
         app.MapWebhookSecretApi();
         app.MapEventApi();
+        app.MapDirectoryApi();
         app.MapApiFallback();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -7,14 +7,11 @@ using WebhookAdmin.Features.Webhooks.Settings;
 
 namespace WebhookAdmin.Components.Tests.Webhooks;
 
-public sealed class WebhookSettingsPageTests : ComponentTest
+public sealed class WebhookSettingsPageTests : SettingsPageTest
 {
     private const string Workflow = "6261612a8f1e99002e5c8cce";
     private const string Survey = "6261612a8f1e99e93f5c8d03";
     private const string Group = "6261612a8f1e994b765c8cc8";
-
-    private WebhookService Webhooks => Get<WebhookService>();
-    private NavigationManager Navigation => Get<NavigationManager>();
 
     [Fact]
     public void Code_follows_the_name_until_the_admin_types_one()
@@ -381,36 +378,7 @@ public sealed class WebhookSettingsPageTests : ComponentTest
         Popovers.WaitForAssertion(() => Assert.Contains(Workflow, Popovers.Markup), TimeSpan.FromSeconds(5));
     }
 
-    private IRenderedComponent<WebhookSettingsPage> RenderNew()
-    {
-        Navigation.NavigateTo("/admin/webhooks/new");
-        return Render<WebhookSettingsPage>();
-    }
-
-    private IRenderedComponent<WebhookSettingsPage> RenderExisting(string id)
-    {
-        Navigation.NavigateTo($"/admin/webhooks/{id}");
-        return Render<WebhookSettingsPage>(p => p.Add(x => x.Id, id));
-    }
-
-    /// <summary>The settings panel of a saved webhook, once its fields hold what is stored.</summary>
-    private IRenderedComponent<WebhookSettingsPage> RenderLoaded(string id)
-    {
-        var page = RenderExisting(id);
-        page.WaitForAssertion(() => Assert.Equal(id, Field(page, "identifier").GetAttribute("value")));
-        return page;
-    }
-
     private async Task<string> CreateTaskWebhookAsync() =>
         ((WebhookOutcome.Saved)await Webhooks.CreateAsync(Acme, new WebhookDraft("Work Orders Update", "https://www.server.com", WebhookTrigger.Task,
             new WebhookContext("", "", Workflow), Description: "Sends updates on Work Orders"))).Webhook.Id;
-
-    private static IElement Field(IRenderedComponent<WebhookSettingsPage> page, string name) => page.Find($"[data-testid=field-{name}]");
-
-    /// <summary>Opens the Trigger select the way a mouse does and picks the item with that label.</summary>
-    private void ChooseTrigger(IRenderedComponent<WebhookSettingsPage> page, string label)
-    {
-        page.Find("[data-testid=general-information] .mud-select .mud-input-control").MouseDown();
-        Popovers.WaitForAssertion(() => Popovers.FindAll(".mud-list-item").Single(i => i.TextContent.Trim() == label).Click());
-    }
 }

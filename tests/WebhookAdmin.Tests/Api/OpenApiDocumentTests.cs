@@ -52,10 +52,15 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.App app) : IClassF
         Assert.All(documented, d =>
         {
             var answers = d.Operation.GetProperty("responses").EnumerateObject().ToArray();
-            Assert.Contains(answers, a => a.Name.StartsWith('2') && a.Value.TryGetProperty("content", out _));
+            // A delete answers 204 with no body; every other call answers a documented body.
+            if (d.Key.StartsWith("DELETE", StringComparison.Ordinal))
+                Assert.Contains(answers, a => a.Name == "204");
+            else
+                Assert.Contains(answers, a => a.Name.StartsWith('2') && a.Value.TryGetProperty("content", out _));
             Assert.Contains(answers, a => a.Name == "401");
             Assert.Contains(answers, a => a.Name == "429");
-            if (d.Key.StartsWith("PATCH", StringComparison.Ordinal) || d.Key is $"POST {Api}/subscription" or $"POST {Api}/events")
+            if (d.Key.StartsWith("PATCH", StringComparison.Ordinal) || d.Key.StartsWith("PUT", StringComparison.Ordinal)
+                || d.Key is $"POST {Api}/subscription" or $"POST {Api}/events")
                 Assert.True(d.Operation.TryGetProperty("requestBody", out _), $"{d.Key} documents no request body");
         });
     }
@@ -132,6 +137,20 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.App app) : IClassF
         await CallAsync(HttpMethod.Post, $"{Api}/subscription/{{id}}/logs/{{logId}}/resend", $"{Api}/subscription/{id}/logs/{failed}/resend", expect: HttpStatusCode.Conflict);
         hold.SetResult();
         await CallAsync(HttpMethod.Post, $"{Api}/subscription/{{id}}/logs/{{logId}}/resend", $"{Api}/subscription/{id}/logs/6b0b15480200000000999999/resend", expect: HttpStatusCode.NotFound);
+
+        var entry = $"{Api}/directory/{{kind}}/{{id}}";
+        var workflow = $"{Api}/directory/workflow/{Ids.OtherWorkflow}";
+        await CallAsync(HttpMethod.Put, entry, workflow, JsonContent.Create(new { name = "Work orders" }), HttpStatusCode.Created);
+        await CallAsync(HttpMethod.Put, entry, workflow, JsonContent.Create(new { name = "Work orders (EU)" }), HttpStatusCode.OK);
+        await CallAsync(HttpMethod.Put, entry, workflow, JsonContent.Create(new { name = "" }), HttpStatusCode.BadRequest);
+        await CallAsync(HttpMethod.Put, entry, workflow, new StringContent("name=x", Encoding.UTF8, "text/plain"), HttpStatusCode.UnsupportedMediaType);
+        await CallAsync(HttpMethod.Put, entry, $"{Api}/directory/workflows/{Ids.OtherWorkflow}", JsonContent.Create(new { name = "x" }), HttpStatusCode.BadRequest);
+        var found = await CallAsync(HttpMethod.Get, $"{Api}/directory/{{kind}}", $"{Api}/directory/workflow?search=orders", expect: HttpStatusCode.OK);
+        Assert.Equal("Work orders (EU)", found[0].GetProperty("name").GetString());
+        await CallAsync(HttpMethod.Get, $"{Api}/directory/{{kind}}", $"{Api}/directory/workflow?limit=0", expect: HttpStatusCode.BadRequest);
+        await CallAsync(HttpMethod.Delete, entry, workflow, expect: HttpStatusCode.NoContent);
+        await CallAsync(HttpMethod.Delete, entry, workflow, expect: HttpStatusCode.NotFound);
+        await CallAsync(HttpMethod.Delete, entry, $"{Api}/directory/workflow/nope", expect: HttpStatusCode.BadRequest);
 
         Assert.Empty(problems);
     }

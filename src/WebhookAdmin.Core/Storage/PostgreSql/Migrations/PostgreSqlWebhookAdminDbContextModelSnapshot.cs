@@ -42,6 +42,40 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
                     b.ToTable("DataProtectionKeys");
                 });
 
+            modelBuilder.Entity("WebhookAdmin.Core.ContextDirectory.DirectoryEntry", b =>
+                {
+                    b.Property<string>("CompanyId")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<long>("ModifiedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("CompanyId", "Kind", "Id");
+
+                    b.HasIndex("CompanyId", "Kind", "NameKey");
+
+                    b.ToTable("DirectoryEntries", (string)null);
+                });
+
             modelBuilder.Entity("WebhookAdmin.Core.Delivery.DeliveryInstance", b =>
                 {
                     b.Property<string>("Id")

@@ -35,6 +35,40 @@ namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
                     b.ToTable("DataProtectionKeys");
                 });
 
+            modelBuilder.Entity("WebhookAdmin.Core.ContextDirectory.DirectoryEntry", b =>
+                {
+                    b.Property<string>("CompanyId")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ModifiedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CompanyId", "Kind", "Id");
+
+                    b.HasIndex("CompanyId", "Kind", "NameKey");
+
+                    b.ToTable("DirectoryEntries", (string)null);
+                });
+
             modelBuilder.Entity("WebhookAdmin.Core.Delivery.DeliveryInstance", b =>
                 {
                     b.Property<string>("Id")
