@@ -20,9 +20,10 @@ public sealed class DirectoryEntry
     public string Name { get; set; } = "";
 
     /// <summary>
-    /// <see cref="Name"/> folded to lower case by .NET when written, searched with a term folded the same way. Not lower() in
-    /// SQL: SQLite's lower() folds ASCII letters only, so "órdenes" would never find "Órdenes" there while it would on
-    /// PostgreSQL. Also the sort key, so "apple" and "Banana" come in the order a reader expects.
+    /// <see cref="Name"/> folded to lower case without accents by .NET when written, searched with a term folded the same
+    /// way. Not lower() in SQL: SQLite's lower() folds ASCII letters only, so "órdenes" would never find "Órdenes" there
+    /// while it would on PostgreSQL; and "ordenes", as it is often typed, finds it too. Also the sort key, so "apple",
+    /// "Banana" and "Órdenes" come in the order a reader expects.
     /// </summary>
     public string NameKey { get; set; } = "";
 

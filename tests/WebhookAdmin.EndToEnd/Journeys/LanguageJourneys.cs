@@ -43,7 +43,7 @@ public sealed class LanguageJourneys(EndToEndFixture fixture)
         await ExpectErrorAsync(page, "url", "La URL debe ser una dirección completa que empiece por http:// o https://.");
         await Field(page, "url").FillAsync("https://receptor.example/hook");
         await ChooseTriggerAsync(page, "Crear/Editar/Eliminar Tarea");
-        await Expect(page.GetByLabel("Flujo de trabajo")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Combobox, new() { Name = "Flujo de trabajo" })).ToBeVisibleAsync();
         await Field(page, "workflow").PressSequentiallyAsync(Ids.Workflow[..23]);
         await Field(page, "workflow").PressAsync("Tab");
         await ExpectErrorAsync(page, "workflow", "El flujo de trabajo debe ser un ObjectId hexadecimal de 24 caracteres.");

@@ -72,6 +72,8 @@ public sealed class DirectoryServiceTests : DatabaseTest
 
         Assert.Equal(["inspecciones de trabajo", "Órdenes de trabajo"], await Names("TRABAJO"));
         Assert.Equal(["Órdenes de trabajo"], await Names("órdenes"));
+        Assert.Equal(["Órdenes de trabajo"], await Names("ordenes"));
+        Assert.Equal(["Auditorías"], await Names("AUDITORIAS"));
         Assert.Equal(["Auditorías"], await Names("6261612a8f1e99002e5c8cd"));
         Assert.Equal(["Auditorías", "inspecciones de trabajo", "Órdenes de trabajo"], await Names(""));
         Assert.Empty(await Names("99002e5c8cd0"));
