@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using WebhookAdmin.Core.Storage;
 using WebhookAdmin.Core.Webhooks;
@@ -101,21 +99,7 @@ public sealed class DirectoryService(IDbContextFactory<WebhookAdminDbContext> db
             .ToDictionaryAsync(e => e.Id, e => e.Name, StringComparer.Ordinal, cancellationToken);
     }
 
-    /// <summary>
-    /// Lowercase without accents: a Chilean admin types "ordenes" for "Órdenes", and names then sort among their own
-    /// letters rather than after "z" (both providers compare the stored key byte by byte).
-    /// </summary>
-    internal static string Fold(string text)
-    {
-        var decomposed = text.ToLowerInvariant().Normalize(NormalizationForm.FormD);
-        var folded = new StringBuilder(decomposed.Length);
-        foreach (var c in decomposed)
-        {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
-                folded.Append(c);
-        }
-        return folded.ToString().Normalize(NormalizationForm.FormC);
-    }
+    internal static string Fold(string text) => TextFold.Fold(text);
 
     private static bool IsIdPrefix(string term) => term.Length is > 0 and <= 24 && term.All(char.IsAsciiHexDigitLower);
 

@@ -45,13 +45,17 @@ public static class SampleEvents
     }
 
     /// <summary>Whether a COTEvent's JSON is marked as a test (<c>extraData.test</c> is <c>true</c>), as the samples above are.</summary>
-    public static bool IsTest(string? eventJson)
+    public static bool IsTest(string? eventJson) =>
+        !string.IsNullOrEmpty(eventJson) && IsTest(System.Text.Encoding.UTF8.GetBytes(eventJson));
+
+    /// <summary>The same for a stored body (UTF-8); most bodies are told apart without parsing.</summary>
+    public static bool IsTest(byte[]? body)
     {
-        if (string.IsNullOrEmpty(eventJson))
+        if (body is null || body.AsSpan().IndexOf("\"test\""u8) < 0)
             return false;
         try
         {
-            using var document = JsonDocument.Parse(eventJson);
+            using var document = JsonDocument.Parse(body);
             return document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty("extraData", out var extra)
                 && extra.ValueKind == JsonValueKind.Object

@@ -24,7 +24,8 @@ public sealed record LogFilter(
 }
 
 /// <summary>One line of the logs table: what the list shows, without the (possibly large) event body.</summary>
-public sealed record LogRow(string Id, DateTime CreatedAt, DeliveryState State, int Status, int Retry, string EventType, string EventName);
+/// <param name="IsTest">The event is a test sent from the settings panel or the API (<see cref="Events.SampleEvents"/>).</param>
+public sealed record LogRow(string Id, DateTime CreatedAt, DeliveryState State, int Status, int Retry, string EventType, string EventName, bool IsTest = false);
 
 /// <summary>A page of rows and whether an older page follows (known without counting the whole table).</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, int Number, int Size, bool HasMore);

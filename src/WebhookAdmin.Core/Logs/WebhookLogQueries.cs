@@ -17,7 +17,9 @@ public sealed class WebhookLogQueries(IDbContextFactory<WebhookAdminDbContext> d
         PageAsync(companyId, webhookId, filter, page, limit, (db, logs) =>
             from log in logs
             join published in db.Events on log.Sequence equals published.Sequence
-            select new LogRow(ObjectId.OfLog(log.CreatedAt, log.Id), log.CreatedAt, log.State, log.Status, log.Retry, published.Type, published.Event),
+            // The body is read for the page's rows only, to tell test events apart (bodies are small and stored once per event).
+            select new LogRow(ObjectId.OfLog(log.CreatedAt, log.Id), log.CreatedAt, log.State, log.Status, log.Retry, published.Type, published.Event,
+                Events.SampleEvents.IsTest(published.Body)),
             cancellationToken);
 
     /// <summary>One log with every attempt, oldest attempt first; null when it is not the company's.</summary>

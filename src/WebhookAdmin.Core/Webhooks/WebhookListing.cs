@@ -67,9 +67,11 @@ public sealed class WebhookListing(IDbContextFactory<WebhookAdminDbContext> dbFa
         var webhooks = db.Webhooks.AsNoTracking().Where(w => w.CompanyId == companyId && (query.IncludeDisabled || w.IsActive));
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
-            // lower() on both sides: LIKE ignores case on SQLite but not on PostgreSQL; Contains also takes % and _ literally.
-            var term = query.Search.Trim().ToLowerInvariant();
-            webhooks = webhooks.Where(w => w.Name.ToLower().Contains(term) || w.Code.ToLower().Contains(term) || w.Url.ToLower().Contains(term));
+            // Folded on both sides: names in any case, with or without accents (see TextFold); an ASCII name's fold is its
+            // lower(), so only the others pay for the fold. Contains takes % and _ literally.
+            var term = TextFold.Fold(query.Search.Trim());
+            webhooks = webhooks.Where(w => w.Name.ToLower().Contains(term) || w.Code.ToLower().Contains(term) || w.Url.ToLower().Contains(term)
+                || (TextFold.Utf8Length(w.Name) != w.Name.Length && TextFold.Fold(w.Name).Contains(term)));
         }
 
         // A company has thousands of webhooks at most, so an exact total on the (CompanyId, IsActive, Name) index is cheap.

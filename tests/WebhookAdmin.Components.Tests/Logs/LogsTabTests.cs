@@ -231,13 +231,16 @@ public sealed class LogsTabTests : ComponentTest
     }
 
     [Fact]
-    public async Task A_test_event_is_marked_as_one_when_its_log_is_opened_and_a_real_one_is_not()
+    public async Task A_test_event_is_marked_in_its_row_and_when_its_log_is_opened_and_a_real_one_is_not()
     {
         await Deliveries.PublishUserEditAsync(Acme, new { name = "real" });
         var tab = RenderTab();
         tab.WaitForAssertion(() => Assert.Single(LogButtons(tab)));
         tab.FindAll("button").Single(b => b.TextContent.Contains("Send test event")).Click();
         tab.WaitForAssertion(() => Assert.Equal(2, LogButtons(tab).Count));
+        var rows = tab.FindAll("[data-testid=logs-table] tbody tr");
+        Assert.Equal("Test event", rows[0].QuerySelector("[data-testid=test-event-row]")?.TextContent.Trim());
+        Assert.Null(rows[1].QuerySelector("[data-testid=test-event-row]"));
 
         // The list refreshes itself as deliveries change: find and click in one step on the renderer's thread.
         await tab.InvokeAsync(() => LogButtons(tab)[0].Click());

@@ -127,7 +127,7 @@ public sealed class LogsJourneys(EndToEndFixture fixture)
     }
 
     [Fact]
-    public async Task A_test_event_is_marked_as_a_test_when_its_log_is_opened()
+    public async Task A_test_event_is_marked_as_a_test_in_its_row_and_when_its_log_is_opened()
     {
         await using var receiver = await Receiver.StartAsync(Answers.Status(200, """{"ok":true}"""));
         var webhook = await CreateAsync("Marked tests", receiver.Url);
@@ -136,6 +136,7 @@ public sealed class LogsJourneys(EndToEndFixture fixture)
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Send test event" }).ClickAsync();
         await Expect(page.GetByTestId("logs-table").Locator(".log-result")).ToHaveTextAsync(["SUCCESS"], new() { Timeout = 15_000 });
+        await Expect(page.GetByTestId("logs-table").GetByTestId("test-event-row")).ToHaveTextAsync("Test event");
         await page.GetByRole(AriaRole.Button, new() { Name = "Logs of delivery" }).ClickAsync();
 
         var panel = page.GetByTestId("log-panel");

@@ -115,13 +115,26 @@ public sealed class WebhookLogQueriesTests : DatabaseTest
         Assert.Null(await Queries.CountAsync(Ids.Acme, "not-an-id", LogFilter.None));
     }
 
-    private async Task<string> AddAsync(DateTime at, DeliveryState state, int status, string type = CotEventTypes.User, string name = "edit", int attempts = 1)
+    [Fact]
+    public async Task Rows_tell_test_events_from_real_ones_even_when_a_real_one_mentions_test()
+    {
+        await AddAsync(Noon, DeliveryState.Succeeded, 200, extraData: """{"test":true,"sentBy":"WebhookAdmin"}""");
+        await AddAsync(Noon.AddMinutes(1), DeliveryState.Succeeded, 200, extraData: """{"test":false}""");
+        await AddAsync(Noon.AddMinutes(2), DeliveryState.Succeeded, 200);
+
+        var page = await Queries.ListRowsAsync(Ids.Acme, _webhook.Id, LogFilter.None);
+
+        Assert.Equal(new[] { false, false, true }, page!.Items.Select(r => r.IsTest));
+    }
+
+    private async Task<string> AddAsync(
+        DateTime at, DeliveryState state, int status, string type = CotEventTypes.User, string name = "edit", int attempts = 1, string extraData = "null")
     {
         await using var db = await Db.Contexts.CreateDbContextAsync();
         var published = new PublishedEvent
         {
             CompanyId = Ids.Acme, Type = type, Event = name, PublishedAt = at, Deliveries = 1,
-            Body = System.Text.Encoding.UTF8.GetBytes($$"""{"type":"{{type}}","event":"{{name}}"}"""),
+            Body = System.Text.Encoding.UTF8.GetBytes($$"""{"type":"{{type}}","event":"{{name}}","extraData":{{extraData}}}"""),
         };
         var log = new WebhookLog
         {

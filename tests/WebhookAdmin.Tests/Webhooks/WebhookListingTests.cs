@@ -41,6 +41,20 @@ public sealed class WebhookListingTests : DatabaseTest
     }
 
     [Fact]
+    public async Task Search_finds_accented_names_in_any_case_typed_with_or_without_accents()
+    {
+        await Service.CreateAsync(Ids.Acme, Drafts.User("Órdenes de trabajo", code: "ordenes"));
+        await Service.CreateAsync(Ids.Acme, Drafts.User("Inspección técnica", code: "inspeccion"));
+        await Service.CreateAsync(Ids.Acme, Drafts.User("Otra cosa", code: "otra"));
+
+        Assert.Equal(["Órdenes de trabajo"], await Names(new WebhookQuery("Órdenes")));
+        Assert.Equal(["Órdenes de trabajo"], await Names(new WebhookQuery("ÓRDENES DE")));
+        Assert.Equal(["Órdenes de trabajo"], await Names(new WebhookQuery("ordenes")));
+        Assert.Equal(["Inspección técnica"], await Names(new WebhookQuery("INSPECCION TECNICA")));
+        Assert.Equal(["Inspección técnica"], await Names(new WebhookQuery("técnica")));
+    }
+
+    [Fact]
     public async Task Sorting_by_trigger_follows_the_label_the_admin_reads()
     {
         CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en");

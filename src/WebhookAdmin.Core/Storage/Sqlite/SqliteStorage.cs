@@ -7,7 +7,15 @@ using WebhookAdmin.Core.Delivery;
 namespace WebhookAdmin.Core.Storage.Sqlite;
 
 /// <summary>The model on SQLite; its migrations live in <c>Storage/Sqlite/Migrations</c>.</summary>
-public sealed class SqliteWebhookAdminDbContext(DbContextOptions<SqliteWebhookAdminDbContext> options) : WebhookAdminDbContext(options);
+public sealed class SqliteWebhookAdminDbContext(DbContextOptions<SqliteWebhookAdminDbContext> options) : WebhookAdminDbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.HasDbFunction(TextFold.FoldMethod).HasName(TextFold.SqliteFunction);
+        modelBuilder.HasDbFunction(TextFold.Utf8LengthMethod).HasName("octet_length");
+    }
+}
 
 /// <summary>
 /// The embedded default: one SQLite file, one app instance. Nothing to install; WAL so readers never wait for the writer.
@@ -23,7 +31,7 @@ internal static class SqliteStorage
             DefaultTimeout = 30,
         };
         var busyTimeout = new SqliteBusyTimeout(TimeSpan.FromSeconds(builder.DefaultTimeout));
-        services.AddDbContextFactory<SqliteWebhookAdminDbContext>(options => options.UseSqlite(builder.ConnectionString).AddInterceptors(busyTimeout));
+        services.AddDbContextFactory<SqliteWebhookAdminDbContext>(options => options.UseSqlite(builder.ConnectionString).AddInterceptors(busyTimeout, new SqliteTextFold()));
         services.AddSingleton<IDbContextFactory<WebhookAdminDbContext>, ProviderContextFactory<SqliteWebhookAdminDbContext>>();
         services.AddSingleton<IDeliveryStore>(_ => new SqliteDeliveryStore(builder.ConnectionString));
         services.AddSingleton<IStorageMigrator, SqliteMigrator>();
