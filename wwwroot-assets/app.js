@@ -6,6 +6,8 @@ window.webhookAdmin = {
   colorScheme: {
     remembered: () => localStorage.getItem("webhookadmin.colorScheme"),
     remember: scheme => localStorage.setItem("webhookadmin.colorScheme", scheme),
+    // The theme the admin wants is on screen: show the page color-scheme.js kept dark and empty.
+    applied: () => document.documentElement.classList.remove("color-scheme-pending"),
   },
 
   // Posts a form (with its antiforgery token) for a control that cannot be its submit button, such as a menu item.

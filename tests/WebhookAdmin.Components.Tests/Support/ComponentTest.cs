@@ -30,6 +30,13 @@ public abstract class ComponentTest : IAsyncLifetime
     private IRenderedComponent<MudPopoverProvider>? _popovers;
     private IRenderedComponent<MudDialogProvider>? _dialogs;
 
+    static ComponentTest()
+    {
+        // A wait ends as soon as its assertion holds: the limit only matters on a loaded machine (CI, a parallel build),
+        // where bUnit's one second made a debounced search fail now and then.
+        BunitContext.DefaultWaitTimeout = TimeSpan.FromSeconds(10);
+    }
+
     protected ComponentTest()
     {
         Context.JSInterop.Mode = JSRuntimeMode.Loose;

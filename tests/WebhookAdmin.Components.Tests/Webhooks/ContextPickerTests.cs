@@ -25,7 +25,7 @@ public sealed class ContextPickerTests : SettingsPageTest
 
         page.WaitForAssertion(() => Field(page, "workflow").Input("ORDERS"));
 
-        Popovers.WaitForAssertion(() => Assert.Equal(["Work orders · " + WorkOrders], Items()), TimeSpan.FromSeconds(5));
+        Popovers.WaitForAssertion(() => Assert.Equal(["Work orders · " + WorkOrders], Items()));
     }
 
     [Fact]
@@ -38,12 +38,12 @@ public sealed class ContextPickerTests : SettingsPageTest
         ChooseTrigger(page, "Create/Edit/Remove Task");
         page.WaitForAssertion(() => Field(page, "workflow").Input("work"));
 
-        Popovers.WaitForAssertion(() => Popovers.FindAll(".mud-list-item").Single(i => i.TextContent.Contains("Work orders")).Click(), TimeSpan.FromSeconds(5));
+        Popovers.WaitForAssertion(() => Popovers.FindAll(".mud-list-item").Single(i => i.TextContent.Contains("Work orders")).Click());
 
         page.WaitForAssertion(() => Assert.Equal(WorkOrders, Field(page, "workflow").GetAttribute("value")));
         page.WaitForAssertion(() => Assert.Equal("Name in the directory: Work orders", HelperOf(page, "workflow")));
         page.Find("[data-testid=save]").Click();
-        page.WaitForAssertion(() => Assert.Matches("/admin/webhooks/[0-9a-f]{24}$", Navigation.Uri), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Matches("/admin/webhooks/[0-9a-f]{24}$", Navigation.Uri));
         Assert.Equal(WorkOrders, (await Webhooks.GetAsync(Acme, Navigation.Uri[^24..]))!.Context.TaskGroup);
     }
 
@@ -58,9 +58,9 @@ public sealed class ContextPickerTests : SettingsPageTest
 
         page.WaitForAssertion(() => Field(page, "workflow").Input(unknown.ToUpperInvariant()));
 
-        Popovers.WaitForAssertion(() => Assert.Contains("Not in the directory and not used yet: it will be saved as typed.", Popovers.Markup), TimeSpan.FromSeconds(5));
+        Popovers.WaitForAssertion(() => Assert.Contains("Not in the directory and not used yet: it will be saved as typed.", Popovers.Markup));
         page.Find("[data-testid=save]").Click();
-        page.WaitForAssertion(() => Assert.Matches("/admin/webhooks/[0-9a-f]{24}$", Navigation.Uri), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Matches("/admin/webhooks/[0-9a-f]{24}$", Navigation.Uri));
         Assert.Equal(unknown, (await Webhooks.GetAsync(Acme, Navigation.Uri[^24..]))!.Context.TaskGroup);
     }
 
@@ -73,7 +73,7 @@ public sealed class ContextPickerTests : SettingsPageTest
 
         page.WaitForAssertion(() => Field(page, "workflow").Input("6261"));
 
-        Popovers.WaitForAssertion(() => Assert.Equal([WorkOrders], Items()), TimeSpan.FromSeconds(5));
+        Popovers.WaitForAssertion(() => Assert.Equal([WorkOrders], Items()));
     }
 
     [Fact]
@@ -107,9 +107,9 @@ public sealed class ContextPickerTests : SettingsPageTest
         page.WaitForAssertion(() => Assert.Equal("Nombre en el directorio: Órdenes de trabajo", HelperOf(page, "workflow")));
         Field(page, "workflow").Input("zzz");
 
-        Popovers.WaitForAssertion(() => Assert.Contains("Nada coincide con ese nombre o id.", Popovers.Markup), TimeSpan.FromSeconds(5));
+        Popovers.WaitForAssertion(() => Assert.Contains("Nada coincide con ese nombre o id.", Popovers.Markup));
         Field(page, "workflow").Input("órdenes");
-        Popovers.WaitForAssertion(() => Assert.Equal(["Órdenes de trabajo · " + WorkOrders], Items()), TimeSpan.FromSeconds(5));
+        Popovers.WaitForAssertion(() => Assert.Equal(["Órdenes de trabajo · " + WorkOrders], Items()));
     }
 
     private List<string> Items() => Popovers.FindAll(".mud-list-item").Select(i => i.TextContent.Trim()).ToList();

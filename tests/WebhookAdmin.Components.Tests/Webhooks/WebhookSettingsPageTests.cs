@@ -133,7 +133,7 @@ public sealed class WebhookSettingsPageTests : SettingsPageTest
 
         page.Find("[data-testid=save]").Click();
 
-        page.WaitForAssertion(() => Assert.Matches("/admin/webhooks/[0-9a-f]{24}$", Navigation.Uri), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Matches("/admin/webhooks/[0-9a-f]{24}$", Navigation.Uri));
         var id = Navigation.Uri[^24..];
         var stored = (await Webhooks.GetAsync(Acme, id))!;
         Assert.Equal(("inspections", new WebhookContext(Survey, Group, "")), (stored.Code, stored.Context));
@@ -375,7 +375,7 @@ public sealed class WebhookSettingsPageTests : SettingsPageTest
 
         page.WaitForAssertion(() => Field(page, "workflow").Input("6261"));
 
-        Popovers.WaitForAssertion(() => Assert.Contains(Workflow, Popovers.Markup), TimeSpan.FromSeconds(5));
+        Popovers.WaitForAssertion(() => Assert.Contains(Workflow, Popovers.Markup));
     }
 
     private async Task<string> CreateTaskWebhookAsync() =>

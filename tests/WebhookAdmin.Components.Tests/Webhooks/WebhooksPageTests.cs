@@ -119,10 +119,10 @@ public sealed class WebhooksPageTests : ComponentTest
 
         page.Find("[data-testid=webhooks-search]").Input("billing.example");
 
-        page.WaitForAssertion(() => Assert.Equal(["Billing"], Names(page)), TimeSpan.FromSeconds(3));
+        page.WaitForAssertion(() => Assert.Equal(["Billing"], Names(page)));
 
         page.Find("[data-testid=webhooks-search]").Input("nothing-like-this");
-        page.WaitForAssertion(() => Assert.Contains("No webhook's name, code or url contains \"nothing-like-this\".", page.Markup), TimeSpan.FromSeconds(3));
+        page.WaitForAssertion(() => Assert.Contains("No webhook's name, code or url contains \"nothing-like-this\".", page.Markup));
     }
 
     [Fact]
@@ -226,7 +226,7 @@ public sealed class WebhooksPageTests : ComponentTest
 
         page.Find("[data-testid=webhooks-search]").Input("Alpha");
 
-        page.WaitForAssertion(() => Assert.Equal(Enumerable.Range(0, 25).Select(i => $"Alpha {i:00}"), Names(page)), TimeSpan.FromSeconds(3));
+        page.WaitForAssertion(() => Assert.Equal(Enumerable.Range(0, 25).Select(i => $"Alpha {i:00}"), Names(page)));
         Assert.Contains("1-25 of 30", page.Find(".mud-table-page-number-information").TextContent);
     }
 

@@ -49,6 +49,37 @@ public sealed class ColorSchemeJourneys(EndToEndFixture fixture, ITestOutputHelp
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task A_dark_browser_never_sees_the_light_page_flash_before_the_dark_theme()
+    {
+        var page = await fixture.SignInAsync("admin@acme.test", "acme-admin", colorScheme: ColorScheme.Dark);
+        await EndToEndFixture.WaitForCircuitAsync(page);
+        // Every frame from the first one of the next load: a visible page title on a light background is the flash.
+        await page.AddInitScriptAsync("""
+            window.__frames = [];
+            const sample = () => {
+              if (document.body) {
+                const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number);
+                const title = document.querySelector("h1");
+                window.__frames.push({ light: (r + g + b) / 3 > 128, titleShown: !!title && getComputedStyle(title).visibility === "visible" });
+              }
+              if (window.__frames.length < 600) requestAnimationFrame(sample);
+            };
+            requestAnimationFrame(sample);
+            """);
+
+        await page.ReloadAsync();
+        await EndToEndFixture.WaitForCircuitAsync(page);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Webhooks", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-color-scheme]")).ToHaveAttributeAsync("data-color-scheme", "dark");
+
+        var shown = await page.EvaluateAsync<int>("() => window.__frames.filter(f => f.titleShown).length");
+        var flashes = await page.EvaluateAsync<int>("() => window.__frames.filter(f => f.titleShown && f.light).length");
+        Assert.True(shown > 0, "No frame showed the page at all.");
+        Assert.Equal(0, flashes);
+        await page.Context.CloseAsync();
+    }
+
     /// <summary>Relative luminance (0 black – 1 white) of the page background the admin sees.</summary>
     private static Task<double> BackgroundLuminanceAsync(IPage page) => page.EvaluateAsync<double>("""
         () => {

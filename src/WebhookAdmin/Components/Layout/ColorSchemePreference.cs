@@ -41,4 +41,17 @@ public sealed class ColorSchemePreference(IJSRuntime js)
             // Not remembered, but the choice still applies to this page.
         }
     }
+
+    /// <summary>The page shows the admin's theme now: the early dark cover (color-scheme.js) can go.</summary>
+    public async Task AppliedAsync()
+    {
+        try
+        {
+            await js.InvokeVoidAsync("webhookAdmin.colorScheme.applied");
+        }
+        catch (JSException)
+        {
+            // The cover lifts by itself after three seconds.
+        }
+    }
 }

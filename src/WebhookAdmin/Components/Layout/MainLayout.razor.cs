@@ -17,6 +17,7 @@ public sealed partial class MainLayout
 
     private MudThemeProvider _themeProvider = null!;
     private bool _dark;
+    private bool _schemeShown;
 
     [Inject] private ColorSchemePreference ColorScheme { get; set; } = null!;
     [Inject] private IJSRuntime JS { get; set; } = null!;
@@ -25,7 +26,11 @@ public sealed partial class MainLayout
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (!firstRender)
+        {
+            if (!_schemeShown)
+                await ShowSchemeAsync();
             return;
+        }
         if (await ColorScheme.RememberedAsync() is { } remembered)
         {
             _dark = remembered;
@@ -36,7 +41,15 @@ public sealed partial class MainLayout
             await _themeProvider.WatchSystemDarkModeAsync(FollowSystemAsync);
         }
         if (_dark)
-            StateHasChanged();
+            StateHasChanged(); // the page is shown once that render is on screen
+        else
+            await ShowSchemeAsync();
+    }
+
+    private async Task ShowSchemeAsync()
+    {
+        _schemeShown = true;
+        await ColorScheme.AppliedAsync();
     }
 
     private Task FollowSystemAsync(bool dark) => InvokeAsync(async () =>
