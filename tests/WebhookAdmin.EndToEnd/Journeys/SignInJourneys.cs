@@ -12,6 +12,26 @@ public sealed class SignInJourneys(EndToEndFixture fixture, ITestOutputHelper ou
 {
     private WebhookService Webhooks => fixture.App.Get<WebhookService>();
 
+    [Theory]
+    [InlineData(nameof(Viewports.Desktop), "en-US")]
+    [InlineData(nameof(Viewports.Phone), "es-CL")]
+    public async Task The_sign_in_page_has_no_axe_violation_blank_or_after_a_wrong_password(string width, string locale)
+    {
+        var page = await fixture.NewPageAsync(Viewports.Named(width), locale: locale);
+        var size = $"{Viewports.Named(width).Width}×{Viewports.Named(width).Height} {locale}";
+        await page.GotoAsync("/admin/webhooks");
+        await Expect(page.Locator("input#email")).ToBeVisibleAsync();
+        output.WriteLine(await Accessibility.AssertCleanAsync(page, $"sign-in page @ {size}"));
+
+        await page.Locator("input#email").FillAsync("admin@acme.test");
+        await page.Locator("input#password").FillAsync("not-the-password");
+        await page.Locator("button[type=submit]").ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Alert)).ToBeVisibleAsync();
+        output.WriteLine(await Accessibility.AssertCleanAsync(page, $"sign-in page with an error @ {size}"));
+        await page.Context.CloseAsync();
+    }
+
     [Fact]
     public async Task Admin_signs_in_through_the_embedded_provider_and_sees_only_their_companys_webhooks()
     {

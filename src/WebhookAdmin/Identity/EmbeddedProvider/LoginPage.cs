@@ -34,7 +34,7 @@ internal static class LoginPage
               label{display:block;font-size:.85rem;margin:.75rem 0 .25rem} input{width:100%;box-sizing:border-box;padding:.55rem;border:1px solid #bbb;border-radius:4px;font-size:1rem}
               button{margin-top:1.25rem;width:100%;padding:.6rem;border:0;border-radius:4px;background:#594ae2;color:#fff;font-size:1rem;cursor:pointer}
               .error{color:#b00020;margin-top:.75rem;font-size:.9rem}
-            </style></head><body>
+            </style></head><body><main>
             <form method="post" action="/connect/login">
             """);
         page.Append($"""<h1>{Say("Heading")}</h1><p>{Say("Intro")}</p>""");
@@ -44,7 +44,7 @@ internal static class LoginPage
         page.Append($"""<label for="password">{Say("Password")}</label><input id="password" name="password" type="password" autocomplete="current-password" required>""");
         if (error is not null)
             page.Append($"""<div class="error" role="alert">{html.Encode(error)}</div>""");
-        page.Append($"""<button type="submit">{Say("SignIn")}</button></form></body></html>""");
+        page.Append($"""<button type="submit">{Say("SignIn")}</button></form></main></body></html>""");
         return TypedResults.Content(page.ToString(), "text/html; charset=utf-8", Encoding.UTF8, (int)status);
     }
 }
