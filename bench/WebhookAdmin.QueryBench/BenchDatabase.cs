@@ -73,12 +73,13 @@ internal sealed class BenchDatabase(StorageProvider provider, string connectionS
             ? """
               WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $count),
               companies(c, k) AS (VALUES ($company, 1), ($other, 2))
-              INSERT INTO Webhooks (Id, CompanyId, IsActive, Trigger, Url, Name, Code, Description, Version, Secret, CreatedAt, ModifiedAt, ContextGroup, ContextSurvey, ContextTaskGroup)
+              INSERT INTO Webhooks (Id, CompanyId, IsActive, Trigger, Url, Name, SortName, Code, Description, Version, Secret, CreatedAt, ModifiedAt, ContextGroup, ContextSurvey, ContextTaskGroup)
               SELECT printf('%012x%012x', k, i), c, i % 10 <> 0,
                      CASE i % 6 WHEN 0 THEN 'create-edit-delete-user' WHEN 1 THEN 'create-edit-delete-task' WHEN 2 THEN 'create-edit-delete-survey'
                                 WHEN 3 THEN 'create-edit-delete-property' WHEN 4 THEN 'create-edit-delete-note' ELSE 'logout-user' END,
                      printf('https://receiver-%d.example/hooks/%d', i % 97, i),
                      CASE WHEN i % 50 = 0 THEN printf('CRM sync %d', i) ELSE printf('Hook %d', i) END,
+                     CASE WHEN i % 50 = 0 THEN printf('crm sync %d', i) ELSE printf('hook %d', i) END,
                      CASE WHEN i % 50 = 0 THEN printf('crm_sync_%d', i) ELSE printf('hook_%d', i) END,
                      '', 0, 'whsec_bench', strftime('%Y-%m-%d %H:%M:%f', 'now'), strftime('%Y-%m-%d %H:%M:%f', 'now'),
                      CASE WHEN i % 6 = 2 THEN printf('%024x', 2000 + i % 30) ELSE '' END,
@@ -88,12 +89,13 @@ internal sealed class BenchDatabase(StorageProvider provider, string connectionS
               ANALYZE;
               """
             : """
-              INSERT INTO "Webhooks" ("Id", "CompanyId", "IsActive", "Trigger", "Url", "Name", "Code", "Description", "Version", "Secret", "CreatedAt", "ModifiedAt", "ContextGroup", "ContextSurvey", "ContextTaskGroup")
+              INSERT INTO "Webhooks" ("Id", "CompanyId", "IsActive", "Trigger", "Url", "Name", "SortName", "Code", "Description", "Version", "Secret", "CreatedAt", "ModifiedAt", "ContextGroup", "ContextSurvey", "ContextTaskGroup")
               SELECT lpad(to_hex(k), 12, '0') || lpad(to_hex(i), 12, '0'), c, i % 10 <> 0,
                      CASE i % 6 WHEN 0 THEN 'create-edit-delete-user' WHEN 1 THEN 'create-edit-delete-task' WHEN 2 THEN 'create-edit-delete-survey'
                                 WHEN 3 THEN 'create-edit-delete-property' WHEN 4 THEN 'create-edit-delete-note' ELSE 'logout-user' END,
                      format('https://receiver-%s.example/hooks/%s', i % 97, i),
                      CASE WHEN i % 50 = 0 THEN format('CRM sync %s', i) ELSE format('Hook %s', i) END,
+                     CASE WHEN i % 50 = 0 THEN format('crm sync %s', i) ELSE format('hook %s', i) END,
                      CASE WHEN i % 50 = 0 THEN format('crm_sync_%s', i) ELSE format('hook_%s', i) END,
                      '', 0, 'whsec_bench', now(), now(),
                      CASE WHEN i % 6 = 2 THEN lpad(to_hex(2000 + i % 30), 24, '0') ELSE '' END,

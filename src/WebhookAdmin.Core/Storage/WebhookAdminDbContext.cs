@@ -56,7 +56,7 @@ public abstract class WebhookAdminDbContext(DbContextOptions options) : DbContex
             webhook.Property(w => w.FailingSince).HasConversion(UnixMillisecondsConverter.Nullable);
             webhook.Property(w => w.DisabledReason).HasMaxLength(500);
             webhook.HasIndex(w => new { w.CompanyId, w.Code }).IsUnique();
-            webhook.HasIndex(w => new { w.CompanyId, w.IsActive, w.Name });
+            webhook.HasIndex(w => new { w.CompanyId, w.IsActive, w.SortName });
         });
 
         // Delivery tables grow by millions of rows: integer keys and times as Unix milliseconds (8 bytes at most instead

@@ -8,7 +8,23 @@ public sealed class Webhook
     public bool IsActive { get; set; } = true;
     public required string Trigger { get; set; }
     public required string Url { get; set; }
-    public required string Name { get; set; }
+    private string _name = "";
+
+    public required string Name
+    {
+        get => _name;
+        set
+        {
+            _name = value;
+            SortName = TextFold.Fold(value);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Name"/> folded (lower case, no accents; see <see cref="TextFold"/>), kept by its setter: the panel sorts
+    /// and searches on it, so "apple" comes before "Zebra" and "ordenes" finds "Órdenes", on an index.
+    /// </summary>
+    public string SortName { get; private set; } = "";
 
     /// <summary>Unique per company and frozen after the first save: receivers and scripts key on it.</summary>
     public required string Code { get; init; }

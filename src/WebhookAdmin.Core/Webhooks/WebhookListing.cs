@@ -67,14 +67,13 @@ public sealed class WebhookListing(IDbContextFactory<WebhookAdminDbContext> dbFa
         var webhooks = db.Webhooks.AsNoTracking().Where(w => w.CompanyId == companyId && (query.IncludeDisabled || w.IsActive));
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
-            // Folded on both sides: names in any case, with or without accents (see TextFold); an ASCII name's fold is its
-            // lower(), so only the others pay for the fold. Contains takes % and _ literally.
+            // Folded on both sides: names in any case, with or without accents (SortName, see TextFold). Contains takes % and
+            // _ literally.
             var term = TextFold.Fold(query.Search.Trim());
-            webhooks = webhooks.Where(w => w.Name.ToLower().Contains(term) || w.Code.ToLower().Contains(term) || w.Url.ToLower().Contains(term)
-                || (TextFold.Utf8Length(w.Name) != w.Name.Length && TextFold.Fold(w.Name).Contains(term)));
+            webhooks = webhooks.Where(w => w.SortName.Contains(term) || w.Code.ToLower().Contains(term) || w.Url.ToLower().Contains(term));
         }
 
-        // A company has thousands of webhooks at most, so an exact total on the (CompanyId, IsActive, Name) index is cheap.
+        // A company has thousands of webhooks at most, so an exact total on the (CompanyId, IsActive, SortName) index is cheap.
         var total = await webhooks.CountAsync(cancellationToken);
         var items = await Sorted(webhooks, query.Sort, query.Descending)
             .Skip(pageIndex * pageSize)
@@ -114,10 +113,10 @@ public sealed class WebhookListing(IDbContextFactory<WebhookAdminDbContext> dbFa
         {
             WebhookSort.Trigger => descending ? webhooks.OrderByDescending(TriggerLabel()) : webhooks.OrderBy(TriggerLabel()),
             WebhookSort.Url => descending ? webhooks.OrderByDescending(w => w.Url) : webhooks.OrderBy(w => w.Url),
-            _ => descending ? webhooks.OrderByDescending(w => w.Name) : webhooks.OrderBy(w => w.Name),
+            _ => descending ? webhooks.OrderByDescending(w => w.SortName) : webhooks.OrderBy(w => w.SortName),
         };
-        // Ties (same trigger, same name) keep one stable order so paging never shows a row twice or skips one.
-        return ordered.ThenBy(w => w.Name).ThenBy(w => w.Id);
+        // Ties (same trigger, same folded name) keep one stable order so paging never shows a row twice or skips one.
+        return ordered.ThenBy(w => w.SortName).ThenBy(w => w.Name).ThenBy(w => w.Id);
     }
 
     private static Expression<Func<Webhook, string>> TriggerLabel() =>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using WebhookAdmin.Core.Webhooks;
 using WebhookAdmin.Tests.Support;
 
@@ -38,6 +39,45 @@ public sealed class WebhookListingTests : DatabaseTest
         // "_" is a LIKE wildcard; searching for it must not match "auditxlog".
         Assert.Equal(["CRM sync"], await Names(new WebhookQuery("_")));
         Assert.Empty(await Names(new WebhookQuery("%")));
+    }
+
+    [Fact]
+    public async Task Names_sort_as_a_reader_expects_whatever_their_case_or_accents()
+    {
+        foreach (var name in new[] { "Zebra", "apple", "Órdenes", "Banana", "ostras" })
+            await Service.CreateAsync(Ids.Acme, Drafts.User(name));
+
+        Assert.Equal(["apple", "Banana", "Órdenes", "ostras", "Zebra"], await Names(new WebhookQuery()));
+        Assert.Equal(["Zebra", "ostras", "Órdenes", "Banana", "apple"], await Names(new WebhookQuery(Descending: true)));
+    }
+
+    [Fact]
+    public async Task A_renamed_webhook_sorts_by_its_new_name()
+    {
+        var id = (await Service.CreateAsync(Ids.Acme, Drafts.User("Zulu"))).Saved().Id;
+        await Service.CreateAsync(Ids.Acme, Drafts.User("Mike"));
+
+        var renamed = await Service.UpdateAsync(Ids.Acme, id, new WebhookChanges(Name: "Álamo"));
+
+        Assert.IsType<WebhookOutcome.Saved>(renamed);
+        Assert.Equal(["Álamo", "Mike"], await Names(new WebhookQuery()));
+    }
+
+    [Fact]
+    public async Task Start_up_folds_again_the_sort_names_sql_could_not_fold_and_leaves_the_version_alone()
+    {
+        var created = (await Service.CreateAsync(Ids.Acme, Drafts.User("Órdenes"))).Saved();
+        var id = created.Id;
+        await using (var db = await Db.Contexts.CreateDbContextAsync())
+        {
+            // What the migration's lower() leaves for an accented name on SQLite.
+            await db.Webhooks.Where(w => w.Id == id).ExecuteUpdateAsync(set => set.SetProperty(w => w.SortName, "Órdenes"));
+        }
+
+        await Get<WebhookAdmin.Core.Storage.IStorageMigrator>().MigrateAsync(CancellationToken.None);
+
+        var webhook = (await Service.GetAsync(Ids.Acme, id))!;
+        Assert.Equal(("ordenes", created.Version), (webhook.SortName, webhook.Version));
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
-using Microsoft.EntityFrameworkCore.Query.SqlExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,26 +9,7 @@ using WebhookAdmin.Core.Delivery;
 namespace WebhookAdmin.Core.Storage.PostgreSql;
 
 /// <summary>The model on PostgreSQL; its migrations live in <c>Storage/PostgreSql/Migrations</c>.</summary>
-public sealed class PostgreSqlWebhookAdminDbContext(DbContextOptions<PostgreSqlWebhookAdminDbContext> options) : WebhookAdminDbContext(options)
-{
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
-    {
-        base.OnModelCreating(modelBuilder);
-        // translate(lower(text), 'áà…', 'aa…'): built in, no extension (unaccent) to install on the operator's server.
-        modelBuilder.HasDbFunction(TextFold.Utf8LengthMethod).HasName("octet_length");
-        modelBuilder.HasDbFunction(TextFold.FoldMethod).HasTranslation(arguments =>
-        {
-            var text = arguments[0].TypeMapping;
-            return new SqlFunctionExpression("translate",
-                [
-                    new SqlFunctionExpression("lower", [arguments[0]], nullable: true, argumentsPropagateNullability: [true], typeof(string), text),
-                    new SqlConstantExpression(TextFold.Accented, typeof(string), text),
-                    new SqlConstantExpression(TextFold.Plain, typeof(string), text),
-                ],
-                nullable: true, argumentsPropagateNullability: [true, false, false], typeof(string), text);
-        });
-    }
-}
+public sealed class PostgreSqlWebhookAdminDbContext(DbContextOptions<PostgreSqlWebhookAdminDbContext> options) : WebhookAdminDbContext(options);
 
 /// <summary>
 /// A PostgreSQL server that several app instances share: each webhook's queue is leased to one instance at a time, and
@@ -73,6 +53,7 @@ internal static class PostgreSqlStorage
         {
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
             await db.Database.MigrateAsync(cancellationToken);
+            await Webhooks.WebhookSortNames.RefreshAsync(db, cancellationToken);
         }
     }
 }

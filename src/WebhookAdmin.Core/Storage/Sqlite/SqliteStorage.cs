@@ -7,15 +7,7 @@ using WebhookAdmin.Core.Delivery;
 namespace WebhookAdmin.Core.Storage.Sqlite;
 
 /// <summary>The model on SQLite; its migrations live in <c>Storage/Sqlite/Migrations</c>.</summary>
-public sealed class SqliteWebhookAdminDbContext(DbContextOptions<SqliteWebhookAdminDbContext> options) : WebhookAdminDbContext(options)
-{
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
-    {
-        base.OnModelCreating(modelBuilder);
-        modelBuilder.HasDbFunction(TextFold.FoldMethod).HasName(TextFold.SqliteFunction);
-        modelBuilder.HasDbFunction(TextFold.Utf8LengthMethod).HasName("octet_length");
-    }
-}
+public sealed class SqliteWebhookAdminDbContext(DbContextOptions<SqliteWebhookAdminDbContext> options) : WebhookAdminDbContext(options);
 
 /// <summary>
 /// The embedded default: one SQLite file, one app instance. Nothing to install; WAL so readers never wait for the writer.
@@ -31,7 +23,7 @@ internal static class SqliteStorage
             DefaultTimeout = 30,
         };
         var busyTimeout = new SqliteBusyTimeout(TimeSpan.FromSeconds(builder.DefaultTimeout));
-        services.AddDbContextFactory<SqliteWebhookAdminDbContext>(options => options.UseSqlite(builder.ConnectionString).AddInterceptors(busyTimeout, new SqliteTextFold()));
+        services.AddDbContextFactory<SqliteWebhookAdminDbContext>(options => options.UseSqlite(builder.ConnectionString).AddInterceptors(busyTimeout));
         services.AddSingleton<IDbContextFactory<WebhookAdminDbContext>, ProviderContextFactory<SqliteWebhookAdminDbContext>>();
         services.AddSingleton<IDeliveryStore>(_ => new SqliteDeliveryStore(builder.ConnectionString));
         services.AddSingleton<IStorageMigrator, SqliteMigrator>();
@@ -46,6 +38,7 @@ internal static class SqliteStorage
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
             await db.Database.MigrateAsync(cancellationToken);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            await Webhooks.WebhookSortNames.RefreshAsync(db, cancellationToken);
         }
     }
 

@@ -313,6 +313,10 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("SortName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<string>("Trigger")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -355,7 +359,7 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
                     b.HasIndex("CompanyId", "Code")
                         .IsUnique();
 
-                    b.HasIndex("CompanyId", "IsActive", "Name");
+                    b.HasIndex("CompanyId", "IsActive", "SortName");
 
                     b.ToTable("Webhooks", (string)null);
                 });

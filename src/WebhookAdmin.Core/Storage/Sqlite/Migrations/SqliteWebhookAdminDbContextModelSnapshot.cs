@@ -302,6 +302,10 @@ namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SortName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Trigger")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -344,7 +348,7 @@ namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
                     b.HasIndex("CompanyId", "Code")
                         .IsUnique();
 
-                    b.HasIndex("CompanyId", "IsActive", "Name");
+                    b.HasIndex("CompanyId", "IsActive", "SortName");
 
                     b.ToTable("Webhooks", (string)null);
                 });
