@@ -17,15 +17,23 @@ public sealed class DirectoryEntry
     /// <summary>The platform's ObjectId, stored lowercase like every id.</summary>
     public string Id { get; set; } = "";
 
-    public string Name { get; set; } = "";
+    private string _name = "";
+
+    public string Name
+    {
+        get => _name;
+        set
+        {
+            _name = value;
+            NameKey = TextFold.Fold(value);
+        }
+    }
 
     /// <summary>
-    /// <see cref="Name"/> folded to lower case without accents by .NET when written, searched with a term folded the same
-    /// way. Not lower() in SQL: SQLite's lower() folds ASCII letters only, so "órdenes" would never find "Órdenes" there
-    /// while it would on PostgreSQL; and "ordenes", as it is often typed, finds it too. Also the sort key, so "apple",
-    /// "Banana" and "Órdenes" come in the order a reader expects.
+    /// <see cref="Name"/> folded (lower case, no accents; see <see cref="TextFold"/>), kept by its setter like
+    /// <see cref="Webhooks.Webhook.SortName"/>: searched with a term folded the same way, and the sort key.
     /// </summary>
-    public string NameKey { get; set; } = "";
+    public string NameKey { get; private set; } = "";
 
     public DateTime ModifiedAt { get; set; }
 }

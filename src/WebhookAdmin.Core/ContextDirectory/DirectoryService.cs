@@ -41,7 +41,6 @@ public sealed class DirectoryService(IDbContextFactory<WebhookAdminDbContext> db
                 db.DirectoryEntries.Add(entry);
             }
             entry.Name = trimmed;
-            entry.NameKey = Fold(trimmed);
             entry.ModifiedAt = UnixTime.Truncate(clock.GetUtcNow().UtcDateTime);
             try
             {
@@ -70,7 +69,7 @@ public sealed class DirectoryService(IDbContextFactory<WebhookAdminDbContext> db
     public async Task<IReadOnlyList<DirectoryEntry>> SearchAsync(
         string companyId, ContextField kind, string? search, int skip = 0, int take = DefaultLimit, CancellationToken cancellationToken = default)
     {
-        var term = Fold(search?.Trim() ?? "");
+        var term = TextFold.Fold(search?.Trim() ?? "");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var entries = db.DirectoryEntries.AsNoTracking().Where(e => e.CompanyId == companyId && e.Kind == kind);
         // Contains is instr()/strpos() on the folded name: "%" and "_" are taken literally, as typed.
@@ -98,8 +97,6 @@ public sealed class DirectoryService(IDbContextFactory<WebhookAdminDbContext> db
             .Where(e => e.CompanyId == companyId && e.Kind == kind && wanted.Contains(e.Id))
             .ToDictionaryAsync(e => e.Id, e => e.Name, StringComparer.Ordinal, cancellationToken);
     }
-
-    internal static string Fold(string text) => TextFold.Fold(text);
 
     private static bool IsIdPrefix(string term) => term.Length is > 0 and <= 24 && term.All(char.IsAsciiHexDigitLower);
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using WebhookAdmin.Api;
 using WebhookAdmin.Core.ContextDirectory;
+using WebhookAdmin.Core.Webhooks;
 using WebhookAdmin.Identity;
 
 namespace WebhookAdmin.Features.ContextDirectory;
@@ -41,12 +42,11 @@ public static class DirectoryApi
     private static async Task<IResult> Put(
         string kind, string id, HttpRequest request, ClaimsPrincipal user, CompanyIdentity identity, DirectoryService directory, CancellationToken cancellationToken)
     {
-        if (ReadKindAndId(kind, id) is { } badInput)
+        if (ReadKindAndId(kind, id, out var field) is { } badInput)
             return badInput;
         var (body, problem) = await ApiProblems.ReadJsonAsync<PutDirectoryEntryRequest>(request, cancellationToken);
         if (problem is not null)
             return problem;
-        DirectoryKinds.TryParse(kind, out var field);
         return await directory.PutAsync(identity.CompanyOf(user), field, id, body!.Name, cancellationToken) switch
         {
             DirectoryOutcome.Saved { Created: true, Entry: var entry } =>
@@ -60,9 +60,8 @@ public static class DirectoryApi
     private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Delete(
         string kind, string id, ClaimsPrincipal user, CompanyIdentity identity, DirectoryService directory, CancellationToken cancellationToken)
     {
-        if (ReadKindAndId(kind, id) is { } badInput)
+        if (ReadKindAndId(kind, id, out var field) is { } badInput)
             return badInput;
-        DirectoryKinds.TryParse(kind, out var field);
         var normalized = Core.ObjectId.Normalize(id);
         return await directory.DeleteAsync(identity.CompanyOf(user), field, normalized, cancellationToken)
             ? TypedResults.NoContent()
@@ -84,9 +83,9 @@ public static class DirectoryApi
     }
 
     /// <summary>A problem naming <c>kind</c> or <c>id</c>, or null when both can be used.</summary>
-    private static ValidationProblem? ReadKindAndId(string kind, string id)
+    private static ValidationProblem? ReadKindAndId(string kind, string id, out ContextField field)
     {
-        if (!DirectoryKinds.TryParse(kind, out _))
+        if (!DirectoryKinds.TryParse(kind, out field))
             return KindUnknown();
         return ApiProblems.TryReadId(id, out _, out var badId) ? null : badId;
     }
