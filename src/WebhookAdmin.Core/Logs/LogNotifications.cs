@@ -37,6 +37,13 @@ public sealed class LogNotifications
     private sealed class Subscriber(Func<Task> onChange)
     {
         private const int Idle = 0, Running = 1, RunningAndRung = 2;
+
+        /// <summary>
+        /// The subscriber's own context (its culture above all): a change is reported from the delivery writer's thread,
+        /// and a logs tab refreshed in that thread's culture rendered an es-CL admin's list in English.
+        /// </summary>
+        private readonly ExecutionContext? _context = ExecutionContext.Capture();
+
         private int _state;
 
         public void Ring()
@@ -49,9 +56,17 @@ public sealed class LogNotifications
                 if (Interlocked.CompareExchange(ref _state, state == Idle ? Running : RunningAndRung, state) != state)
                     continue;
                 if (state == Idle)
-                    _ = Task.Run(RunAsync);
+                    Start();
                 return;
             }
+        }
+
+        private void Start()
+        {
+            if (_context is null)
+                _ = Task.Run(RunAsync);
+            else
+                ExecutionContext.Run(_context, static subscriber => _ = Task.Run(((Subscriber)subscriber!).RunAsync), this);
         }
 
         private async Task RunAsync()

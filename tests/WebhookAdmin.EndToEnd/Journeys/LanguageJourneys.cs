@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using WebhookAdmin.Core.Webhooks;
 using WebhookAdmin.EndToEnd.Support;
+using WebhookAdmin.Tests.Delivery.Support;
 using WebhookAdmin.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 using static WebhookAdmin.EndToEnd.Support.SettingsPanel;
@@ -81,6 +82,30 @@ public sealed class LanguageJourneys(EndToEndFixture fixture)
         await Expect(page.Locator(".mud-table-pagination")).ToContainTextAsync("Rows per page:");
         var cookie = (await page.Context.CookiesAsync()).Single(c => c.Name == ".AspNetCore.Culture");
         Assert.Equal("c%3Den%7Cuic%3Den", cookie.Value);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_logs_tab_stays_spanish_when_a_delivery_refreshes_it()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        var webhook = ((WebhookOutcome.Saved)await fixture.App.Get<WebhookService>().CreateAsync(Ids.Acme,
+            new WebhookDraft("Registros en español", receiver.Url, WebhookTrigger.User))).Webhook;
+        var page = await fixture.NewPageAsync(locale: "es-CL");
+        await page.GotoAsync($"/admin/webhooks/{webhook.Id}?tab=logs");
+        await page.GetByLabel("Correo electrónico").FillAsync("admin@acme.test");
+        await page.GetByLabel("Contraseña").FillAsync("acme-admin");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Iniciar sesión" }).ClickAsync();
+        await EndToEndFixture.WaitForCircuitAsync(page);
+
+        // The list refreshes itself when the delivery is recorded: that render must speak the admin's language too.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enviar evento de prueba" }).ClickAsync();
+
+        var table = page.GetByTestId("logs-table");
+        await Expect(table.Locator(".log-result")).ToHaveTextAsync(["EXITOSO"], new() { Timeout = 15_000 });
+        await Expect(table.GetByTestId("test-event-row")).ToHaveTextAsync("Evento de prueba");
+        await Expect(table.GetByRole(AriaRole.Columnheader, new() { Name = "Resultado" })).ToBeVisibleAsync();
+        await Expect(table).ToContainTextAsync(new Regex(@"\d\d-\d\d-\d{4}"));
         await page.Context.CloseAsync();
     }
 
