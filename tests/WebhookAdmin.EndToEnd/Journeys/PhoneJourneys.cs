@@ -1,4 +1,7 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
+using WebhookAdmin.Core.Delivery;
+using WebhookAdmin.Core.Storage;
 using WebhookAdmin.Core.Events;
 using WebhookAdmin.Core.Webhooks;
 using WebhookAdmin.EndToEnd.Support;
@@ -86,6 +89,33 @@ public sealed class PhoneJourneys(EndToEndFixture fixture)
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Close log" }).ClickAsync();
         await Expect(dialog).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("logs-table")).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task An_automatic_deactivation_note_takes_a_full_line_under_the_name()
+    {
+        var id = ((WebhookOutcome.Saved)await fixture.App.Get<WebhookService>().CreateAsync(Ids.Acme,
+            new WebhookDraft("Phone receiver gone", "https://gone.example/hook", WebhookTrigger.User))).Webhook.Id;
+        await using (var db = await fixture.App.Get<IDbContextFactory<WebhookAdminDbContext>>().CreateDbContextAsync())
+        {
+            await db.Webhooks.Where(w => w.Id == id).ExecuteUpdateAsync(set => set
+                .SetProperty(w => w.FailingSince, DateTime.UtcNow.AddDays(-6)).SetProperty(w => w.ConsecutiveFailures, 30));
+        }
+        await fixture.App.Get<FailingWebhooks>().DeactivateAsync(CancellationToken.None);
+        var page = await SignInOnPhoneAsync();
+        await page.GetByTestId("webhooks-search").FillAsync("Phone receiver gone");
+        await page.GetByRole(AriaRole.Button, new() { Name = "More options" }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Show disabled" }).ClickAsync();
+
+        var note = page.GetByTestId("auto-disabled");
+        await Expect(note).ToBeVisibleAsync();
+        var cell = note.Locator("xpath=..");
+        var (noteBox, cellBox) = ((await note.BoundingBoxAsync())!, (await cell.BoundingBoxAsync())!);
+        // Squeezed beside the name it was a third of the card wide and broke words in two.
+        Assert.True(noteBox.Width > cellBox.Width * 0.8, $"The note is {noteBox.Width} px wide in a {cellBox.Width} px cell.");
+        Assert.True(noteBox.Y > (await page.GetByText("Phone receiver gone", new() { Exact = true }).BoundingBoxAsync())!.Y, "The note is not under the name.");
+        Assert.False(await ScrollsSidewaysAsync(page));
         await page.Context.CloseAsync();
     }
 
