@@ -13,6 +13,6 @@ public static class DirectoryRules
         string.IsNullOrEmpty(name) ? Text["NameRequired"].Value
         : name.Length > NameMaxLength ? Text["NameTooLong", NameMaxLength].Value
         // A tab or newline inside a name would break the one-line "name · id" the pickers show, and a NUL breaks PostgreSQL.
-        : name.Any(char.IsControl) ? Text["NameControlCharacters"].Value
+        : StoredText.HasForbiddenCharacters(name) ? Text["NameControlCharacters"].Value
         : null;
 }

@@ -58,6 +58,14 @@ public sealed class DeliveryOptions
     public int MaxUnrecordedAttempts { get; set; } = 8192;
 
     /// <summary>
+    /// <c>/health/ready</c> reports the delivery writer unhealthy once writes have waited this long without the database
+    /// taking a commit (locked, full or unreachable); healthy again at the next commit. Ten seconds is well past the
+    /// longest commit seen under load (tens of milliseconds) yet short enough for a load balancer to react.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "WriterUnhealthyAfter must be between 00:00:01 and 01:00:00.")]
+    public TimeSpan WriterUnhealthyAfter { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// Several instances on PostgreSQL: how long an instance's hold on a webhook's queue outlives its last renewal. An
     /// instance that dies loses its webhooks this long after its last heartbeat (renewals come every third of it), and
     /// stops sending on its own well before, should it lose touch with the database.

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WebhookAdmin.Core.Logs;
+using WebhookAdmin.Core.Storage;
 
 namespace WebhookAdmin.Core.Delivery;
 
@@ -15,7 +16,13 @@ namespace WebhookAdmin.Core.Delivery;
 /// Publishers wait for their batch's commit: an accepted event is durable. Lanes do not wait for their attempt's
 /// record (they go on to the next delivery); the records are committed in the order they were handed in, so after a
 /// crash the deliveries still pending are exactly a suffix of each webhook's queue: some may be sent again, none is
-/// lost or overtaken. A record that cannot be written is retried until it is, never skipped, for the same reason.
+/// lost or overtaken. A record that cannot be written for the database's state (busy, unreachable) is retried until it
+/// is, never skipped, for the same reason.
+/// <para>A write the database refuses for its content (<see cref="StorageErrors.IsContentError"/>) would be refused
+/// for ever, and retrying it would hold every company's writes behind it. So a refused batch is committed again unit by
+/// unit: a refused publish fails its own caller (<see cref="ContentRefusedException"/>), and a refused attempt record is
+/// stored in a minimal form (<see cref="AttemptWrite.NotStorable"/>: status, attempt, state and timing, with why the
+/// response could not be kept) in its place, so the order of records still holds.</para>
 /// </remarks>
 public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
 {
@@ -39,6 +46,12 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
     private volatile bool _droppingRecords;
     private int _disposed;
 
+    // For the health check: units handed in and not finished, when the writer last got an answer from the database
+    // (Environment.TickCount64), and whether its last commit failed for the database's state.
+    private int _waiting;
+    private long _answeredAt = Environment.TickCount64;
+    private volatile bool _failing;
+
     private static readonly Exception DroppedAtShutdown = new OperationCanceledException("The app stopped before this attempt could be recorded.");
 
     public DeliveryWriter(IDeliveryStore store, DeliveryFeed feed, LogNotifications notifications, IOptions<DeliveryOptions> options, ILogger<DeliveryWriter> logger)
@@ -54,6 +67,20 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
 
     /// <summary>Whether the writer's loop is running (it only stops when the app does).</summary>
     public bool IsRunning => !_loop.IsCompleted;
+
+    /// <summary>
+    /// How long writes have been waiting without the database answering a commit (zero when nothing waits): a locked,
+    /// full or unreachable database. Back to zero as soon as a commit goes through.
+    /// </summary>
+    public TimeSpan StalledFor
+    {
+        get
+        {
+            if (Volatile.Read(ref _waiting) == 0)
+                return TimeSpan.Zero;
+            return TimeSpan.FromMilliseconds(Math.Max(0, Environment.TickCount64 - Interlocked.Read(ref _answeredAt)));
+        }
+    }
 
     /// <summary>Stores the events and their deliveries; returns once they are committed and flushed, results filled in.</summary>
     public async Task StoreAsync(IReadOnlyList<EventWrite> events, CancellationToken cancellationToken = default)
@@ -84,8 +111,14 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
 
     private void Enqueue(Unit unit)
     {
+        // The first write after a quiet spell starts the clock, unless the database was already failing us.
+        if (Interlocked.Increment(ref _waiting) == 1 && !_failing)
+            Interlocked.Exchange(ref _answeredAt, Environment.TickCount64);
         if (!_queue.Writer.TryWrite(unit))
+        {
+            Interlocked.Decrement(ref _waiting);
             throw new InvalidOperationException("The delivery writer has stopped: the app is shutting down.");
+        }
     }
 
     private static TaskCompletionSource Waiter() => new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -117,7 +150,8 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
                 Finish(units, null);
                 continue;
             }
-            // Something in the batch is refused: commit each part alone, so one bad publish fails only its own caller.
+            // Something in the batch is refused: commit each part alone, so one bad write fails (or is stored in its
+            // minimal form) alone and the others go on.
             foreach (var unit in units)
                 await CommitAloneAsync(unit);
         }
@@ -125,6 +159,8 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
 
     private async Task CommitAloneAsync(Unit unit)
     {
+        var writes = unit.Writes;
+        var minimal = false;
         while (true)
         {
             if (unit.Done is null && _droppingRecords)
@@ -132,7 +168,24 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
                 Finish([unit], DroppedAtShutdown);
                 return;
             }
-            var failure = await CommitAsync(unit.Writes);
+            var failure = await CommitAsync(writes);
+            if (failure is not null && StorageErrors.IsContentError(failure))
+            {
+                var reason = StorageErrors.ContentErrorReason(failure);
+                if (unit.Done is null && !minimal)
+                {
+                    LogRecordNotStorable(failure, reason);
+                    writes = [.. writes.Cast<AttemptWrite>().Select(a => a.NotStorable(reason))];
+                    minimal = true;
+                    continue;
+                }
+                // A publish is refused to its caller, who can do something about it. A minimal record refused too (its
+                // log is gone) is given up: its delivery is still pending in the database and is sent again later.
+                if (unit.Done is null)
+                    LogRecordDropped(failure);
+                Finish([unit], new ContentRefusedException(reason, failure));
+                return;
+            }
             // A publisher is told and may try again; attempt records are never skipped while the app runs (see the
             // remarks). At shutdown they are given up, and with them every later record, so that what is stored is
             // still a prefix of what happened: the deliveries not recorded are sent again at the next start.
@@ -164,17 +217,35 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
         try
         {
             await _store.WriteAsync(writes, CancellationToken.None);
+            Answered();
             return null;
         }
         catch (Exception e)
         {
-            LogWriteFailed(e, writes.Count);
+            if (StorageErrors.IsContentError(e))
+            {
+                // The database is well: it looked at the write and said no.
+                Answered();
+                LogWriteRefused(e, writes.Count);
+            }
+            else
+            {
+                _failing = true;
+                LogWriteFailed(e, writes.Count);
+            }
             return e;
         }
     }
 
+    private void Answered()
+    {
+        _failing = false;
+        Interlocked.Exchange(ref _answeredAt, Environment.TickCount64);
+    }
+
     private void Finish(IReadOnlyList<Unit> units, Exception? failure)
     {
+        Interlocked.Add(ref _waiting, -units.Count);
         var created = new List<QueuedDelivery>();
         var changed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var unit in units)
@@ -235,4 +306,13 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Count} delivery rows failed.")]
     private partial void LogWriteFailed(Exception e, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database refused {Count} delivery rows for their content; they are written again one unit at a time.")]
+    private partial void LogWriteRefused(Exception e, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An attempt record was refused for its content ({Reason}); it is stored without the response.")]
+    private partial void LogRecordNotStorable(Exception e, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "An attempt record was refused even without its response; it is given up (its delivery stays pending and is sent again).")]
+    private partial void LogRecordDropped(Exception e);
 }

@@ -122,6 +122,26 @@ public sealed class AttemptWrite(
     public WebhookLogAttempt Attempt { get; } = attempt;
 
     public override int Rows => 2;
+
+    /// <summary>
+    /// This record as the database will take it whatever refused the original: the status, attempt number, state, timing
+    /// and schedule are kept, the receiver's text is replaced by why it could not be stored.
+    /// </summary>
+    public AttemptWrite NotStorable(string reason)
+    {
+        var response = "response not storable: " + reason;
+        return new AttemptWrite(LogId, WebhookId, Retry, State, Status, response, NextAttemptAt, new WebhookLogAttempt
+        {
+            LogId = Attempt.LogId,
+            Number = Attempt.Number,
+            StartedAt = Attempt.StartedAt,
+            DurationMs = Attempt.DurationMs,
+            Status = Attempt.Status,
+            Succeeded = Attempt.Succeeded,
+            Manual = Attempt.Manual,
+            Error = Attempt.Error.Length > 0 ? response : "",
+        });
+    }
 }
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.Options;
 using WebhookAdmin.Core.Webhooks;
 
@@ -61,7 +60,7 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<DeliveryO
         }
         catch (HttpRequestException e)
         {
-            return Result(0, false, Describe(e), transportError: true);
+            return Result(0, false, StoredText.Clean(Describe(e)), transportError: true);
         }
 
         AttemptResult Result(int code, bool succeeded, string response, bool transportError) =>
@@ -97,10 +96,13 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<DeliveryO
                     break;
                 read += n;
             }
+            // Whatever the bytes, the text is one every database stores (StoredText): the record of an attempt must never
+            // be refused, or the writer would hold every company's records behind it.
             if (read <= limit)
-                return Encoding.UTF8.GetString(buffer, 0, read);
-            // Cut on a character boundary so the stored text stays valid UTF-8.
-            var text = Encoding.UTF8.GetString(buffer, 0, limit).TrimEnd('\uFFFD');
+                return StoredText.FromReceiver(buffer.AsSpan(0, read));
+            // Cut on a character boundary, so a long answer's last character is not taken for invalid UTF-8.
+            var kept = buffer.AsSpan(0, limit);
+            var text = StoredText.FromReceiver(kept[..StoredText.CompleteLength(kept)]);
             return text + string.Format(CultureInfo.InvariantCulture, TruncationMarker, limit);
         }
         finally

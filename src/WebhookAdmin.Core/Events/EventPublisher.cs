@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using WebhookAdmin.Core.Delivery;
+using WebhookAdmin.Core.Storage;
 using WebhookAdmin.Core.Webhooks;
 
 namespace WebhookAdmin.Core.Events;
@@ -67,15 +68,44 @@ public sealed class EventPublisher(DeliveryWriter writer, WebhookDirectory direc
             writes[i] = NewEvent(companyId, cotEvent, cotEvent.Id?.Trim(), matched, now, traceParent);
         }
 
-        var stored = writes.OfType<EventWrite>().ToArray();
-        if (stored.Length > 0)
-            await writer.StoreAsync(stored, cancellationToken);
+        var refused = await StoreAsync(writes.OfType<EventWrite>().ToArray(), cancellationToken);
         for (var i = 0; i < cotEvents.Count; i++)
         {
-            if (writes[i] is { } write)
-                outcomes[i] = new PublishOutcome.Accepted(write.EventId, write.Deliveries, write.Repeated);
+            if (writes[i] is not { } write)
+                continue;
+            outcomes[i] = refused.TryGetValue(write, out var reason)
+                ? new PublishOutcome.Invalid(new Dictionary<string, string[]> { ["body"] = [EventText.Localizer["NotStorable", reason]] })
+                : new PublishOutcome.Accepted(write.EventId, write.Deliveries, write.Repeated);
         }
         return outcomes!;
+    }
+
+    /// <summary>
+    /// Stores the events together; when the database refuses them for their content (which the rules should have
+    /// caught), each is stored alone, so only the events refused are answered as such. Returns why each was refused.
+    /// </summary>
+    private async Task<Dictionary<EventWrite, string>> StoreAsync(EventWrite[] events, CancellationToken cancellationToken)
+    {
+        var refused = new Dictionary<EventWrite, string>();
+        if (events.Length == 0)
+            return refused;
+        try
+        {
+            await writer.StoreAsync(events, cancellationToken);
+        }
+        catch (ContentRefusedException e) when (events.Length == 1)
+        {
+            refused[events[0]] = e.Reason;
+        }
+        catch (ContentRefusedException)
+        {
+            foreach (var write in events)
+            {
+                foreach (var (alone, reason) in await StoreAsync([write], cancellationToken))
+                    refused[alone] = reason;
+            }
+        }
+        return refused;
     }
 
     /// <summary>

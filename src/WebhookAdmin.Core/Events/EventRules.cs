@@ -14,11 +14,15 @@ public static class EventRules
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrEmpty(cotEvent.Type))
             errors["type"] = [T["TypeRequired"]];
+        else if (StoredText.HasForbiddenCharacters(cotEvent.Type))
+            errors["type"] = [T["TypeControlCharacters"]];
         else if (!CotEventTypes.All.Contains(cotEvent.Type))
             errors["type"] = [T["TypeUnknown", string.Join(", ", CotEventTypes.All)]];
 
         if (string.IsNullOrEmpty(cotEvent.Event))
             errors["event"] = [T["EventRequired"]];
+        else if (StoredText.HasForbiddenCharacters(cotEvent.Event))
+            errors["event"] = [T["EventControlCharacters"]];
         else if (!CotEventNames.All.Contains(cotEvent.Event))
             errors["event"] = [T["EventUnknown", string.Join(", ", CotEventNames.All)]];
         else if (cotEvent.Event == CotEventNames.Logout && cotEvent.Type is not null && cotEvent.Type != CotEventTypes.User)
@@ -29,6 +33,10 @@ public static class EventRules
 
         if (cotEvent.Id is not null && (cotEvent.Id.Trim().Length == 0 || cotEvent.Id.Length > CallerIdMaxLength))
             errors["id"] = [T["IdLength", CallerIdMaxLength]];
+        // The id is stored as text (the caller's key for repeats): a NUL there is refused by PostgreSQL, and no
+        // platform's key needs a control character. The event's data may hold "\u0000": it is stored as sent (bytes).
+        else if (StoredText.HasForbiddenCharacters(cotEvent.Id))
+            errors["id"] = [T["IdControlCharacters"]];
         return errors;
     }
 }

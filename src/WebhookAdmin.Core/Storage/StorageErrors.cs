@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -14,4 +15,56 @@ public static class StorageErrors
         PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => true,
         _ => false,
     };
+
+    /// <summary>
+    /// The database refused the write for what it holds, not for its own state: the same write would be refused again,
+    /// so retrying it is pointless (and, in the writer, would hold back every write behind it). PostgreSQL: class 22
+    /// (data exception: a NUL in text 22021, untranslatable character 22P05, value too long 22001, out of range 22003),
+    /// class 23 (a constraint: a row whose parent is gone), class 54 (a program limit: a value or row too large).
+    /// SQLite: SQLITE_TOOBIG (18), SQLITE_CONSTRAINT (19), SQLITE_MISMATCH (20), SQLITE_RANGE (25). A string the
+    /// driver cannot encode (half a surrogate pair) never reaches the server but is refused for its content too.
+    /// Everything else (connection lost, timeouts, SQLITE_BUSY, a full disk) is transient: the write waits and is retried.
+    /// </summary>
+    public static bool IsContentError(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case PostgresException postgres:
+                    return postgres.SqlState.Length == 5 && postgres.SqlState[..2] is "22" or "23" or "54";
+                case SqliteException sqlite:
+                    return sqlite.SqliteErrorCode is 18 or 19 or 20 or 25;
+                case EncoderFallbackException:
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Why the database refused a write, short and storable (it is kept in a log's response): its code and message.</summary>
+    public static string ContentErrorReason(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            var reason = inner switch
+            {
+                PostgresException postgres => $"{postgres.SqlState} {postgres.MessageText}",
+                SqliteException sqlite => $"SQLite error {sqlite.SqliteErrorCode}: {sqlite.Message}",
+                EncoderFallbackException => "text the database driver cannot encode (a lone UTF-16 surrogate)",
+                _ => null,
+            };
+            if (reason is not null)
+                return StoredText.Clean(reason.Length <= ReasonMaxLength ? reason : reason[..ReasonMaxLength] + "…");
+        }
+        return StoredText.Clean(e.Message);
+    }
+
+    private const int ReasonMaxLength = 300;
+}
+
+/// <summary>The database refused a write for its content (<see cref="StorageErrors.IsContentError"/>); retrying it would not help.</summary>
+public sealed class ContentRefusedException(string reason, Exception inner) : Exception($"The database refused the write for its content: {reason}", inner)
+{
+    public string Reason { get; } = reason;
 }

@@ -70,7 +70,11 @@ public sealed class WebhookListing(IDbContextFactory<WebhookAdminDbContext> dbFa
             // Folded on both sides: names in any case, with or without accents (SortName, see TextFold). Contains takes % and
             // _ literally.
             var term = TextFold.Fold(query.Search.Trim());
-            webhooks = webhooks.Where(w => w.SortName.Contains(term) || w.Code.ToLower().Contains(term) || w.Url.ToLower().Contains(term));
+            // No stored name, code or url holds a control character (WebhookRules), and PostgreSQL refuses a NUL in
+            // the query itself: such a term simply matches nothing.
+            webhooks = StoredText.HasForbiddenCharacters(term)
+                ? webhooks.Where(_ => false)
+                : webhooks.Where(w => w.SortName.Contains(term) || w.Code.ToLower().Contains(term) || w.Url.ToLower().Contains(term));
         }
 
         // A company has thousands of webhooks at most, so an exact total on the (CompanyId, IsActive, SortName) index is cheap.

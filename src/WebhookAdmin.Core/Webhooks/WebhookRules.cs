@@ -20,6 +20,8 @@ public static partial class WebhookRules
     public static string? CheckName(string? name) =>
         string.IsNullOrWhiteSpace(name) ? Say("NameRequired")
         : name.Length > NameMaxLength ? Say("NameTooLong", NameMaxLength)
+        // One line (the panel's list and the pickers show it so), and never a NUL, which PostgreSQL refuses.
+        : StoredText.HasForbiddenCharacters(name) ? Say("NameControlCharacters")
         : null;
 
     public static string? CheckCodeFormat(string? code) =>
@@ -38,6 +40,9 @@ public static partial class WebhookRules
             return Say("UrlRequired");
         if (url.Length > UrlMaxLength)
             return Say("UrlTooLong", UrlMaxLength);
+        // Before Uri parses it: Uri quietly drops tabs and line breaks, so what would be stored is not what was checked.
+        if (StoredText.HasForbiddenCharacters(url))
+            return Say("UrlControlCharacters");
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             return Say("UrlNotAbsolute");
         if (!string.IsNullOrEmpty(uri.UserInfo))
@@ -45,8 +50,11 @@ public static partial class WebhookRules
         return null;
     }
 
+    /// <summary>A description may run over several lines (line breaks and tabs are kept), but holds no other control character.</summary>
     public static string? CheckDescription(string? description) =>
-        description is { Length: > DescriptionMaxLength } ? Say("DescriptionTooLong", DescriptionMaxLength) : null;
+        description is { Length: > DescriptionMaxLength } ? Say("DescriptionTooLong", DescriptionMaxLength)
+        : StoredText.HasForbiddenCharacters(description, allowLineBreaks: true) ? Say("DescriptionControlCharacters")
+        : null;
 
     public static string? CheckTrigger(string? trigger) =>
         string.IsNullOrEmpty(trigger) ? Say("TriggerRequired")

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Storage;
 using WebhookAdmin.Identity;
@@ -101,10 +102,11 @@ public static class Operations
         }
     }
 
-    private sealed class DeliveryReady(DeliveryDispatcher dispatcher, DeliveryWriter writer) : IHealthCheck
+    private sealed class DeliveryReady(DeliveryDispatcher dispatcher, DeliveryWriter writer, IOptions<DeliveryOptions> options) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
             Task.FromResult(!writer.IsRunning ? HealthCheckResult.Unhealthy("The delivery writer has stopped.")
+                : writer.StalledFor > options.Value.WriterUnhealthyAfter ? HealthCheckResult.Unhealthy("The delivery writer has writes waiting that the database does not take.")
                 : !dispatcher.IsAlive ? HealthCheckResult.Unhealthy("The dispatcher has not looked for work within its poll interval.")
                 : HealthCheckResult.Healthy());
     }

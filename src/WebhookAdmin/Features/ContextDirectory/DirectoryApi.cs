@@ -77,6 +77,9 @@ public static class DirectoryApi
             return KindUnknown();
         if (!Paging.TryRead(page, limit, DirectoryService.DefaultLimit, DirectoryService.MaxLimit, out var paging, out var badPaging))
             return badPaging!;
+        // Names never hold one, and a NUL in a query parameter is refused by PostgreSQL (a 500, not an empty answer).
+        if (Core.StoredText.HasForbiddenCharacters(search))
+            return ApiProblems.Field("search", ApiText.Localizer["SearchControlCharacters"]);
         var entries = await directory.SearchAsync(identity.CompanyOf(user), field, search,
             skip: (int)Math.Min((long)(paging.Page - 1) * paging.Limit, int.MaxValue), take: paging.Limit, cancellationToken: cancellationToken);
         return TypedResults.Ok(entries.Select(DirectoryEntryJson.From).ToArray());
