@@ -42,6 +42,15 @@ public static class StoredText
         return false;
     }
 
+    /// <summary>Whether PostgreSQL's <c>text</c> takes <paramref name="text"/>: no NUL, and no half of a surrogate pair (not UTF-8 once encoded).</summary>
+    public static bool IsStorable(string? text)
+    {
+        if (text is null)
+            return true;
+        Replace(text, out var nul, out var lone);
+        return !nul && !lone;
+    }
+
     /// <summary>
     /// Decodes a receiver's bytes into text any database stores: invalid UTF-8 and NUL become U+FFFD, and when anything
     /// was replaced the text ends with a marker saying so (the bytes as received are gone; the reader must know).

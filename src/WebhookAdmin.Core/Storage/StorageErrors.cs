@@ -35,7 +35,7 @@ public static class StorageErrors
                     return postgres.SqlState.Length == 5 && postgres.SqlState[..2] is "22" or "23" or "54";
                 case SqliteException sqlite:
                     return sqlite.SqliteErrorCode is 18 or 19 or 20 or 25;
-                case EncoderFallbackException:
+                case EncoderFallbackException or UnstorableTextException:
                     return true;
             }
         }
@@ -52,6 +52,7 @@ public static class StorageErrors
                 PostgresException postgres => $"{postgres.SqlState} {postgres.MessageText}",
                 SqliteException sqlite => $"SQLite error {sqlite.SqliteErrorCode}: {sqlite.Message}",
                 EncoderFallbackException => "text the database driver cannot encode (a lone UTF-16 surrogate)",
+                UnstorableTextException unstorable => unstorable.Message,
                 _ => null,
             };
             if (reason is not null)
@@ -68,3 +69,9 @@ public sealed class ContentRefusedException(string reason, Exception inner) : Ex
 {
     public string Reason { get; } = reason;
 }
+
+/// <summary>
+/// SQLite would store this text, but PostgreSQL would refuse it (a NUL, half a surrogate pair): the SQLite store refuses it
+/// too, so that one product behaves the same on both providers.
+/// </summary>
+public sealed class UnstorableTextException() : Exception("text holding NUL or invalid UTF-16, which no supported database stores");

@@ -101,6 +101,43 @@ public sealed class EventApiTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
     }
 
+    [Theory]
+    [InlineData("""{"id":"a\u0000b","type":"COTUser","event":"edit","data":{"n":1}}""", "id")]
+    [InlineData("""{"id":"tab\there","type":"COTUser","event":"edit","data":{"n":1}}""", "id")]
+    [InlineData("""{"type":"COTUser\u0000","event":"edit","data":{"n":1}}""", "type")]
+    [InlineData("""{"type":"COTUser","event":"edit\u0000","data":{"n":1}}""", "event")]
+    public async Task An_event_whose_id_type_or_event_holds_a_control_character_is_refused_naming_the_field(string body, string field)
+    {
+        using var acme = await app.ApiClientAsync();
+
+        using var single = await acme.PostAsync(Events, Json(body)).WaitAsync(TimeSpan.FromSeconds(10));
+        await WebhookApiTests.AssertFieldErrorAsync(single, field);
+
+        using var batch = await acme.PostAsync(Events, Json($"[{body}, {SecondEvent}]")).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.OK, batch.StatusCode);
+        var items = (await batch.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray().ToArray();
+        Assert.Equal(["invalid", "accepted"], items.Select(i => i.GetProperty("result").GetString()));
+        Assert.Equal([field], items[0].GetProperty("errors").EnumerateObject().Select(e => e.Name));
+    }
+
+    [Fact]
+    public async Task Data_holding_an_escaped_nul_is_stored_and_delivered_byte_for_byte_as_sent()
+    {
+        using var acme = await app.ApiClientAsync();
+        await using var receiver = await Receiver.StartAsync();
+        await CreateUserWebhookAsync(acme, receiver.Url, "Escaped NUL");
+        const string data = """{"n":41,"note":"before\u0000after","nested":{"k":"\u0000"}}""";
+
+        using var response = await acme.PostAsync(Events, Json("""{"type":"COTUser","event":"edit","data":""" + data + "}"));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var delivered = await Eventually.WaitAsync(() => receiver.Requests, r => r.Any(x => x.N == 41), what: "the delivery");
+        Assert.Contains("\"data\":" + data, delivered.Single(x => x.N == 41).Body, StringComparison.Ordinal);
+        Assert.Equal("before\0after", delivered.Single(x => x.N == 41).Event.GetProperty("data").GetProperty("note").GetString());
+    }
+
+    private const string SecondEvent = """{"type":"COTUser","event":"edit","data":{"n":2}}""";
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     private static async Task CreateUserWebhookAsync(HttpClient api, string url, string name)

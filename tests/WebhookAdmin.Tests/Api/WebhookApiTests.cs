@@ -143,6 +143,40 @@ public sealed class WebhookApiTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(before, (await acme.GetFromJsonAsync<JsonElement[]>(Subscriptions))!.Length);
     }
 
+    [Theory]
+    [InlineData("""{"name":"nul\u0000name","url":"https://a.example","trigger":"create-edit-delete-user"}""", "name")]
+    [InlineData("""{"name":"two\nlines","url":"https://a.example","trigger":"create-edit-delete-user"}""", "name")]
+    [InlineData("""{"name":"x","url":"https://a.example","trigger":"create-edit-delete-user","description":"nul\u0000"}""", "description")]
+    [InlineData("""{"name":"x","url":"https://a.example","trigger":"create-edit-delete-user","description":"bell\u0007"}""", "description")]
+    [InlineData("""{"name":"x","url":"https://a.example/\u0000","trigger":"create-edit-delete-user"}""", "url")]
+    [InlineData("""{"name":"x","url":"https://a.example/\t/x","trigger":"create-edit-delete-user"}""", "url")]
+    [InlineData("""{"name":"x","url":"https://a.example","trigger":"create-edit-delete-user","code":"a\u0000"}""", "code")]
+    public async Task Text_with_a_nul_or_control_character_is_refused_naming_the_field_on_create_and_patch(string body, string field)
+    {
+        using var acme = await app.ApiClientAsync();
+        var id = await CreateAsync(acme, "Control characters");
+
+        using var created = await acme.PostAsync(Subscriptions, new StringContent(body, Encoding.UTF8, "application/json"));
+        await AssertFieldErrorAsync(created, field);
+
+        if (field == "code")
+            return; // a saved webhook's code never changes: PATCH refuses any other code as such
+        using var patched = await acme.PatchAsync($"{Subscriptions}/{id}", new StringContent(body, Encoding.UTF8, "application/json"));
+        await AssertFieldErrorAsync(patched, field);
+    }
+
+    [Fact]
+    public async Task A_description_may_span_several_lines_with_tabs()
+    {
+        using var acme = await app.ApiClientAsync();
+
+        using var response = await acme.PostAsJsonAsync(Subscriptions,
+            new { name = "Multi-line", url = "https://a.example", trigger = "create-edit-delete-user", description = "first line\r\n\tsecond line" });
+
+        response.EnsureSuccessStatusCode();
+        Assert.Equal("first line\r\n\tsecond line", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("description").GetString());
+    }
+
     [Fact]
     public async Task A_body_that_is_not_json_is_unsupported_media_type()
     {

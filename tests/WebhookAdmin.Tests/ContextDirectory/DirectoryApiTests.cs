@@ -187,6 +187,29 @@ public sealed class DirectoryApiTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal("Entrada del directorio no encontrada", (await notFoundAnswer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
     }
 
+    [Theory]
+    [InlineData("%00")]
+    [InlineData("a%00b")]
+    [InlineData("tab%09")]
+    public async Task A_search_holding_a_control_character_is_refused_naming_search(string escaped)
+    {
+        using var acme = await app.ApiClientAsync();
+
+        using var response = await acme.GetAsync($"{Directory}/workflow?search={escaped}");
+
+        await Api.WebhookApiTests.AssertFieldErrorAsync(response, "search");
+    }
+
+    [Fact]
+    public async Task A_directory_name_holding_a_nul_is_refused_naming_name()
+    {
+        using var acme = await app.ApiClientAsync();
+
+        using var response = await acme.PutAsync($"{Directory}/group/{NewId()}", new StringContent("""{"name":"nul\u0000"}""", Encoding.UTF8, "application/json"));
+
+        await Api.WebhookApiTests.AssertFieldErrorAsync(response, "name");
+    }
+
     private static string NewId() => Core.ObjectId.NewId();
 
     private static async Task<List<string>> NamesAsync(HttpClient client, string kind, string search, string query = "")

@@ -85,7 +85,9 @@ public sealed class WriterTests
         await hold.DisposeAsync();
 
         await first;
-        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => refused);
+        // Refused for its content (a foreign key): the same write would be refused again, so the caller is told so.
+        var error = await Assert.ThrowsAsync<Core.Storage.ContentRefusedException>(() => refused);
+        Assert.IsAssignableFrom<System.Data.Common.DbException>(error.InnerException);
         await good;
         Assert.Equal(["first", "good"], (await host.LogsAsync(webhook.Id)).Select(l => l.Event!.Type));
     }

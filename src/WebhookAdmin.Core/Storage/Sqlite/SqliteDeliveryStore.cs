@@ -325,9 +325,19 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
 
         public void Bind(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
 
-        /// <summary>Text as UTF-16, converted by SQLite itself: no encoded copy on the managed heap.</summary>
-        public void Bind(int index, string? value) =>
+        /// <summary>
+        /// Text as UTF-16, converted by SQLite itself: no encoded copy on the managed heap. Text PostgreSQL would refuse
+        /// is refused here too (the same write fails the same way on both providers; see <see cref="StorageErrors.IsContentError"/>).
+        /// </summary>
+        public void Bind(int index, string? value)
+        {
+            if (!StoredText.IsStorable(value))
+            {
+                Done();
+                throw new UnstorableTextException();
+            }
             Check(value is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text16(_statement, index, value.AsSpan()));
+        }
 
         public void BindBlob(int index, ReadOnlySpan<byte> value) => Check(raw.sqlite3_bind_blob(_statement, index, value));
 
