@@ -102,6 +102,43 @@ public sealed class WebhookSettingsPageTests : SettingsPageTest
         Assert.Contains(Get<ISnackbar>().ShownSnackbars, s => s.Message == "Not saved: correct the highlighted fields.");
     }
 
+    [Theory]
+    [InlineData("en-US", "Name must be one line of text, without tabs, line breaks or other control characters.",
+        "Description may contain line breaks and tabs, but no other control characters (such as NUL).")]
+    [InlineData("es-CL", "El nombre debe ser una sola línea de texto, sin tabulaciones, saltos de línea ni otros caracteres de control.",
+        "La descripción puede contener saltos de línea y tabulaciones, pero ningún otro carácter de control (como NUL).")]
+    public async Task A_nul_in_the_name_or_description_is_reported_inline_in_the_admins_language_and_nothing_is_saved(
+        string culture, string nameError, string descriptionError)
+    {
+        Culture = culture;
+        var page = RenderNew();
+
+        Field(page, "name").Input("Pasted\0name");
+        Field(page, "description").Input("Several lines\nare fine,\tbut not a NUL\0");
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.Contains(nameError, page.Markup);
+            Assert.Contains(descriptionError, page.Markup);
+        });
+        page.Find("[data-testid=save]").Click();
+        // What was typed stays (the HTML parser shows the NUL as U+FFFD).
+        page.WaitForAssertion(() => Assert.Equal("Pasted\uFFFDname", Field(page, "name").GetAttribute("value")));
+        Assert.Empty(await Webhooks.ListAsync(Acme));
+    }
+
+    [Fact]
+    public void A_description_over_several_lines_is_not_an_error()
+    {
+        var page = RenderNew();
+
+        Field(page, "description").Input("First line\r\n\tindented second line");
+        page.Find("[data-testid=save]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("Name is required.", page.Markup));
+        Assert.DoesNotContain("control character", page.Markup);
+    }
+
     [Fact]
     public void Invalid_url_and_missing_workflow_are_reported_inline_and_what_was_typed_stays()
     {
