@@ -144,6 +144,26 @@ public sealed class ValidationJourneys(EndToEndFixture fixture)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task A_pasted_control_character_in_the_name_or_description_is_flagged_and_nothing_is_saved()
+    {
+        var page = await NewWebhookAsync();
+        await Field(page, "name").FillAsync("Pasted\u0000name");
+        await Field(page, "url").FillAsync("https://pasted.example/hook");
+        await ChooseTriggerAsync(page, "Create/Edit/Remove User");
+        await Field(page, "description").FillAsync("Two lines\nare fine\u0007");
+
+        await ExpectErrorAsync(page, "name", "Name must be one line of text, without tabs, line breaks or other control characters.");
+        await ExpectErrorAsync(page, "description", "Description may contain line breaks and tabs, but no other control characters (such as NUL).");
+        await page.GetByTestId("save").ClickAsync();
+        await Expect(page.GetByText(NotSaved)).ToBeVisibleAsync();
+        Assert.DoesNotContain(await Webhooks.ListAsync(Ids.Acme), w => w.Url == "https://pasted.example/hook");
+
+        await Field(page, "description").FillAsync("Two lines\nare fine");
+        await ExpectNoErrorAsync(page, "description");
+        await page.Context.CloseAsync();
+    }
+
     private async Task<IPage> NewWebhookAsync()
     {
         var page = await fixture.SignInAsync("admin@acme.test", "acme-admin", "/admin/webhooks/new");
