@@ -179,8 +179,9 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
                     minimal = true;
                     continue;
                 }
-                // A publish is refused to its caller, who can do something about it. A minimal record refused too (its
-                // log is gone) is given up: its delivery is still pending in the database and is sent again later.
+                // A publish is refused to its caller, who can do something about it. A minimal record refused too (say,
+                // its log was deleted meanwhile) is given up rather than hold every later write: the log, if any is left,
+                // keeps its last recorded state.
                 if (unit.Done is null)
                     LogRecordDropped(failure);
                 Finish([unit], new ContentRefusedException(reason, failure));
@@ -313,6 +314,6 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "An attempt record was refused for its content ({Reason}); it is stored without the response.")]
     private partial void LogRecordNotStorable(Exception e, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "An attempt record was refused even without its response; it is given up (its delivery stays pending and is sent again).")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "An attempt record was refused even without its response; it is given up, its log keeps its last recorded state.")]
     private partial void LogRecordDropped(Exception e);
 }

@@ -83,4 +83,20 @@ public sealed class UnstorableContentTests
         Assert.StartsWith("response not storable: ", stored.Response, StringComparison.Ordinal);
         Assert.Equal((2, 200, true, 12), (stored.Attempts[1].Number, stored.Attempts[1].Status, stored.Attempts[1].Succeeded, stored.Attempts[1].DurationMs));
     }
+
+    [Fact]
+    public async Task An_attempt_record_for_a_log_deleted_meanwhile_never_holds_later_writes()
+    {
+        await using var host = await DispatcherHost.StartAsync(dispatch: false);
+        var webhook = await host.CreateUserWebhookAsync("https://receiver.example/hook");
+        var writer = host.Services.GetRequiredService<DeliveryWriter>();
+
+        // No such log (retention deleted it while its resend was in flight): on SQLite a foreign key refuses the attempt's row.
+        var now = DateTime.UtcNow;
+        await writer.RecordAsync(new AttemptWrite(987_654_321, webhook.Id, 1, DeliveryState.Succeeded, 200, "ok", now,
+            new WebhookLogAttempt { LogId = 987_654_321, Number = 1, StartedAt = now, Status = 200, Succeeded = true }));
+        await host.PublishAsync(Events.UserEdit(1)).WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Single(await host.LogsAsync(webhook.Id));
+    }
 }
