@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using WebhookAdmin.Api;
 using WebhookAdmin.Core.Events;
+using WebhookAdmin.Core.Storage;
 using WebhookAdmin.Identity;
 
 namespace WebhookAdmin.Features.Events;
@@ -21,7 +22,8 @@ public static class EventApi
             .Produces<PublishedEventJson>(StatusCodes.Status202Accepted)
             .Produces<PublishBatchJson>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return api;
     }
 
@@ -44,12 +46,20 @@ public static class EventApi
         {
             var options = json.Value.SerializerOptions;
             var company = identity.CompanyOf(user);
-            return document.RootElement.ValueKind switch
+            try
             {
-                JsonValueKind.Object => await PublishOneAsync(document.RootElement, company, publisher, options, cancellationToken),
-                JsonValueKind.Array => await PublishManyAsync(document.RootElement, company, publisher, options, cancellationToken),
-                _ => ApiProblems.Field("body", ApiText.Localizer["EventsBodyShape", EventPublisher.MaxBatch]),
-            };
+                return document.RootElement.ValueKind switch
+                {
+                    JsonValueKind.Object => await PublishOneAsync(document.RootElement, company, publisher, options, cancellationToken),
+                    JsonValueKind.Array => await PublishManyAsync(document.RootElement, company, publisher, options, cancellationToken),
+                    _ => ApiProblems.Field("body", ApiText.Localizer["EventsBodyShape", EventPublisher.MaxBatch]),
+                };
+            }
+            catch (StorageUnavailableException)
+            {
+                // Within the store timeout, never a hang or a 500: the platform retries (the same id is recognised as a repeat).
+                return ApiProblems.StorageUnavailable(request.HttpContext.Response);
+            }
         }
     }
 
