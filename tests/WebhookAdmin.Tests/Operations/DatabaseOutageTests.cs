@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 using WebhookAdmin.Tests.Delivery.Support;
 using WebhookAdmin.Tests.Support;
 using Xunit.Abstractions;
@@ -37,8 +36,7 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.App app, ITestOutput
     {
         await using var receiver = await Receiver.StartAsync();
         using var api = await app.ApiClientAsync();
-        using (var created = await api.PostAsJsonAsync("/api/v3/webhook/subscription", new { name = "Outage", url = receiver.Url, trigger = "create-edit-delete-user" }))
-            created.EnsureSuccessStatusCode();
+        await TelemetryTests.CreateAsync(api, receiver.Url);
 
         var health = new ConcurrentQueue<(TimeSpan At, bool Healthy)>();
         var clock = Stopwatch.StartNew();

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using WebhookAdmin.Tests.Delivery.Support;
 using WebhookAdmin.Tests.Support;
 using Xunit.Abstractions;
@@ -22,8 +21,7 @@ public sealed class LockedDatabaseTests(LockedDatabaseTests.App app, ITestOutput
     {
         await using var receiver = await Receiver.StartAsync();
         using var api = await app.ApiClientAsync();
-        using (var created = await api.PostAsJsonAsync("/api/v3/webhook/subscription", new { name = "Locked", url = receiver.Url, trigger = "create-edit-delete-user" }))
-            created.EnsureSuccessStatusCode();
+        await TelemetryTests.CreateAsync(api, receiver.Url);
 
         var publisher = new SteadyPublisher(api, "locked");
         await Task.Delay(TimeSpan.FromSeconds(1));
