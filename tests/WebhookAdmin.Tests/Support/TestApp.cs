@@ -32,6 +32,11 @@ public class TestApp : IAsyncLifetime
     /// <summary>How the app reaches its database (e.g. through a <see cref="TcpProxy"/>); <see cref="ConnectionString"/> stays direct.</summary>
     protected virtual string AppConnectionString(string database) => database;
 
+    /// <summary>Runs once the app has stopped (to undo what the test class set up around it).</summary>
+    protected virtual void AfterStop()
+    {
+    }
+
     /// <summary>Services a test class adds to the app's own (e.g. an in-memory telemetry exporter).</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
     {
@@ -64,6 +69,7 @@ public class TestApp : IAsyncLifetime
             await _app.DisposeAsync();
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        AfterStop();
         try
         {
             Directory.Delete(_directory, recursive: true);
