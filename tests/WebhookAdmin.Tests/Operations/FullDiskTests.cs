@@ -84,8 +84,6 @@ public sealed class FullDiskTests(FullDiskTests.App app) : IClassFixture<FullDis
         Assert.All(answers, a => Assert.True(a.Took < StoreTimeout + TimeSpan.FromSeconds(2), $"took {a.Took}"));
         Assert.All(answers.Where(a => a.Status == HttpStatusCode.ServiceUnavailable), a => Assert.True(a.RetryAfter));
         Assert.All(answers.TakeLast(9), a => Assert.Equal(HttpStatusCode.Accepted, a.Status));
-        var arrivals = await Eventually.WaitAsync(() => receiver.Arrivals.Distinct().ToArray(), seen => accepted.All(seen.Contains),
-            TimeSpan.FromSeconds(30), "every accepted event delivered");
-        Assert.Equal(arrivals.Order(), arrivals);
+        await SteadyPublisher.AssertDeliveredInOrderAsync(receiver, accepted);
     }
 }

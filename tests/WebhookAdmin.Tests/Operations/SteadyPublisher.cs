@@ -41,6 +41,15 @@ internal sealed class SteadyPublisher
         Assert.All(Refused, a => Assert.True(a.RetryAfter, $"event {a.N}: 503 without Retry-After"));
     }
 
+    /// <summary>Waits until every accepted event has arrived; first arrivals must be in publish order (0 lost, 0 inversions).</summary>
+    public static async Task AssertDeliveredInOrderAsync(Delivery.Support.Receiver receiver, IReadOnlyCollection<int> accepted)
+    {
+        var arrivals = await Delivery.Support.Eventually.WaitAsync(() => receiver.Arrivals.Distinct().ToArray(), seen => accepted.All(seen.Contains),
+            TimeSpan.FromSeconds(60), "every accepted event delivered");
+        // A 503'd event whose commit was under way may arrive too, in its place.
+        Assert.Equal(arrivals.Order(), arrivals);
+    }
+
     public string Summary() =>
         $"{Accepted.Length} x 202, {Refused.Length} x 503, {Answers.Count - Accepted.Length - Refused.Length} others; " +
         $"slowest {Answers.Max(a => a.Took).TotalSeconds:0.00} s; 503 after {(Refused.Length > 0 ? Refused.Min(a => a.Took).TotalSeconds : 0):0.00}–{(Refused.Length > 0 ? Refused.Max(a => a.Took).TotalSeconds : 0):0.00} s";
