@@ -248,6 +248,14 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
             _lookForWork.Writer.TryWrite(true);
     }
 
+    void IDeliveryListener.NewsMissed()
+    {
+        // Reading forward from the last delivery known would strand a missed resend behind steady traffic.
+        foreach (var lane in _lanes.Values)
+            lane.Reread();
+        _lookForWork.Writer.TryWrite(true);
+    }
+
     private void OnWebhooksChanged(IReadOnlyCollection<string> webhookIds) => _lookForWork.Writer.TryWrite(true);
 
     private void Offer(string webhookId, IReadOnlyList<QueuedDelivery> deliveries)

@@ -25,6 +25,13 @@ public sealed class DeliveryFeed
 
     /// <summary>Another instance committed deliveries for these webhooks (null: maybe for any, news was missed).</summary>
     public void RemoteWork(IReadOnlyCollection<string>? webhookIds) => _listener?.RemoteWork(webhookIds);
+
+    /// <summary>
+    /// What the other instances said may have been missed (the listening connection was lost): new deliveries, and
+    /// resends or requeues that put deliveries back behind what a lane already holds. Every lane reads its queue again
+    /// from its head, and the dispatcher looks for work.
+    /// </summary>
+    public void NewsMissed() => _listener?.NewsMissed();
 }
 
 internal interface IDeliveryListener
@@ -36,4 +43,6 @@ internal interface IDeliveryListener
     void LookForWork();
 
     void RemoteWork(IReadOnlyCollection<string>? webhookIds);
+
+    void NewsMissed();
 }

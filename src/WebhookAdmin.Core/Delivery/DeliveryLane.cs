@@ -29,6 +29,9 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
     private static readonly TimeSpan LeasedIdleTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ErrorBackoff = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often a lane whose lease renewal is overdue looks again whether it has come.</summary>
+    private static readonly TimeSpan LeaseRecheck = TimeSpan.FromMilliseconds(100);
+
     private readonly ILogger _logger = owner.Logger;
     private readonly object _gate = new();
     private readonly Queue<QueuedDelivery> _window = new();
@@ -41,6 +44,7 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
     private TaskCompletionSource? _waiter;
     private long _leaseConfirmedAt;
     private LeaseState _lease;
+    private CancellationTokenSource? _attempt;
 
     public string WebhookId { get; } = webhookId;
 
@@ -53,11 +57,30 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
         Completion = Task.Run(() => RunAsync(stoppingToken));
     }
 
-    /// <summary>A heartbeat renewed the lease (it was sent at <paramref name="at"/>, a Stopwatch timestamp).</summary>
-    public void LeaseConfirmed(long at) => Volatile.Write(ref _leaseConfirmedAt, at);
+    /// <summary>A heartbeat renewed the lease (it was sent at <paramref name="at"/>, a Stopwatch timestamp): the attempt in flight may run longer.</summary>
+    public void LeaseConfirmed(long at)
+    {
+        Volatile.Write(ref _leaseConfirmedAt, at);
+        lock (_gate)
+            _attempt?.CancelAfter(Max(LeaseLeft(), TimeSpan.Zero));
+    }
 
-    /// <summary>Another instance holds the webhook now: stop before the next attempt, give nothing back.</summary>
-    public void LeaseLost() => Stop(LeaseState.Lost);
+    /// <summary>Another instance holds the webhook now: the attempt in flight is cut short (and not recorded), nothing is given back.</summary>
+    public void LeaseLost()
+    {
+        Stop(LeaseState.Lost);
+        CancellationTokenSource? attempt;
+        lock (_gate)
+            attempt = _attempt;
+        try
+        {
+            attempt?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The attempt has just ended.
+        }
+    }
 
     /// <summary>This instance holds more than its share: stop after the attempt in flight and give the webhook back.</summary>
     public void HandOver() => Stop(LeaseState.HandingOver);
@@ -205,16 +228,24 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
                 AttemptResult result;
                 AttemptWrite record;
                 await owner.Slots.WaitAsync(stoppingToken);
+                if (LeaseLeft() < owner.Options.Timeout)
+                {
+                    owner.Slots.Release();
+                    await WaitAsync(LeaseRecheck, stoppingToken);
+                    continue;
+                }
                 // The attempt's span (null when nobody listens) is the parent of HttpClient's, in the publish's trace.
                 var activity = DeliveryTelemetry.StartAttempt(head, target.Url);
                 try
                 {
+                    using var attempt = UnderLease(stoppingToken);
                     try
                     {
-                        result = await owner.Sender.SendAsync(target, head, stoppingToken);
+                        result = await owner.Sender.SendAsync(target, head, attempt.Token);
                     }
                     finally
                     {
+                        EndUnderLease();
                         owner.Slots.Release();
                     }
                     owner.AttemptMade();
@@ -238,6 +269,13 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
             // Stopped: an attempt cut short is not recorded, so it is made again at the next start.
             release = false;
         }
+        catch (OperationCanceledException)
+        {
+            // The lease was lost (or went unconfirmed) during the attempt: it is not recorded, and the next holder makes it
+            // again, after this one was cut off.
+            LogAttemptCutOff(WebhookId);
+            release = false;
+        }
         catch (Exception e)
         {
             LogLaneFailed(e, WebhookId);
@@ -248,6 +286,42 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
             Retire();
             await owner.LaneEndedAsync(this, release);
         }
+    }
+
+    /// <summary>
+    /// The time left under the lease as last confirmed, less a fifth of the lease as a margin for the renewal's round trip
+    /// and the receiver seeing the connection close. An attempt starts only when it is at least the attempt's timeout, so
+    /// it ends (answered or timed out) before another instance can take the webhook over and send what comes next; with
+    /// <see cref="DeliveryOptions.LeaseTimeout"/> at least <see cref="DeliveryOptions.LeasePerTimeout"/> attempt timeouts
+    /// there is always room right after a renewal, and a lane waits only when a renewal is overdue.
+    /// </summary>
+    private TimeSpan LeaseLeft() => owner.Store.SharesWork
+        ? owner.Options.LeaseTimeout * DeliveryOptions.LeaseUsable - Stopwatch.GetElapsedTime(Volatile.Read(ref _leaseConfirmedAt))
+        : TimeSpan.MaxValue;
+
+    /// <summary>A token for one attempt, cancelled when the lease is lost or runs out unconfirmed (only with leases).</summary>
+    private CancellationTokenSource UnderLease(CancellationToken stoppingToken)
+    {
+        var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        if (!owner.Store.SharesWork)
+            return attempt;
+        lock (_gate)
+        {
+            _attempt = attempt;
+            if (_lease == LeaseState.Lost)
+                attempt.Cancel();
+            else
+                attempt.CancelAfter(Max(LeaseLeft(), TimeSpan.Zero));
+        }
+        return attempt;
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private void EndUnderLease()
+    {
+        lock (_gate)
+            _attempt = null;
     }
 
     /// <summary>
@@ -265,7 +339,7 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
             state = _lease;
         if (state == LeaseState.HandingOver)
             return false;
-        if (state == LeaseState.Held && Stopwatch.GetElapsedTime(Volatile.Read(ref _leaseConfirmedAt)) < owner.Options.LeaseTimeout * 0.8)
+        if (state == LeaseState.Held && LeaseLeft() > TimeSpan.Zero)
             return true;
         release = false;
         return false;
@@ -457,6 +531,9 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Delivery {LogId} to webhook {WebhookId}: attempt {Attempt} answered {Status}, now {State}.")]
     private partial void LogAttempt(string logId, string webhookId, int attempt, int status, DeliveryState state);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An attempt to webhook {WebhookId} was cut off: this instance's lease was lost or went unconfirmed. The next holder makes it again.")]
+    private partial void LogAttemptCutOff(string webhookId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The delivery lane of webhook {WebhookId} failed; it restarts at the next scan.")]
     private partial void LogLaneFailed(Exception e, string webhookId);

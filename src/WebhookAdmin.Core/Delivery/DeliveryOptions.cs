@@ -68,10 +68,23 @@ public sealed class DeliveryOptions
     /// <summary>
     /// Several instances on PostgreSQL: how long an instance's hold on a webhook's queue outlives its last renewal. An
     /// instance that dies loses its webhooks this long after its last heartbeat (renewals come every third of it), and
-    /// stops sending on its own well before, should it lose touch with the database.
+    /// stops sending on its own well before, should it lose touch with the database. An attempt starts only when the
+    /// lease as last confirmed outlasts its <see cref="Timeout"/>, so it must be at least <see cref="LeasePerTimeout"/>
+    /// timeouts (checked at start): 75 s for the default 30 s timeout.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "LeaseTimeout must be between 00:00:01 and 01:00:00.")]
-    public TimeSpan LeaseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan LeaseTimeout { get; set; } = TimeSpan.FromSeconds(75);
+
+    /// <summary>
+    /// The least <see cref="LeaseTimeout"/> / <see cref="Timeout"/>. A lane uses a lease for <see cref="LeaseUsable"/> of
+    /// its time after a renewal (the rest is margin), renewals come every third of it, and an attempt needs a whole
+    /// timeout of lease left when it starts: 0.8 − 1/3 ≈ 0.47 of the lease is always left right after a renewal, which
+    /// is one timeout with a sixth of one to spare for the renewal's round trip when the lease is 2.5 timeouts.
+    /// </summary>
+    public const double LeasePerTimeout = 2.5;
+
+    /// <summary>The share of the lease, counted from a renewal's sending, that a lane relies on.</summary>
+    public const double LeaseUsable = 0.8;
 
     /// <summary>
     /// A webhook whose deliveries have all failed for this long (and at least <see cref="DisableAfterFailures"/> of them)

@@ -16,8 +16,13 @@ namespace WebhookAdmin.Core.Delivery;
 /// Publishers wait for their batch's commit: an accepted event is durable. Lanes do not wait for their attempt's
 /// record (they go on to the next delivery); the records are committed in the order they were handed in, so after a
 /// crash the deliveries still pending are exactly a suffix of each webhook's queue: some may be sent again, none is
-/// lost or overtaken. A record that cannot be written for the database's state (busy, unreachable) is retried until it
-/// is, never skipped, for the same reason.
+/// lost or overtaken. A record that cannot be written is retried until it is, never skipped, for the same reason.
+/// While the database is unavailable (down, restarting, locked by another process, full) the batch is tried again as a
+/// whole, nothing is skipped; a publisher waits at most its store timeout and is then told to try later
+/// (<see cref="StorageUnavailableException"/>). Its events are then taken out of the queue if their commit has not
+/// started, so they are not stored (and delivered) behind its back; if the commit was under way when the wait ran out,
+/// its outcome is unknown and the events may still be stored: a retry with the same caller <c>id</c> is then recognised
+/// as a repeat.
 /// <para>A write the database refuses for its content (<see cref="StorageErrors.IsContentError"/>) would be refused
 /// for ever, and retrying it would hold every company's writes behind it. So a refused batch is committed again unit by
 /// unit: a refused publish fails its own caller (<see cref="ContentRefusedException"/>), and a refused attempt record is
@@ -83,12 +88,32 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Stores the events and their deliveries; returns once they are committed and flushed, results filled in.</summary>
-    public async Task StoreAsync(IReadOnlyList<EventWrite> events, CancellationToken cancellationToken = default)
+    public Task StoreAsync(IReadOnlyList<EventWrite> events, CancellationToken cancellationToken = default) =>
+        StoreAsync(events, Timeout.InfiniteTimeSpan, cancellationToken);
+
+    /// <summary>As <see cref="StoreAsync(IReadOnlyList{EventWrite}, CancellationToken)"/>, waiting at most <paramref name="timeout"/>.</summary>
+    /// <exception cref="StorageUnavailableException">Not committed within <paramref name="timeout"/>, or the database is unavailable.</exception>
+    public async Task StoreAsync(IReadOnlyList<EventWrite> events, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var unit = new Unit(events, Waiter());
         Enqueue(unit);
-        // Once handed in, the write goes ahead even if this caller stops waiting: the caller id makes a retry harmless.
-        await unit.Done!.Task.WaitAsync(cancellationToken);
+        try
+        {
+            // Once handed in, the write goes ahead even if this caller stops waiting (a client gone): the caller id
+            // makes a retry harmless. Only the timeout takes it back.
+            await unit.Done!.Task.WaitAsync(timeout, cancellationToken);
+        }
+        catch (TimeoutException e)
+        {
+            var dropped = unit.Abandon();
+            LogStoreTimedOut(timeout, dropped);
+            throw new StorageUnavailableException(
+                dropped ? "The database did not take the events in time; they were not stored." : "The database did not confirm the events in time; they may have been stored.", e);
+        }
+        catch (Exception e) when (e is not StorageUnavailableException && StorageErrors.IsUnavailable(e))
+        {
+            throw new StorageUnavailableException("The database is unavailable; the events were not stored.", e);
+        }
     }
 
     /// <summary>
@@ -140,12 +165,17 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
                     Finish([unit], DroppedAtShutdown);
                     continue;
                 }
+                if (!unit.TryStart())
+                {
+                    Interlocked.Decrement(ref _waiting); // its publisher stopped waiting and was told so: not stored
+                    continue;
+                }
                 units.Add(unit);
                 writes.AddRange(unit.Writes);
                 rows += unit.Writes.Sum(w => w.Rows);
             }
 
-            if (await CommitAsync(writes) is null)
+            if (await CommitWhileUnavailableAsync(units, writes) is null)
             {
                 Finish(units, null);
                 continue;
@@ -208,6 +238,36 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
             {
                 // Shutting down: the next turn gives the record up.
             }
+        }
+    }
+
+    /// <summary>
+    /// Commits the batch, again and again while the database is unavailable (a failed transaction stored nothing, so
+    /// trying again repeats nothing). Between tries the publishers whose wait ran out are taken out of the batch.
+    /// Other failures (a write the database refuses) are returned at once; so is any failure while shutting down.
+    /// </summary>
+    private async Task<Exception?> CommitWhileUnavailableAsync(List<Unit> units, List<DeliveryWrite> writes)
+    {
+        while (true)
+        {
+            var failure = await CommitAsync(writes);
+            if (failure is null || _stopping.IsCancellationRequested || !StorageErrors.IsUnavailable(failure))
+                return failure;
+            foreach (var unit in units)
+                unit.Pause();
+            try
+            {
+                await Task.Delay(RetryBackoff, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Shutting down: one last try, then the usual shutdown path.
+            }
+            var givenUp = units.RemoveAll(unit => !unit.TryStart());
+            Interlocked.Add(ref _waiting, -givenUp);
+            writes.Clear();
+            foreach (var unit in units)
+                writes.AddRange(unit.Writes);
         }
     }
 
@@ -303,7 +363,27 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>What one caller handed in together; <see cref="Done"/> is null for attempt records, which nobody awaits.</summary>
-    private sealed record Unit(IReadOnlyList<DeliveryWrite> Writes, TaskCompletionSource? Done);
+    private sealed class Unit(IReadOnlyList<DeliveryWrite> writes, TaskCompletionSource? done)
+    {
+        private const int Queued = 0, Committing = 1, Abandoned = 2;
+        private int _state;
+
+        public IReadOnlyList<DeliveryWrite> Writes { get; } = writes;
+
+        public TaskCompletionSource? Done { get; } = done;
+
+        /// <summary>The writer takes it into a commit; false when its publisher gave up first (it is then left out).</summary>
+        public bool TryStart() => Interlocked.CompareExchange(ref _state, Committing, Queued) != Abandoned;
+
+        /// <summary>Its commit failed (nothing stored): until the next try its publisher may still give up.</summary>
+        public void Pause() => Interlocked.CompareExchange(ref _state, Queued, Committing);
+
+        /// <summary>The publisher stops waiting. True when the writer had not started committing it (and now never will).</summary>
+        public bool Abandon() => Interlocked.CompareExchange(ref _state, Abandoned, Queued) == Queued;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A publish was not committed within {Timeout}; answered as unavailable (taken out of the queue: {Dropped}).")]
+    private partial void LogStoreTimedOut(TimeSpan timeout, bool dropped);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Count} delivery rows failed.")]
     private partial void LogWriteFailed(Exception e, int count);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
 using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Storage;
 using WebhookAdmin.Core.Webhooks;
@@ -12,6 +13,7 @@ public interface IEventPublisher
     /// Stores the event and one pending delivery per matching active webhook of <paramref name="companyId"/>, in one
     /// transaction. Returns once all of it is durable (committed and flushed to disk).
     /// </summary>
+    /// <exception cref="StorageUnavailableException">The database did not take it within <see cref="EventOptions.StoreTimeout"/>.</exception>
     Task<PublishOutcome> PublishAsync(string companyId, CotEvent cotEvent, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -35,7 +37,7 @@ public abstract record PublishOutcome
 /// Checks events, matches them against the company's active webhooks (held in memory by the <see cref="WebhookDirectory"/>)
 /// and hands them to the <see cref="DeliveryWriter"/>, whose group commit makes many concurrent publishes cost one flush.
 /// </summary>
-public sealed class EventPublisher(DeliveryWriter writer, WebhookDirectory directory, TimeProvider clock) : IEventPublisher
+public sealed class EventPublisher(DeliveryWriter writer, WebhookDirectory directory, TimeProvider clock, IOptions<EventOptions> options) : IEventPublisher
 {
     public const int MaxBatch = 1000;
 
@@ -49,7 +51,10 @@ public sealed class EventPublisher(DeliveryWriter writer, WebhookDirectory direc
         var traceParent = TraceParentOf(activity);
         var outcomes = new PublishOutcome?[cotEvents.Count];
         var writes = new EventWrite?[cotEvents.Count];
-        var webhooks = await directory.ActiveWebhooksAsync(companyId, cancellationToken);
+        // One budget for the whole publish: reading the company's webhooks (the database, when they are not in memory)
+        // and committing the events.
+        var started = Stopwatch.GetTimestamp();
+        var webhooks = await WithinBudgetAsync(directory.ActiveWebhooksAsync(companyId, cancellationToken), options.Value.StoreTimeout, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         for (var i = 0; i < cotEvents.Count; i++)
         {
@@ -68,7 +73,7 @@ public sealed class EventPublisher(DeliveryWriter writer, WebhookDirectory direc
             writes[i] = NewEvent(companyId, cotEvent, cotEvent.Id?.Trim(), matched, now, traceParent);
         }
 
-        var refused = await StoreAsync(writes.OfType<EventWrite>().ToArray(), cancellationToken);
+        var refused = await StoreAsync(writes.OfType<EventWrite>().ToArray(), started, cancellationToken);
         for (var i = 0; i < cotEvents.Count; i++)
         {
             if (writes[i] is not { } write)
@@ -84,14 +89,14 @@ public sealed class EventPublisher(DeliveryWriter writer, WebhookDirectory direc
     /// Stores the events together; when the database refuses them for their content (which the rules should have
     /// caught), each is stored alone, so only the events refused are answered as such. Returns why each was refused.
     /// </summary>
-    private async Task<Dictionary<EventWrite, string>> StoreAsync(EventWrite[] events, CancellationToken cancellationToken)
+    private async Task<Dictionary<EventWrite, string>> StoreAsync(EventWrite[] events, long started, CancellationToken cancellationToken)
     {
         var refused = new Dictionary<EventWrite, string>();
         if (events.Length == 0)
             return refused;
         try
         {
-            await writer.StoreAsync(events, cancellationToken);
+            await writer.StoreAsync(events, Remaining(started), cancellationToken);
         }
         catch (ContentRefusedException e) when (events.Length == 1)
         {
@@ -101,7 +106,7 @@ public sealed class EventPublisher(DeliveryWriter writer, WebhookDirectory direc
         {
             foreach (var write in events)
             {
-                foreach (var (alone, reason) in await StoreAsync([write], cancellationToken))
+                foreach (var (alone, reason) in await StoreAsync([write], started, cancellationToken))
                     refused[alone] = reason;
             }
         }
@@ -118,8 +123,35 @@ public sealed class EventPublisher(DeliveryWriter writer, WebhookDirectory direc
             return null;
         using var activity = StartPublish(companyId, 1);
         var write = NewEvent(companyId, cotEvent, callerId: null, [webhookId], clock.GetUtcNow().UtcDateTime, TraceParentOf(activity));
-        await writer.StoreAsync([write], cancellationToken);
+        await writer.StoreAsync([write], options.Value.StoreTimeout, cancellationToken);
         return write.EventId;
+    }
+
+    private TimeSpan Remaining(long started)
+    {
+        var left = options.Value.StoreTimeout - Stopwatch.GetElapsedTime(started);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
+    /// <summary>A read that the database does not answer in time is given up (it goes on alone) and reported as unavailable.</summary>
+    private static async ValueTask<T> WithinBudgetAsync<T>(ValueTask<T> pending, TimeSpan budget, CancellationToken cancellationToken)
+    {
+        if (pending.IsCompletedSuccessfully)
+            return pending.Result; // in memory: the usual case
+        var read = pending.AsTask();
+        try
+        {
+            return await read.WaitAsync(budget, cancellationToken);
+        }
+        catch (TimeoutException e)
+        {
+            _ = read.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+            throw new StorageUnavailableException("The database did not answer in time.", e);
+        }
+        catch (Exception e) when (e is not StorageUnavailableException && StorageErrors.IsUnavailable(e))
+        {
+            throw new StorageUnavailableException("The database is unavailable.", e);
+        }
     }
 
     private static EventWrite NewEvent(string companyId, CotEvent cotEvent, string? callerId, IReadOnlyList<string> webhookIds, DateTime now, string? traceParent)

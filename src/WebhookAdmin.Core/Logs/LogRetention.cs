@@ -82,9 +82,9 @@ public sealed partial class LogRetention(
             while (true)
             {
                 var started = Stopwatch.GetTimestamp();
-                var deleted = await PurgeBatchAsync(webhookId, before, cancellationToken);
+                var (chosen, deleted) = await PurgeBatchAsync(webhookId, before, cancellationToken);
                 purged += deleted;
-                if (deleted < BatchSize)
+                if (chosen < BatchSize)
                     break;
                 await RestAsync(started, cancellationToken);
             }
@@ -93,11 +93,16 @@ public sealed partial class LogRetention(
         return purged;
     }
 
-    /// <summary>The oldest finished logs of one webhook, found on its (WebhookId, CreatedAt) index, with their attempts.</summary>
-    private async Task<int> PurgeBatchAsync(string webhookId, DateTime before, CancellationToken cancellationToken)
+    /// <summary>
+    /// The oldest finished logs of one webhook, found on its (WebhookId, CreatedAt) index, with their attempts (the
+    /// foreign key's cascade). The delete checks again what the select chose them by: a resend committed in between
+    /// puts a log back to pending, and it stays. The select takes no lock, so on SQLite the write lock is held for the
+    /// delete alone.
+    /// </summary>
+    /// <returns>How many logs were chosen (a full batch: there may be more), and how many of them were deleted.</returns>
+    private async Task<(int Chosen, int Deleted)> PurgeBatchAsync(string webhookId, DateTime before, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var ids = await db.WebhookLogs
             .Where(l => l.WebhookId == webhookId && l.CreatedAt < before && l.State != DeliveryState.Pending)
             .OrderBy(l => l.CreatedAt)
@@ -105,12 +110,17 @@ public sealed partial class LogRetention(
             .Take(BatchSize)
             .ToListAsync(cancellationToken);
         if (ids.Count == 0)
-            return 0;
-        await db.WebhookLogAttempts.Where(a => ids.Contains(a.LogId)).ExecuteDeleteAsync(cancellationToken);
-        await db.WebhookLogs.Where(l => ids.Contains(l.Id)).ExecuteDeleteAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return ids.Count;
+            return (0, 0);
+        if (BeforeDelete is { } hook)
+            await hook(ids);
+        var deleted = await db.WebhookLogs
+            .Where(l => ids.Contains(l.Id) && l.CreatedAt < before && l.State != DeliveryState.Pending)
+            .ExecuteDeleteAsync(cancellationToken);
+        return (ids.Count, deleted);
     }
+
+    /// <summary>Tests: runs between choosing a batch of logs and deleting it (to commit a resend there).</summary>
+    internal Func<IReadOnlyList<long>, Task>? BeforeDelete { get; set; }
 
     /// <summary>Events published before the cut that no log refers to any more, oldest first (sequence order is time order).</summary>
     private async Task PurgeEventsAsync(DateTime before, CancellationToken cancellationToken)

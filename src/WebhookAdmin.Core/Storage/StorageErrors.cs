@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -15,6 +16,30 @@ public static class StorageErrors
         PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => true,
         _ => false,
     };
+
+    /// <summary>
+    /// The database could not be reached or could not take the write right now, whatever was written: the server is
+    /// down, restarting or unreachable (Npgsql's transient errors, timeouts, broken connections), or SQLite's file is
+    /// locked by another process past the busy timeout (SQLITE_BUSY, SQLITE_LOCKED), the disk is full (SQLITE_FULL) or
+    /// failing (SQLITE_IOERR). The same write may succeed later; it is not the content's fault.
+    /// </summary>
+    public static bool IsUnavailable(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case StorageUnavailableException:
+                case NpgsqlException { IsTransient: true }:
+                case SqliteException { SqliteErrorCode: 5 or 6 or 10 or 13 }:
+                case TimeoutException:
+                case IOException:
+                case SocketException:
+                    return true;
+            }
+        }
+        return false;
+    }
 
     /// <summary>
     /// The database refused the write for what it holds, not for its own state: the same write would be refused again,
@@ -75,3 +100,13 @@ public sealed class ContentRefusedException(string reason, Exception inner) : Ex
 /// too, so that one product behaves the same on both providers.
 /// </summary>
 public sealed class UnstorableTextException() : Exception("text holding NUL or invalid UTF-16, which no supported database stores");
+
+/// <summary>
+/// The database did not take a write within the time the caller may wait (it is unreachable, restarting, locked or
+/// full). Nothing the caller can change: try again after <see cref="RetryAfter"/>.
+/// </summary>
+public sealed class StorageUnavailableException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>What to tell a caller to wait before trying again: about the time a restart or a lock usually lasts.</summary>
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
+}

@@ -86,13 +86,17 @@ public static class ApiDocument
                 operation.Responses ??= new OpenApiResponses();
                 operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No access token, or one that is not valid." });
                 operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The token is not an admin's of a company." });
+                var problemSchema = await context.GetOrCreateSchemaAsync(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), null, cancellationToken);
+                Dictionary<string, OpenApiMediaType> Problem() => new() { ["application/problem+json"] = new() { Schema = problemSchema } };
                 operation.Responses.TryAdd("429", new OpenApiResponse
                 {
                     Description = "The company's rate limit is reached; Retry-After says when to try again.",
-                    Content = new Dictionary<string, OpenApiMediaType>
-                    {
-                        ["application/problem+json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), null, cancellationToken) },
-                    },
+                    Content = Problem(),
+                });
+                operation.Responses.TryAdd("503", new OpenApiResponse
+                {
+                    Description = "The database is unavailable (restarting, unreachable, locked or full); Retry-After says when to try again.",
+                    Content = Problem(),
                 });
             });
         });

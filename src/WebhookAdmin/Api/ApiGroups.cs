@@ -6,11 +6,26 @@ public static class ApiGroups
 {
     /// <summary>
     /// The base path and policy every <c>/api/v3/webhook</c> endpoint shares, in one place so no feature can map an
-    /// endpoint that forgets the Bearer-token admin check.
+    /// endpoint that forgets the Bearer-token admin check. A database that is down, restarting, locked or full is a 503
+    /// with <c>Retry-After</c> on every endpoint, never a 500.
     /// </summary>
-    public static RouteGroupBuilder MapWebhookApiGroup(this IEndpointRouteBuilder endpoints, string tag) =>
-        endpoints.MapGroup("/api/v3/webhook")
+    public static RouteGroupBuilder MapWebhookApiGroup(this IEndpointRouteBuilder endpoints, string tag)
+    {
+        var group = endpoints.MapGroup("/api/v3/webhook")
             .RequireAuthorization(AdminPolicies.ApiAdmin)
             .RequireRateLimiting(Hosting.Operations.ApiRateLimitPolicy)
             .WithTags(tag);
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (Exception e) when (Core.Storage.StorageErrors.IsUnavailable(e) && !context.HttpContext.RequestAborted.IsCancellationRequested)
+            {
+                return ApiProblems.StorageUnavailable(context.HttpContext.Response);
+            }
+        });
+        return group;
+    }
 }

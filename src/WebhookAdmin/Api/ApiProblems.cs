@@ -17,6 +17,15 @@ internal static partial class ApiProblems
 
     public static ProblemHttpResult WebhookNotFound(string id) => NotFound("Webhook", id);
 
+    /// <summary>503 with <c>Retry-After</c>: the database could not take the request in time (restarting, unreachable, locked, full).</summary>
+    public static ProblemHttpResult StorageUnavailable(HttpResponse response)
+    {
+        var seconds = (int)Core.Storage.StorageUnavailableException.RetryAfter.TotalSeconds;
+        response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: Text["StorageUnavailableTitle"], detail: Text["StorageUnavailableDetail", seconds]);
+    }
+
     public static ProblemHttpResult LogNotFound(string id) => NotFound("Log", id);
 
     /// <summary><paramref name="what"/> picks the pair of messages: <c>WebhookNotFoundTitle</c> and <c>WebhookNotFoundDetail</c>, …</summary>

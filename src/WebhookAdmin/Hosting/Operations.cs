@@ -29,6 +29,8 @@ public static class Operations
 
     public static WebApplicationBuilder AddOperations(this WebApplicationBuilder builder)
     {
+        // One per app (AddCheck resolves a registered check), so its probe in flight is shared by the checks that come meanwhile.
+        builder.Services.AddSingleton<StorageReady>();
         builder.Services.AddHealthChecks()
             .AddCheck<StorageReady>("storage", tags: [ReadyTag])
             .AddCheck<DeliveryReady>("delivery", tags: [ReadyTag]);
@@ -82,16 +84,43 @@ public static class Operations
             .ExecuteAsync(context.HttpContext);
     }
 
+    /// <summary>
+    /// A real round trip (the migrations table), answered within <see cref="ProbeTimeout"/>: a database that is
+    /// restarting or unreachable makes its queries hang until the command timeout (30 s), which is no answer for a
+    /// load balancer. One probe at a time; a slow one is shared by the checks that come meanwhile, so an outage does not
+    /// pile up connections waiting for the database.
+    /// </summary>
     private sealed class StorageReady(IDbContextFactory<WebhookAdminDbContext> contexts) : IHealthCheck
     {
+        private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+        private readonly Lock _gate = new();
+        private Task<HealthCheckResult>? _probe;
+
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            Task<HealthCheckResult> probe;
+            lock (_gate)
+            {
+                if (_probe is not { IsCompleted: false })
+                    _probe = ProbeAsync(contexts);
+                probe = _probe;
+            }
+            try
+            {
+                return await probe.WaitAsync(ProbeTimeout, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                return HealthCheckResult.Unhealthy("The database does not answer.");
+            }
+        }
+
+        private static async Task<HealthCheckResult> ProbeAsync(IDbContextFactory<WebhookAdminDbContext> contexts)
         {
             try
             {
-                await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-                if (!await db.Database.CanConnectAsync(cancellationToken))
-                    return HealthCheckResult.Unhealthy("The database does not answer.");
-                return (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any()
+                await using var db = await contexts.CreateDbContextAsync();
+                return (await db.Database.GetPendingMigrationsAsync()).Any()
                     ? HealthCheckResult.Unhealthy("Migrations are pending.")
                     : HealthCheckResult.Healthy();
             }

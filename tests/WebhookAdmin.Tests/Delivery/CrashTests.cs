@@ -18,7 +18,7 @@ public sealed class CrashTests
     private const int BatchSize = 50;
 
     /// <summary>On PostgreSQL the restarted process is a new instance: it takes over once the dead one's leases run out.</summary>
-    private static readonly string[] QuickTakeover = ["--Webhooks:Delivery:LeaseTimeout=00:00:03"];
+    private static readonly string[] QuickTakeover = ["--Webhooks:Delivery:LeaseTimeout=00:00:03", "--Webhooks:Delivery:Timeout=00:00:01.200"];
 
     [Fact]
     public async Task A_kill_9_mid_run_loses_no_accepted_event_inverts_nothing_and_repeats_only_unrecorded_deliveries()

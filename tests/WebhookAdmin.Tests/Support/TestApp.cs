@@ -29,6 +29,14 @@ public class TestApp : IAsyncLifetime
     /// <summary>Extra command-line settings a test class needs (e.g. fast retries).</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];
 
+    /// <summary>How the app reaches its database (e.g. through a <see cref="TcpProxy"/>); <see cref="ConnectionString"/> stays direct.</summary>
+    protected virtual string AppConnectionString(string database) => database;
+
+    /// <summary>Runs once the app has stopped (to undo what the test class set up around it).</summary>
+    protected virtual void AfterStop()
+    {
+    }
+
     /// <summary>Services a test class adds to the app's own (e.g. an in-memory telemetry exporter).</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
     {
@@ -42,7 +50,7 @@ public class TestApp : IAsyncLifetime
         [
             $"--urls={BaseAddress}",
             "--environment=Development",
-            .. TestStorage.AppArguments(ConnectionString),
+            .. TestStorage.AppArguments(AppConnectionString(ConnectionString)),
             "--Logging:LogLevel:Default=Warning",
             .. ExtraArguments,
         ];
@@ -61,6 +69,7 @@ public class TestApp : IAsyncLifetime
             await _app.DisposeAsync();
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        AfterStop();
         try
         {
             Directory.Delete(_directory, recursive: true);

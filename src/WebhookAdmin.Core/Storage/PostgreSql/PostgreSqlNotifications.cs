@@ -32,7 +32,7 @@ internal sealed partial class PostgreSqlNotifications(
                 if (missedSome)
                 {
                     directory.ForgetAll();
-                    feed.RemoteWork(null);
+                    feed.NewsMissed();
                     missedSome = false;
                 }
                 while (true)

@@ -41,6 +41,8 @@ internal static class PostgreSqlStorage
         services.AddSingleton<IDeliveryStore>(provider => new PostgreSqlDeliveryStore(
             provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<InstanceIdentity>(),
             provider.GetRequiredService<IOptions<DeliveryOptions>>()));
+        // Leases are what this provider adds: a lease too short for an attempt is refused at start.
+        services.AddSingleton<IValidateOptions<DeliveryOptions>, LeaseOutlastsAttempts>();
         services.AddSingleton<IStorageMigrator, PostgreSqlMigrator>();
         services.AddSingleton<IClusterSignals, PostgreSqlSignals>();
         services.AddHostedService<PostgreSqlNotifications>();

@@ -44,6 +44,8 @@ public static class EventApi
         {
             var options = json.Value.SerializerOptions;
             var company = identity.CompanyOf(user);
+            // A database that does not take the events within the store timeout is a 503 (the group's filter): the
+            // platform retries, and the same id is recognised as a repeat.
             return document.RootElement.ValueKind switch
             {
                 JsonValueKind.Object => await PublishOneAsync(document.RootElement, company, publisher, options, cancellationToken),
