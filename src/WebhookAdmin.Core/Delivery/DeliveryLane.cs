@@ -204,7 +204,7 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
 
                 AttemptResult result;
                 AttemptWrite record;
-                await owner.Slots.WaitAsync(stoppingToken);
+                await owner.Slots.WaitAsync(target.CompanyId, stoppingToken);
                 // The attempt's span (null when nobody listens) is the parent of HttpClient's, in the publish's trace.
                 var activity = DeliveryTelemetry.StartAttempt(head, target.Url);
                 try
@@ -215,7 +215,7 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
                     }
                     finally
                     {
-                        owner.Slots.Release();
+                        owner.Slots.Release(target.CompanyId);
                     }
                     owner.AttemptMade();
                     var now = owner.Clock.GetUtcNow().UtcDateTime;
