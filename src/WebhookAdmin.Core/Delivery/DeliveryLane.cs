@@ -42,6 +42,9 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
     private long _leaseConfirmedAt;
     private LeaseState _lease;
 
+    /// <summary>When the last attempt ended (a <see cref="TimeProvider"/> timestamp; 0 before the first), for the throttle.</summary>
+    private long _lastAttemptAt;
+
     public string WebhookId { get; } = webhookId;
 
     public Task Completion { get; private set; } = Task.CompletedTask;
@@ -202,6 +205,17 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
                     continue;
                 }
 
+                // The webhook's throttle: an attempt starts at least this long after the previous one ended (not started: a
+                // request slowed on its way, by a new connection say, would then arrive just before the next), so the
+                // receiver never gets more than its rate limit in any second. Waited out before taking a slot, which other
+                // lanes can use meanwhile.
+                if (target.AttemptSpacing > TimeSpan.Zero && _lastAttemptAt != 0
+                    && target.AttemptSpacing - owner.Clock.GetElapsedTime(_lastAttemptAt) is { Ticks: > 0 } pause)
+                {
+                    await WaitAsync(pause, stoppingToken);
+                    continue;
+                }
+
                 AttemptResult result;
                 AttemptWrite record;
                 await owner.Slots.WaitAsync(target.CompanyId, stoppingToken);
@@ -216,6 +230,7 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
                     finally
                     {
                         owner.Slots.Release(target.CompanyId);
+                        _lastAttemptAt = owner.Clock.GetTimestamp();
                     }
                     owner.AttemptMade();
                     var now = owner.Clock.GetUtcNow().UtcDateTime;
