@@ -10,7 +10,8 @@ namespace WebhookAdmin.Core.Delivery;
 /// <summary>
 /// Delivers every webhook's events in publish order, one at a time per webhook, webhooks side by side. It runs one
 /// <see cref="DeliveryLane"/> per active webhook with pending work; a hanging receiver holds only its own lane (and one
-/// of <see cref="DeliveryOptions.MaxConcurrentDeliveries"/> slots for at most one timeout).
+/// of <see cref="DeliveryOptions.MaxConcurrentDeliveries"/> slots for at most one timeout), and a company holds no more
+/// than its share of the slots, granted in turn with the other companies' (<see cref="FairSlotGate"/>).
 /// </summary>
 /// <remarks>
 /// The parts: the <see cref="DeliveryWriter"/> commits publishes and attempt records in batches and hands the new
@@ -36,7 +37,7 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
         DeliveryTelemetry telemetry, IOptions<DeliveryOptions> options, TimeProvider clock, ILogger<DeliveryDispatcher> logger)
     {
         (Store, Writer, _feed, Directory, Sender, Telemetry, Options, Clock, _logger) = (store, writer, feed, directory, sender, telemetry, options.Value, clock, logger);
-        Slots = new SemaphoreSlim(Options.MaxConcurrentDeliveries);
+        Slots = new FairSlotGate(Options.MaxConcurrentDeliveries, Options.ConcurrentDeliveriesPerCompany);
         Buffer = new DeliveryBuffer(Options.MaxBufferedDeliveries);
     }
 
@@ -48,7 +49,7 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
     internal DeliveryOptions Options { get; }
     internal TimeProvider Clock { get; }
     internal ILogger Logger => _logger;
-    internal SemaphoreSlim Slots { get; }
+    internal FairSlotGate Slots { get; }
     internal DeliveryBuffer Buffer { get; }
 
     /// <summary>Deliveries held in memory by all lanes right now (never more than the configured buffer, plus one per lane).</summary>
@@ -321,12 +322,6 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
         // Work may have arrived between the lane's last look and its end; a scan finds it.
         if (!_stopping.IsCancellationRequested)
             _lookForWork.Writer.TryWrite(true);
-    }
-
-    public override void Dispose()
-    {
-        Slots.Dispose();
-        base.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Looking for pending deliveries failed; retrying shortly.")]

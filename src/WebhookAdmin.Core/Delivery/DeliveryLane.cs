@@ -46,6 +46,9 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
     private LeaseState _lease;
     private CancellationTokenSource? _attempt;
 
+    /// <summary>When the last attempt ended (a <see cref="TimeProvider"/> timestamp; 0 before the first), for the throttle.</summary>
+    private long _lastAttemptAt;
+
     public string WebhookId { get; } = webhookId;
 
     public Task Completion { get; private set; } = Task.CompletedTask;
@@ -225,12 +228,23 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
                     continue;
                 }
 
+                // The webhook's throttle: an attempt starts at least this long after the previous one ended (not started: a
+                // request slowed on its way, by a new connection say, would then arrive just before the next), so the
+                // receiver never gets more than its rate limit in any second. Waited out before taking a slot, which other
+                // lanes can use meanwhile.
+                if (target.AttemptSpacing > TimeSpan.Zero && _lastAttemptAt != 0
+                    && target.AttemptSpacing - owner.Clock.GetElapsedTime(_lastAttemptAt) is { Ticks: > 0 } pause)
+                {
+                    await WaitAsync(pause, stoppingToken);
+                    continue;
+                }
+
                 AttemptResult result;
                 AttemptWrite record;
-                await owner.Slots.WaitAsync(stoppingToken);
+                await owner.Slots.WaitAsync(target.CompanyId, stoppingToken);
                 if (LeaseLeft() < owner.Options.Timeout)
                 {
-                    owner.Slots.Release();
+                    owner.Slots.Release(target.CompanyId);
                     await WaitAsync(LeaseRecheck, stoppingToken);
                     continue;
                 }
@@ -246,7 +260,8 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
                     finally
                     {
                         EndUnderLease();
-                        owner.Slots.Release();
+                        owner.Slots.Release(target.CompanyId);
+                        _lastAttemptAt = owner.Clock.GetTimestamp();
                     }
                     owner.AttemptMade();
                     var now = owner.Clock.GetUtcNow().UtcDateTime;

@@ -32,6 +32,17 @@ public sealed class DeliveryOptions
     [Range(1, 1024)]
     public int MaxConcurrentDeliveries { get; set; } = 32;
 
+    /// <summary>
+    /// The most of those one company may have in flight at once (unset: a quarter of <see cref="MaxConcurrentDeliveries"/>,
+    /// at least 1). A company whose receivers never answer holds each of its slots for a whole <see cref="Timeout"/>; the
+    /// share keeps the rest for the others (<see cref="FairSlotGate"/>). At most <see cref="MaxConcurrentDeliveries"/>.
+    /// </summary>
+    [Range(1, 1024)]
+    public int? MaxConcurrentDeliveriesPerCompany { get; set; }
+
+    /// <summary><see cref="MaxConcurrentDeliveriesPerCompany"/> as set, or its default.</summary>
+    public int ConcurrentDeliveriesPerCompany => MaxConcurrentDeliveriesPerCompany ?? Math.Max(1, MaxConcurrentDeliveries / 4);
+
     /// <summary>How often the dispatcher looks for work nobody signalled, e.g. a webhook that was reactivated.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ErrorMessage = "PollInterval must be between 00:00:00.010 and 01:00:00.")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);

@@ -18,6 +18,9 @@ public static class DeliveryServices
         services.AddOptions<DeliveryOptions>()
             .Bind(configuration.GetSection(DeliveryOptions.SectionName))
             .ValidateDataAnnotations()
+            .Validate(
+                options => options.ConcurrentDeliveriesPerCompany <= options.MaxConcurrentDeliveries,
+                "Webhooks:Delivery:MaxConcurrentDeliveriesPerCompany must be at most MaxConcurrentDeliveries.")
             .ValidateOnStart();
 
         services.AddOptions<EventOptions>()

@@ -30,6 +30,13 @@ public sealed class Webhook
     public required string Code { get; init; }
 
     public string Description { get; set; } = "";
+
+    /// <summary>
+    /// The most attempts (retries included) sent to the receiver per second, each at least 1/<c>RateLimit</c> s after the
+    /// previous one ended; null: as fast as it answers.
+    /// For receivers that cannot take a burst; the documented COTWebhook's added <c>rateLimit</c>.
+    /// </summary>
+    public int? RateLimit { get; set; }
     public WebhookContext Context { get; set; } = WebhookContext.Empty;
 
     /// <summary>The documented <c>__v</c>; bumped on every save and checked so a stale save is refused.</summary>

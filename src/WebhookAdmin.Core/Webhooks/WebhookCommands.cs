@@ -8,7 +8,11 @@ public sealed record WebhookDraft(
     WebhookContext? Context = null,
     string? Code = null,
     string? Description = null,
-    bool IsActive = true);
+    bool IsActive = true,
+    int? RateLimit = null);
+
+/// <summary>A new value for a field that may be emptied: <c>new(null)</c> empties it, where a null change leaves it as it is.</summary>
+public sealed record Replacement<T>(T Value);
 
 /// <summary>
 /// A partial update: null leaves a field as it is. <paramref name="ExpectedVersion"/> is the <c>__v</c> the editor
@@ -22,7 +26,8 @@ public sealed record WebhookChanges(
     string? Code = null,
     string? Description = null,
     bool? IsActive = null,
-    int? ExpectedVersion = null);
+    int? ExpectedVersion = null,
+    Replacement<int?>? RateLimit = null);
 
 /// <summary>How a save ended; each case carries what its caller needs to answer.</summary>
 public abstract record WebhookOutcome

@@ -13,6 +13,9 @@ public sealed class DeliveryTarget(Webhook webhook)
     public bool IsActive { get; } = webhook.IsActive;
     public string Url { get; } = webhook.Url;
 
+    /// <summary>The least time from one attempt's end to the next one's start; zero when the webhook has no throttle.</summary>
+    public TimeSpan AttemptSpacing { get; } = webhook.RateLimit is > 0 and var perSecond ? TimeSpan.FromTicks(TimeSpan.TicksPerSecond / perSecond) : TimeSpan.Zero;
+
     private readonly byte[] _key = WebhookSecrets.KeyOf(webhook.Secret);
     private readonly byte[]? _previousKey = string.IsNullOrEmpty(webhook.PreviousSecret) ? null : WebhookSecrets.KeyOf(webhook.PreviousSecret);
     private readonly DateTime? _previousExpiresAt = webhook.PreviousSecretExpiresAt;

@@ -56,6 +56,33 @@ public static partial class WebhookRules
         : StoredText.HasForbiddenCharacters(description, allowLineBreaks: true) ? Say("DescriptionControlCharacters")
         : null;
 
+    /// <summary>The fewest and most deliveries per second a webhook's throttle may allow (null: no throttle).</summary>
+    public const int RateLimitMin = 1;
+    public const int RateLimitMax = 10_000;
+
+    public static string? CheckRateLimit(int? rateLimit) =>
+        rateLimit is < RateLimitMin or > RateLimitMax ? RateLimitMessage : null;
+
+    /// <summary>The settings panel's text: empty is no limit; anything else must be a whole number in range.</summary>
+    public static string? CheckRateLimit(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null
+        : TryParseRateLimit(text, out var value) ? CheckRateLimit(value)
+        : RateLimitMessage;
+
+    /// <summary>Reads what an admin typed: empty is no limit (null); false when it is not a whole number.</summary>
+    public static bool TryParseRateLimit(string? text, out int? rateLimit)
+    {
+        rateLimit = null;
+        if (string.IsNullOrWhiteSpace(text))
+            return true;
+        if (!int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value))
+            return false;
+        rateLimit = value;
+        return true;
+    }
+
+    public static string RateLimitMessage => Say("RateLimitRange", RateLimitMin, RateLimitMax);
+
     public static string? CheckTrigger(string? trigger) =>
         string.IsNullOrEmpty(trigger) ? Say("TriggerRequired")
         : WebhookTrigger.Find(trigger) is null ? Say("TriggerUnknown", string.Join(", ", WebhookTrigger.All.Select(t => t.Value)))

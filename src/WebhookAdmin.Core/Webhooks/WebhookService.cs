@@ -50,6 +50,7 @@ public sealed class WebhookService(IDbContextFactory<WebhookAdminDbContext> dbFa
         errors.Add("url", WebhookRules.CheckUrl(draft.Url));
         errors.Add("description", WebhookRules.CheckDescription(draft.Description));
         errors.Add("trigger", WebhookRules.CheckTrigger(draft.Trigger));
+        errors.Add("rateLimit", WebhookRules.CheckRateLimit(draft.RateLimit));
         errors.AddRange(WebhookRules.CheckContext(trigger, context));
 
         var code = string.IsNullOrEmpty(draft.Code) ? null : draft.Code;
@@ -77,6 +78,7 @@ public sealed class WebhookService(IDbContextFactory<WebhookAdminDbContext> dbFa
             Code = code!,
             Description = draft.Description?.Trim() ?? "",
             Context = context,
+            RateLimit = draft.RateLimit,
             Secret = NewSecret(),
             CreatedAt = now,
             ModifiedAt = now,
@@ -118,6 +120,8 @@ public sealed class WebhookService(IDbContextFactory<WebhookAdminDbContext> dbFa
             errors.Add("description", WebhookRules.CheckDescription(changes.Description));
         if (changes.Trigger is not null)
             errors.Add("trigger", WebhookRules.CheckTrigger(changes.Trigger));
+        if (changes.RateLimit is not null)
+            errors.Add("rateLimit", WebhookRules.CheckRateLimit(changes.RateLimit.Value));
         if (changes.Code is not null && changes.Code != webhook.Code)
             errors.Add("code", WebhookRules.CodeFrozenMessage);
         errors.AddRange(WebhookRules.CheckContext(trigger, context));
@@ -129,6 +133,7 @@ public sealed class WebhookService(IDbContextFactory<WebhookAdminDbContext> dbFa
         webhook.Description = changes.Description?.Trim() ?? webhook.Description;
         webhook.Trigger = triggerValue;
         webhook.Context = context;
+        webhook.RateLimit = changes.RateLimit is { } rateLimit ? rateLimit.Value : webhook.RateLimit;
         if (changes.IsActive == true && !webhook.IsActive)
             Reactivate(webhook);
         webhook.IsActive = changes.IsActive ?? webhook.IsActive;

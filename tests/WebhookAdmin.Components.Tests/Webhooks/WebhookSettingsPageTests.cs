@@ -415,6 +415,64 @@ public sealed class WebhookSettingsPageTests : SettingsPageTest
         Popovers.WaitForAssertion(() => Assert.Contains(Workflow, Popovers.Markup));
     }
 
+    [Fact]
+    public async Task An_admin_sets_a_rate_limit_and_clears_it_again()
+    {
+        var id = await CreateTaskWebhookAsync();
+        var page = RenderLoaded(id);
+        Assert.Equal("", Field(page, "rate-limit").GetAttribute("value"));
+
+        Field(page, "rate-limit").Input("20");
+        page.Find("[data-testid=save]").Click();
+        await WaitForStoredRateLimitAsync(id, 20);
+        page.WaitForAssertion(() => Assert.Equal("20", Field(page, "rate-limit").GetAttribute("value")));
+
+        Field(page, "rate-limit").Input("");
+        page.Find("[data-testid=save]").Click();
+        await WaitForStoredRateLimitAsync(id, null);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("10001")]
+    [InlineData("fast")]
+    public async Task A_bad_rate_limit_is_reported_inline_and_nothing_is_saved(string typed)
+    {
+        var id = await CreateTaskWebhookAsync();
+        var page = RenderLoaded(id);
+
+        Field(page, "rate-limit").Input(typed);
+
+        page.WaitForAssertion(() => Assert.Contains(
+            "The rate limit must be a whole number of deliveries per second from 1 to 10,000, or empty for no limit.", page.Markup));
+        page.Find("[data-testid=save]").Click();
+        Assert.Equal(typed, Field(page, "rate-limit").GetAttribute("value"));
+        var stored = (await Webhooks.GetAsync(Acme, id))!;
+        Assert.Equal((null, 0), (stored.RateLimit, stored.Version));
+    }
+
+    [Fact]
+    public async Task A_new_webhook_is_created_with_the_rate_limit_typed()
+    {
+        var page = RenderNew();
+        Field(page, "name").Input("Fragile receiver");
+        Field(page, "url").Input("https://fragile.example");
+        ChooseTrigger(page, "User Logout");
+        Field(page, "rate-limit").Input("5");
+
+        page.Find("[data-testid=save]").Click();
+
+        page.WaitForAssertion(() => Assert.Matches("/admin/webhooks/[0-9a-f]{24}$", Navigation.Uri));
+        Assert.Equal(5, (await Webhooks.GetAsync(Acme, Navigation.Uri[^24..]))!.RateLimit);
+    }
+
+    private async Task WaitForStoredRateLimitAsync(string id, int? expected)
+    {
+        for (var i = 0; i < 200 && (await Webhooks.GetAsync(Acme, id))!.RateLimit != expected; i++)
+            await Task.Delay(25);
+        Assert.Equal(expected, (await Webhooks.GetAsync(Acme, id))!.RateLimit);
+    }
+
     private async Task<string> CreateTaskWebhookAsync() =>
         ((WebhookOutcome.Saved)await Webhooks.CreateAsync(Acme, new WebhookDraft("Work Orders Update", "https://www.server.com", WebhookTrigger.Task,
             new WebhookContext("", "", Workflow), Description: "Sends updates on Work Orders"))).Webhook.Id;

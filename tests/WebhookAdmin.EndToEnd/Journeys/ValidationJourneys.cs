@@ -164,6 +164,42 @@ public sealed class ValidationJourneys(EndToEndFixture fixture)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task An_admin_sets_a_rate_limit_sees_a_bad_one_flagged_inline_and_clears_it()
+    {
+        var webhook = ((WebhookOutcome.Saved)await Webhooks.CreateAsync(Ids.Acme,
+            new WebhookDraft("Fragile receiver", "https://fragile.example/hook", WebhookTrigger.User))).Webhook;
+        var page = await fixture.SignInAsync("admin@acme.test", "acme-admin", $"/admin/webhooks/{webhook.Id}");
+        await EndToEndFixture.WaitForCircuitAsync(page);
+        await Expect(Field(page, "identifier")).ToHaveValueAsync(webhook.Id);
+        const string OutOfRange = "The rate limit must be a whole number of deliveries per second from 1 to 10,000, or empty for no limit.";
+
+        await Field(page, "rate-limit").PressSequentiallyAsync("20000");
+        await Field(page, "rate-limit").PressAsync("Tab");
+        await ExpectErrorAsync(page, "rate-limit", OutOfRange);
+        await page.GetByTestId("save").ClickAsync();
+        await Expect(page.GetByText(NotSaved)).ToBeVisibleAsync();
+        await ExpectErrorAsync(page, "rate-limit", OutOfRange);
+        Assert.Null((await Webhooks.GetAsync(Ids.Acme, webhook.Id))!.RateLimit);
+
+        await Field(page, "rate-limit").FillAsync("");
+        await Field(page, "rate-limit").PressSequentiallyAsync("25");
+        await ExpectNoErrorAsync(page, "rate-limit");
+        await page.GetByTestId("save").ClickAsync();
+        await Expect(page.GetByText("Changes saved.")).ToBeVisibleAsync();
+        Assert.Equal(25, (await Webhooks.GetAsync(Ids.Acme, webhook.Id))!.RateLimit);
+
+        await page.ReloadAsync();
+        await EndToEndFixture.WaitForCircuitAsync(page);
+        await Expect(Field(page, "rate-limit")).ToHaveValueAsync("25");
+        await Field(page, "rate-limit").FillAsync("");
+        await page.GetByTestId("save").ClickAsync();
+        await Expect(page.GetByText("Changes saved.").Last).ToBeVisibleAsync();
+        await Expect(Field(page, "rate-limit")).ToHaveValueAsync("");
+        Assert.Null((await Webhooks.GetAsync(Ids.Acme, webhook.Id))!.RateLimit);
+        await page.Context.CloseAsync();
+    }
+
     private async Task<IPage> NewWebhookAsync()
     {
         var page = await fixture.SignInAsync("admin@acme.test", "acme-admin", "/admin/webhooks/new");

@@ -37,6 +37,25 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.App app) : IClassF
     }
 
     [Fact]
+    public async Task The_webhook_s_rate_limit_is_documented_with_its_range_in_the_answer_and_both_request_bodies()
+    {
+        var document = await DocumentAsync();
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        var paths = document.GetProperty("paths");
+        JsonElement Body(string path, string method) => paths.GetProperty(path).GetProperty(method).GetProperty("requestBody")
+            .GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        JsonElement Resolved(JsonElement schema) =>
+            schema.TryGetProperty("$ref", out var reference) ? schemas.GetProperty(reference.GetString()!.Split('/')[^1]) : schema;
+
+        Assert.All(new[] { schemas.GetProperty("WebhookJson"), Resolved(Body($"{Api}/subscription", "post")), Resolved(Body($"{Api}/subscription/{{id}}", "patch")) }, schema =>
+        {
+            var rateLimit = schema.GetProperty("properties").GetProperty("rateLimit");
+            Assert.Equal((1, 10_000), (rateLimit.GetProperty("minimum").GetInt32(), rateLimit.GetProperty("maximum").GetInt32()));
+            Assert.Contains("per second", rateLimit.GetProperty("description").GetString());
+        });
+    }
+
+    [Fact]
     public async Task Every_api_endpoint_is_in_the_document_with_its_answers_and_nothing_else_is()
     {
         var document = await DocumentAsync();
@@ -110,7 +129,8 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.App app) : IClassF
         await CallAsync(HttpMethod.Get, $"{Api}/subscription/{{id}}", $"{Api}/subscription/{id}", expect: HttpStatusCode.OK);
         await CallAsync(HttpMethod.Get, $"{Api}/subscription/{{id}}", $"{Api}/subscription/62685990d918fb5557f9f992", expect: HttpStatusCode.NotFound);
         await CallAsync(HttpMethod.Get, $"{Api}/subscription/{{id}}", $"{Api}/subscription/nope", expect: HttpStatusCode.BadRequest);
-        await CallAsync(HttpMethod.Patch, $"{Api}/subscription/{{id}}", $"{Api}/subscription/{id}", JsonContent.Create(new { description = "changed", __v = 0 }), HttpStatusCode.OK);
+        await CallAsync(HttpMethod.Patch, $"{Api}/subscription/{{id}}", $"{Api}/subscription/{id}", JsonContent.Create(new { description = "changed", rateLimit = 5, __v = 0 }), HttpStatusCode.OK);
+        await CallAsync(HttpMethod.Patch, $"{Api}/subscription/{{id}}", $"{Api}/subscription/{id}", JsonContent.Create(new { rateLimit = 0 }), HttpStatusCode.BadRequest);
         await CallAsync(HttpMethod.Patch, $"{Api}/subscription/{{id}}", $"{Api}/subscription/{id}", JsonContent.Create(new { description = "stale", __v = 0 }), HttpStatusCode.Conflict);
         await CallAsync(HttpMethod.Get, $"{Api}/subscription/{{id}}/secret", $"{Api}/subscription/{id}/secret", expect: HttpStatusCode.OK);
         await CallAsync(HttpMethod.Post, $"{Api}/subscription/{{id}}/secret/rotate", $"{Api}/subscription/{id}/secret/rotate", expect: HttpStatusCode.OK);

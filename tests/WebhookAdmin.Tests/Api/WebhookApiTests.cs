@@ -61,8 +61,10 @@ public sealed class WebhookApiTests(TestApp app) : IClassFixture<TestApp>
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var json = await created.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(["_id", "company", "isActive", "trigger", "url", "name", "code", "context", "__v", "description"],
+        // The documented fields in the documented order, then the one added field: the throttle, null when unset.
+        Assert.Equal(["_id", "company", "isActive", "trigger", "url", "name", "code", "context", "__v", "description", "rateLimit"],
             json.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("rateLimit").ValueKind);
         Assert.Equal(["survey", "group", "taskGroup"], json.GetProperty("context").EnumerateObject().Select(p => p.Name));
         Assert.Matches("^[0-9a-f]{24}$", json.GetProperty("_id").GetString());
         Assert.Equal(Ids.Acme, json.GetProperty("company").GetString());
@@ -241,6 +243,56 @@ public sealed class WebhookApiTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal("First", problem.GetProperty("current").GetProperty("name").GetString());
         Assert.Equal(1, problem.GetProperty("current").GetProperty("__v").GetInt32());
     }
+
+    [Fact]
+    public async Task A_rate_limit_is_set_on_create_changed_kept_when_not_sent_and_cleared_with_null()
+    {
+        using var acme = await app.ApiClientAsync();
+        using var created = await acme.PostAsJsonAsync(Subscriptions, new { name = "Throttled", url = "https://receiver.example/hook", trigger = "create-edit-delete-user", rateLimit = 5 });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("_id").GetString()!;
+
+        var afterCreate = await RateLimitAsync(acme, id);
+        var changed = await PatchRateLimitAsync(acme, id, """{ "rateLimit": 10000 }""");
+        var notSent = await PatchRateLimitAsync(acme, id, """{ "description": "busy receiver" }""");
+        var cleared = await PatchRateLimitAsync(acme, id, """{ "rateLimit": null }""");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal([5, 10000, 10000, null], new int?[] { afterCreate, changed, notSent, cleared });
+        Assert.Null(await RateLimitAsync(acme, id));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("10001")]
+    [InlineData("-5")]
+    [InlineData("2.5")]
+    [InlineData("\"fast\"")]
+    public async Task A_rate_limit_out_of_range_or_not_a_whole_number_is_a_problem_naming_it(string value)
+    {
+        using var acme = await app.ApiClientAsync();
+        var id = await CreateAsync(acme, "Bad throttle " + value.Length);
+
+        using var created = await acme.PostAsync(Subscriptions, Json($$"""{ "name": "Bad throttle", "url": "https://receiver.example/hook", "trigger": "create-edit-delete-user", "rateLimit": {{value}} }"""));
+        using var patched = await acme.PatchAsync($"{Subscriptions}/{id}", Json($$"""{ "rateLimit": {{value}} }"""));
+
+        await AssertFieldErrorAsync(created, "rateLimit");
+        await AssertFieldErrorAsync(patched, "rateLimit");
+    }
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    private static async Task<int?> PatchRateLimitAsync(HttpClient client, string id, string body)
+    {
+        using var response = await client.PatchAsync($"{Subscriptions}/{id}", Json(body));
+        response.EnsureSuccessStatusCode();
+        return ReadRateLimit(await response.Content.ReadFromJsonAsync<JsonElement>());
+    }
+
+    private static async Task<int?> RateLimitAsync(HttpClient client, string id) =>
+        ReadRateLimit(await client.GetFromJsonAsync<JsonElement>($"{Subscriptions}/{id}"));
+
+    private static int? ReadRateLimit(JsonElement webhook) =>
+        webhook.GetProperty("rateLimit") is { ValueKind: JsonValueKind.Number } limit ? limit.GetInt32() : null;
 
     [Fact]
     public async Task Code_cannot_be_changed_through_the_api()

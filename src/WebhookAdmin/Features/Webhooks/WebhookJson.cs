@@ -1,9 +1,14 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using WebhookAdmin.Core.Webhooks;
 
 namespace WebhookAdmin.Features.Webhooks;
 
-/// <summary>The documented COTWebhook JSON, field for field and in the documented order.</summary>
+/// <summary>
+/// The documented COTWebhook JSON, field for field and in the documented order, and one added field at the end:
+/// <c>rateLimit</c> (named as Svix names its throttle), null when the webhook has none.
+/// </summary>
 public sealed record WebhookJson(
     [property: JsonPropertyName("_id")] string Id,
     string Company,
@@ -14,12 +19,16 @@ public sealed record WebhookJson(
     string Code,
     WebhookContextJson Context,
     [property: JsonPropertyName("__v")] int Version,
-    string Description)
+    string Description,
+    [property: Description(WebhookJson.RateLimitDescription), Range(WebhookRules.RateLimitMin, WebhookRules.RateLimitMax)] int? RateLimit)
 {
+    public const string RateLimitDescription =
+        "The most deliveries per second sent to this webhook's receiver, retries included, spaced evenly; null for no limit.";
+
     public static WebhookJson From(Webhook webhook) => new(
         webhook.Id, webhook.CompanyId, webhook.IsActive, webhook.Trigger, webhook.Url, webhook.Name, webhook.Code,
         new WebhookContextJson(webhook.Context.Survey, webhook.Context.Group, webhook.Context.TaskGroup),
-        webhook.Version, webhook.Description);
+        webhook.Version, webhook.Description, webhook.RateLimit);
 }
 
 /// <summary>The documented <c>context</c>; a field it does not have is refused (a <c>workflow</c> meant as <c>taskGroup</c> would otherwise vanish).</summary>
@@ -38,9 +47,10 @@ public sealed record CreateWebhookRequest(
     WebhookContextJson? Context,
     string? Code,
     string? Description,
-    bool? IsActive)
+    bool? IsActive,
+    [property: Description(WebhookJson.RateLimitDescription), Range(WebhookRules.RateLimitMin, WebhookRules.RateLimitMax)] int? RateLimit)
 {
-    public WebhookDraft ToDraft() => new(Name, Url, Trigger, Context?.ToContext(), Code, Description, IsActive ?? true);
+    public WebhookDraft ToDraft() => new(Name, Url, Trigger, Context?.ToContext(), Code, Description, IsActive ?? true, RateLimit);
 }
 
 /// <summary>
@@ -61,5 +71,23 @@ public sealed record UpdateWebhookRequest(
     [property: JsonPropertyName("_id")] string? Id,
     string? Company)
 {
-    public WebhookChanges ToChanges() => new(Name, Url, Trigger, Context?.ToContext(), Code, Description, IsActive, Version);
+    private readonly int? _rateLimit;
+
+    /// <summary>Sent as null, it removes the throttle; not sent, it leaves it as it is (so it is not a constructor parameter).</summary>
+    [Description(WebhookJson.RateLimitDescription), Range(WebhookRules.RateLimitMin, WebhookRules.RateLimitMax)]
+    public int? RateLimit
+    {
+        get => _rateLimit;
+        init
+        {
+            _rateLimit = value;
+            RateLimitSent = true;
+        }
+    }
+
+    [JsonIgnore]
+    public bool RateLimitSent { get; private init; }
+
+    public WebhookChanges ToChanges() => new(Name, Url, Trigger, Context?.ToContext(), Code, Description, IsActive, Version,
+        RateLimitSent ? new Replacement<int?>(RateLimit) : null);
 }

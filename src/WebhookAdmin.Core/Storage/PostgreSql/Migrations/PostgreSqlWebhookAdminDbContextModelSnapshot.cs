@@ -309,6 +309,9 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
                     b.Property<DateTime?>("PreviousSecretExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int?>("RateLimit")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Secret")
                         .IsRequired()
                         .HasColumnType("text");

@@ -298,6 +298,9 @@ namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
                     b.Property<DateTime?>("PreviousSecretExpiresAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("RateLimit")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Secret")
                         .IsRequired()
                         .HasColumnType("TEXT");

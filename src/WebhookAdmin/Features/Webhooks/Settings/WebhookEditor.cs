@@ -103,6 +103,9 @@ public sealed class WebhookEditor(WebhookService webhooks, string companyId)
 
     public void SetDescription(string? description) => Set(WebhookFields.Description, Form with { Description = description ?? "" });
 
+    /// <summary>The throttle in deliveries per second, as typed; emptying the field removes it.</summary>
+    public void SetRateLimit(string? rateLimit) => Set(WebhookFields.RateLimit, Form with { RateLimit = rateLimit?.Trim() ?? "" });
+
     /// <summary>Changing the trigger clears the context fields the new trigger does not use, so no stale id is saved.</summary>
     public void SetTrigger(string? trigger)
     {
@@ -141,8 +144,9 @@ public sealed class WebhookEditor(WebhookService webhooks, string companyId)
 
         var form = Form;
         var outcome = IsNew
-            ? await webhooks.CreateAsync(companyId, new WebhookDraft(form.Name, form.Url, form.Trigger, form.Context, form.Code, form.Description, form.IsActive), cancellationToken)
-            : await webhooks.UpdateAsync(companyId, Id!, new WebhookChanges(form.Name, form.Url, form.Trigger, form.Context, Description: form.Description, ExpectedVersion: Version), cancellationToken);
+            ? await webhooks.CreateAsync(companyId, new WebhookDraft(form.Name, form.Url, form.Trigger, form.Context, form.Code, form.Description, form.IsActive, form.RateLimitValue), cancellationToken)
+            : await webhooks.UpdateAsync(companyId, Id!, new WebhookChanges(form.Name, form.Url, form.Trigger, form.Context, Description: form.Description, ExpectedVersion: Version,
+                RateLimit: new Replacement<int?>(form.RateLimitValue)), cancellationToken);
         return Apply(outcome, created: IsNew);
     }
 
@@ -224,6 +228,7 @@ public sealed class WebhookEditor(WebhookService webhooks, string companyId)
         WebhookFields.Url => WebhookRules.CheckUrl(Form.Url),
         WebhookFields.Description => WebhookRules.CheckDescription(Form.Description),
         WebhookFields.Trigger => WebhookRules.CheckTrigger(Form.Trigger),
+        WebhookFields.RateLimit => WebhookRules.CheckRateLimit(Form.RateLimit),
         _ => WebhookRules.CheckContext(WebhookTrigger.Find(Form.Trigger), Form.Context).FirstOrDefault(e => e.Field == field).Message,
     };
 

@@ -12,13 +12,18 @@ public sealed record WebhookForm(
     string Workflow,
     string Survey,
     string Group,
-    bool IsActive)
+    bool IsActive,
+    string RateLimit = "")
 {
     public static WebhookForm Empty { get; } = new("", "", "", "", "", "", "", "", IsActive: true);
 
     public static WebhookForm From(Webhook webhook) => new(
         webhook.Name, webhook.Code, webhook.Url, webhook.Description, webhook.Trigger,
-        webhook.Context.TaskGroup, webhook.Context.Survey, webhook.Context.Group, webhook.IsActive);
+        webhook.Context.TaskGroup, webhook.Context.Survey, webhook.Context.Group, webhook.IsActive,
+        webhook.RateLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "");
+
+    /// <summary>The throttle as typed: empty is none. Read only once <see cref="WebhookRules.CheckRateLimit(string?)"/> passes.</summary>
+    public int? RateLimitValue => WebhookRules.TryParseRateLimit(RateLimit, out var value) ? value : null;
 
     public WebhookContext Context => new(Survey, Group, Workflow);
 
@@ -36,6 +41,7 @@ public static class WebhookFields
     public const string Workflow = "context.taskGroup";
     public const string Survey = "context.survey";
     public const string Group = "context.group";
+    public const string RateLimit = "rateLimit";
 
-    public static IReadOnlyList<string> All { get; } = [Name, Code, Url, Description, Trigger, Workflow, Survey, Group];
+    public static IReadOnlyList<string> All { get; } = [Name, Code, Url, Description, Trigger, Workflow, Survey, Group, RateLimit];
 }
