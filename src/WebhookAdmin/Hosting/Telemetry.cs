@@ -45,13 +45,15 @@ public static class Telemetry
     /// <summary>
     /// A trace from each publish (the API request, then its <c>webhook publish</c> span) to each delivery attempt
     /// (<c>webhook deliver</c>, with HttpClient's request under it). The circuits, static files and health probes are
-    /// left out: they are most of the requests and tell nothing about deliveries.
+    /// left out: they are most of the requests and tell nothing about deliveries. Outgoing requests show their
+    /// receiver's origin only (<see cref="ReceiverAddressOnly"/>); HttpClient's metrics carry no path to begin with.
     /// </summary>
     public static IOpenTelemetryBuilder WithWebhookAdminTracing(this IOpenTelemetryBuilder telemetry) =>
         telemetry.WithTracing(tracing => tracing
             .AddSource(DeliveryTelemetry.Name)
             .AddAspNetCoreInstrumentation(options => options.Filter = http => http.Request.Path.StartsWithSegments("/api"))
-            .AddHttpClientInstrumentation());
+            .AddHttpClientInstrumentation(options => options.RecordException = false)
+            .AddProcessor(new ReceiverAddressOnly()));
 
     /// <summary>
     /// The scrape endpoint, anonymous as scrapers expect: it tells counts and webhook ids, no content. Keep it inside
