@@ -300,16 +300,18 @@ public sealed class CapturedLogs : ILoggerProvider
     }
 }
 
-/// <summary>The Prometheus scrape endpoint, when <c>Telemetry:Prometheus</c> is on.</summary>
+/// <summary>The Prometheus scrape endpoint, when <c>Telemetry:Prometheus</c> is on: on the management address only.</summary>
 public sealed class PrometheusTests(PrometheusTests.App app) : IClassFixture<PrometheusTests.App>
 {
     public sealed class App : TestApp
     {
-        protected override IEnumerable<string> ExtraArguments => ["--Telemetry:Prometheus=true"];
+        public Uri Management { get; } = new($"http://127.0.0.1:{FreeTcpPort()}");
+
+        protected override IEnumerable<string> ExtraArguments => ["--Telemetry:Prometheus=true", $"--Telemetry:MetricsUrls={Management}"];
     }
 
     [Fact]
-    public async Task The_scrape_endpoint_shows_deliveries_in_prometheus_text_anonymously()
+    public async Task The_management_address_shows_deliveries_in_prometheus_text_anonymously()
     {
         await using var receiver = await Receiver.StartAsync();
         using var api = await app.ApiClientAsync();
@@ -317,11 +319,67 @@ public sealed class PrometheusTests(PrometheusTests.App app) : IClassFixture<Pro
         await TelemetryTests.PublishAsync(api, n: 1);
         await Eventually.WaitAsync(() => receiver.Requests, r => r.Count == 1, what: "the delivery");
 
-        using var anonymous = app.Anonymous();
-        var text = await Eventually.WaitAsync(() => anonymous.GetStringAsync(Telemetry.PrometheusPath),
+        using var scraper = new HttpClient { BaseAddress = app.Management };
+        var text = await Eventually.WaitAsync(() => scraper.GetStringAsync(Telemetry.PrometheusPath),
             t => t.Contains("webhookadmin_deliveries_total{", StringComparison.Ordinal), what: "the deliveries counter");
 
         Assert.Matches("""webhookadmin_deliveries_total\{[^}]*result="succeeded"[^}]*\} [1-9]""", text);
         Assert.Contains("# TYPE webhookadmin_delivery_latency_milliseconds histogram", text);
+    }
+
+    [Theory]
+    [InlineData("/metrics")]
+    [InlineData("/METRICS")]
+    [InlineData("/Metrics/")]
+    [InlineData("/metrics?format=prometheus")]
+    public async Task The_public_address_never_serves_metrics_in_any_letter_case(string path)
+    {
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
+        using var scraper = new HttpClient { BaseAddress = app.Management };
+        Assert.Equal(HttpStatusCode.OK, (await scraper.GetAsync(Telemetry.PrometheusPath)).StatusCode);
+
+        using var response = await browser.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain("# TYPE", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_host_header_naming_the_management_address_does_not_reach_it_through_the_public_port()
+    {
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, Telemetry.PrometheusPath);
+        request.Headers.Host = app.Management.Authority;
+
+        using var response = await browser.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/admin/webhooks")]
+    [InlineData("/api/v3/webhook/subscription")]
+    [InlineData("/connect/login")]
+    [InlineData("/health/ready")]
+    public async Task The_management_address_serves_nothing_but_the_metrics(string path)
+    {
+        using var scraper = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.Management };
+
+        using var response = await scraper.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("--Telemetry:MetricsUrls=")]
+    [InlineData("--Telemetry:MetricsUrls=http://127.0.0.1:0")]
+    [InlineData("--Telemetry:MetricsUrls=http://127.0.0.1:5080")]
+    public void Prometheus_without_a_management_address_of_its_own_is_refused_at_start(string metricsUrls)
+    {
+        var refused = Assert.Throws<InvalidOperationException>(() =>
+            WebhookAdminHost.CreateBuilder(["--environment=Development", "--urls=http://127.0.0.1:5080", "--Telemetry:Prometheus=true", metricsUrls]));
+
+        Assert.Contains("Telemetry:MetricsUrls", refused.Message);
     }
 }
