@@ -20,6 +20,11 @@ public static class DeliveryServices
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        services.AddOptions<EventOptions>()
+            .Bind(configuration.GetSection(EventOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
         services.TryAddSingleton<DeliveryFeed>();
         services.AddSingleton<DeliveryWriter>();
         services.AddSingleton<EventPublisher>();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
 using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Webhooks;
 
@@ -34,7 +35,7 @@ public abstract record PublishOutcome
 /// Checks events, matches them against the company's active webhooks (held in memory by the <see cref="WebhookDirectory"/>)
 /// and hands them to the <see cref="DeliveryWriter"/>, whose group commit makes many concurrent publishes cost one flush.
 /// </summary>
-public sealed class EventPublisher(DeliveryWriter writer, WebhookDirectory directory, TimeProvider clock) : IEventPublisher
+public sealed class EventPublisher(DeliveryWriter writer, WebhookDirectory directory, TimeProvider clock, IOptions<EventOptions> limits) : IEventPublisher
 {
     public const int MaxBatch = 1000;
 
@@ -44,6 +45,13 @@ public sealed class EventPublisher(DeliveryWriter writer, WebhookDirectory direc
     public async Task<IReadOnlyList<PublishOutcome>> PublishManyAsync(string companyId, IReadOnlyList<CotEvent> cotEvents, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(cotEvents.Count, MaxBatch);
+        // All of the batch is checked before any of it is stored: an oversized event is a caller's bug, not an outcome.
+        var maxBytes = limits.Value.MaxBytes;
+        foreach (var cotEvent in cotEvents)
+        {
+            if (EventOptions.SizeOf(cotEvent) is var size && size > maxBytes)
+                throw new EventTooLargeException(size, maxBytes);
+        }
         using var activity = StartPublish(companyId, cotEvents.Count);
         var traceParent = TraceParentOf(activity);
         var outcomes = new PublishOutcome?[cotEvents.Count];
