@@ -128,3 +128,28 @@ public sealed class DefaultEventLimitTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(HttpStatusCode.Accepted, fits.StatusCode);
     }
 }
+
+/// <summary>The other endpoints that take a body take what they need and no more: 413 past it.</summary>
+public sealed class RequestSizeLimitTests(TestApp app) : IClassFixture<TestApp>
+{
+    [Theory]
+    [InlineData("POST", "/api/v3/webhook/subscription", 64 * 1024, false)]
+    [InlineData("POST", "/api/v3/webhook/subscription", 64 * 1024, true)]
+    [InlineData("PATCH", "/api/v3/webhook/subscription/625bcbdcc9a8e3a86dbf0000", 64 * 1024, false)]
+    [InlineData("PUT", "/api/v3/webhook/directory/workflow/625bcbdcc9a8e3a86dbf0000", 4 * 1024, false)]
+    [InlineData("PUT", "/api/v3/webhook/directory/workflow/625bcbdcc9a8e3a86dbf0000", 4 * 1024, true)]
+    public async Task A_body_past_the_endpoints_limit_is_refused_413_naming_it(string method, string path, int limit, bool chunked)
+    {
+        using var acme = await app.ApiClientAsync();
+        var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { name = "Big", description = new string('x', limit) }));
+        HttpContent content = chunked ? new StreamContent(new MemoryStream(body)) : new ByteArrayContent(body);
+        content.Headers.ContentType = new("application/json");
+
+        using var response = await acme.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = content });
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(limit, problem.GetProperty("limit").GetInt32());
+        Assert.Contains(limit.ToString("N0", System.Globalization.CultureInfo.GetCultureInfo("en-US")), problem.GetProperty("detail").GetString());
+    }
+}

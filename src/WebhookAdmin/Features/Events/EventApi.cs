@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -38,8 +37,7 @@ public static class EventApi
         var maxBatchBytes = limits.Value.MaxBatchBytes;
         if (request.ContentLength > maxBatchBytes)
             return BatchTooLarge(maxBatchBytes);
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
-            bodySize.MaxRequestBodySize = maxBatchBytes;
+        ApiProblems.LimitBody(request, maxBatchBytes);
         JsonDocument document;
         try
         {
@@ -123,14 +121,10 @@ public static class EventApi
 
     /// <summary>413 naming the setting and its value, so a caller knows what to split or shrink.</summary>
     private static ProblemHttpResult EventTooLarge(int limit, string which, long size) =>
-        TooLarge(ApiText.Localizer["EventTooLarge", limit, EventOptions.MaxBytesKey, which, size], EventOptions.MaxBytesKey, limit);
+        ApiProblems.TooLarge(ApiText.Localizer["EventTooLarge", limit, EventOptions.MaxBytesKey, which, size], EventOptions.MaxBytesKey, limit);
 
     private static ProblemHttpResult BatchTooLarge(int limit) =>
-        TooLarge(ApiText.Localizer["EventsBodyTooLarge", limit, EventOptions.MaxBatchBytesKey], EventOptions.MaxBatchBytesKey, limit);
-
-    private static ProblemHttpResult TooLarge(string detail, string setting, int limit) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: ApiText.Localizer["TooLargeTitle"], detail: detail,
-            extensions: new Dictionary<string, object?> { ["limit"] = limit, ["setting"] = setting });
+        ApiProblems.TooLarge(ApiText.Localizer["EventsBodyTooLarge", limit, EventOptions.MaxBatchBytesKey], EventOptions.MaxBatchBytesKey, limit);
 
     private static bool TryRead(JsonElement item, JsonSerializerOptions options, out CotEvent cotEvent, out (string Field, string Message) error)
     {
