@@ -53,9 +53,13 @@ public sealed class DeliveryTelemetry : IDisposable
         activity.SetTag("webhook.id", delivery.WebhookId);
         activity.SetTag("webhook.message_id", delivery.MessageId);
         activity.SetTag("webhook.attempt", delivery.Retry + 1);
-        // The host only: a receiver's url often carries a token in its path or query.
+        // The origin only: a receiver's url often carries a token in its path or query.
         if (Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            activity.SetTag("url.scheme", uri.Scheme);
             activity.SetTag("server.address", uri.Host);
+            activity.SetTag("server.port", uri.Port);
+        }
         return activity;
     }
 

@@ -32,11 +32,7 @@ public static class NetworkGuard
 
         var allowed = allowPrivateNetworks ? addresses : addresses.Where(a => BlockedReason(a) is null).ToArray();
         if (allowed.Length == 0)
-        {
-            var first = addresses.FirstOrDefault() ?? IPAddress.None;
-            throw new DeliveryConnectException(
-                $"blocked: {host} resolves to {first}, a {BlockedReason(first) ?? "unusable"} address; deliveries to internal networks are off (Webhooks:Delivery:AllowPrivateNetworks).");
-        }
+            throw new DeliveryConnectException(BlockedMessage(host, literal, addresses));
 
         SocketException? lastError = null;
         var lastAddress = allowed[0];
@@ -62,6 +58,17 @@ public static class NetworkGuard
         throw new DeliveryConnectException($"connect {ErrorName(lastError!.SocketErrorCode)} {lastAddress}:{target.Port}", lastError);
     }
 
+    /// <summary>
+    /// What the admin reads in the log. For an address they typed, its kind; for a name, only that it is refused: what an
+    /// internal name resolves to (and so which internal ranges exist) is the operator's to know, not a tenant's.
+    /// </summary>
+    private static string BlockedMessage(string host, IPAddress? literal, IPAddress[] addresses) =>
+        literal is not null
+            ? $"blocked: {host} is a {BlockedReason(literal) ?? "unusable"} address, not allowed for deliveries (internal networks are off: Webhooks:Delivery:AllowPrivateNetworks)."
+            : addresses.Length == 0
+                ? $"blocked: {host} has no address to deliver to."
+                : $"blocked: {host} resolves to an address not allowed for deliveries (internal networks are off: Webhooks:Delivery:AllowPrivateNetworks).";
+
     /// <summary>Why a delivery may not go to <paramref name="address"/>, or null when it is a public address.</summary>
     public static string? BlockedReason(IPAddress address)
     {
@@ -81,7 +88,11 @@ public static class NetworkGuard
                 [169, 254, 169, 254] => "cloud metadata",
                 [169, 254, ..] => "link-local",
                 [100, 100, 100, 200] => "cloud metadata",
+                // Azure's wire server (metadata, health, extension settings) answers every VM at this public-looking address.
+                [168, 63, 129, 16] => "cloud metadata",
                 [100, >= 64 and <= 127, ..] => "shared (CGNAT)",
+                // RFC 2544 benchmarking: never on the internet, sometimes inside a data centre's own network.
+                [198, 18 or 19, ..] => "benchmarking",
                 [>= 224, ..] => "multicast or reserved",
                 _ => null,
             };
@@ -94,8 +105,45 @@ public static class NetworkGuard
             return b[0] == 0xFD && b[1] == 0x00 && b[2] == 0x0E && b[3] == 0xC2 ? "cloud metadata" : "private";
         if (address.IsIPv6Multicast)
             return "multicast or reserved";
-        return null;
+        // Translators reach an IPv4 address through an IPv6 one: refused when the IPv4 address inside is.
+        return EmbeddedIPv4(b).Select(BlockedReason).FirstOrDefault(reason => reason is not null) is { } embedded
+            ? $"{embedded} (through NAT64, 6to4 or IPv4-compatible IPv6)"
+            : null;
     }
+
+    /// <summary>
+    /// The IPv4 addresses an IPv6 address carries to a translator: NAT64's well-known prefix 64:ff9b::/96 (RFC 6052), its
+    /// local-use 64:ff9b:1::/48 (RFC 8215, at every prefix length RFC 6052 allows, since the operator picks one), 6to4's
+    /// 2002::/16 (RFC 3056) and the deprecated IPv4-compatible ::a.b.c.d.
+    /// </summary>
+    private static IEnumerable<IPAddress> EmbeddedIPv4(byte[] b)
+    {
+        if (b is [0x00, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0, ..])
+            yield return new IPAddress(b.AsSpan(12, 4));
+        if (b is [0x00, 0x64, 0xFF, 0x9B, 0x00, 0x01, ..])
+        {
+            // RFC 6052 §2.2 at /48, /56, /64 and /96: byte 8 is skipped (so /48 and /56 split the address around it) and
+            // the bytes after the address are zero. A reading that lands in 0.0.0.0/8 is another length's zero padding.
+            IPAddress?[] readings =
+            [
+                Zero(b, 11) ? new IPAddress([b[6], b[7], b[9], b[10]]) : null,
+                Zero(b, 12) ? new IPAddress([b[7], b[9], b[10], b[11]]) : null,
+                Zero(b, 13) ? new IPAddress(b.AsSpan(9, 4)) : null,
+                b[8] == 0 ? new IPAddress(b.AsSpan(12, 4)) : null,
+            ];
+            foreach (var reading in readings)
+            {
+                if (reading is not null && reading.GetAddressBytes()[0] != 0)
+                    yield return reading;
+            }
+        }
+        if (b is [0x20, 0x02, ..])
+            yield return new IPAddress(b.AsSpan(2, 4));
+        if (b.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0 && b.AsSpan(12).IndexOfAnyExcept((byte)0) >= 0)
+            yield return new IPAddress(b.AsSpan(12, 4));
+    }
+
+    private static bool Zero(byte[] b, int from) => b.AsSpan(from).IndexOfAnyExcept((byte)0) < 0;
 
     /// <summary>The errno names Node prints (<c>ECONNREFUSED</c>…), which the documented log samples use.</summary>
     private static string ErrorName(SocketError error) => error switch

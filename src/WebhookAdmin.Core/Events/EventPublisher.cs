@@ -47,6 +47,13 @@ public sealed class EventPublisher(DeliveryWriter writer, WebhookDirectory direc
     public async Task<IReadOnlyList<PublishOutcome>> PublishManyAsync(string companyId, IReadOnlyList<CotEvent> cotEvents, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(cotEvents.Count, MaxBatch);
+        // All of the batch is checked before any of it is stored: an oversized event is a caller's bug, not an outcome.
+        var maxBytes = options.Value.MaxBytes;
+        foreach (var cotEvent in cotEvents)
+        {
+            if (EventOptions.SizeOf(cotEvent) is var size && size > maxBytes)
+                throw new EventTooLargeException(size, maxBytes);
+        }
         using var activity = StartPublish(companyId, cotEvents.Count);
         var traceParent = TraceParentOf(activity);
         var outcomes = new PublishOutcome?[cotEvents.Count];

@@ -46,12 +46,25 @@ internal static partial class ApiProblems
         return false;
     }
 
-    /// <summary>Reads a JSON body; a malformed one becomes a problem that names the offending field by its JSON path.</summary>
-    public static async Task<(T? Body, IResult? Problem)> ReadJsonAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>A webhook's settings: a URL of 2,048 characters, a name, a description and a context fit many times over.</summary>
+    public const int WebhookBodyLimit = 64 * 1024;
+
+    /// <summary>A directory entry: a name of at most 200 characters.</summary>
+    public const int DirectoryBodyLimit = 4 * 1024;
+
+    /// <summary>
+    /// Reads a JSON body of at most <paramref name="maxBytes"/> (announced or chunked: Kestrel stops reading past it, so a
+    /// careless caller cannot make the app buffer megabytes); a malformed one becomes a problem that names the offending
+    /// field by its JSON path, a larger one 413.
+    /// </summary>
+    public static async Task<(T? Body, IResult? Problem)> ReadJsonAsync<T>(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
         where T : class
     {
         if (!request.HasJsonContentType())
             return (null, UnsupportedMediaType());
+        if (request.ContentLength > maxBytes)
+            return (null, BodyTooLarge(maxBytes));
+        LimitBody(request, maxBytes);
         var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         try
         {
@@ -62,7 +75,27 @@ internal static partial class ApiProblems
         {
             return (null, DescribeJsonError(e));
         }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, BodyTooLarge(maxBytes));
+        }
     }
+
+    /// <summary>Kestrel stops reading the body past <paramref name="maxBytes"/> (a <see cref="BadHttpRequestException"/> with 413).</summary>
+    public static void LimitBody(HttpRequest request, long maxBytes)
+    {
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+            bodySize.MaxRequestBodySize = maxBytes;
+    }
+
+    public static ProblemHttpResult BodyTooLarge(int limit) => TooLarge(Text["BodyTooLarge", limit], setting: null, limit);
+
+    /// <summary>413 with the limit (and the setting that holds it, when one does), so a caller knows what to shrink or split.</summary>
+    public static ProblemHttpResult TooLarge(string detail, string? setting, int limit) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: Text["TooLargeTitle"], detail: detail,
+            extensions: setting is null
+                ? new Dictionary<string, object?> { ["limit"] = limit }
+                : new Dictionary<string, object?> { ["limit"] = limit, ["setting"] = setting });
 
     private static ValidationProblem DescribeJsonError(JsonException e)
     {

@@ -67,6 +67,8 @@ public static class WebhookAdminHost
     public static WebApplication BuildWebhookAdmin(this WebApplicationBuilder builder)
     {
         var app = builder.Build();
+        // Before anything else: the management port serves the scrape endpoint alone.
+        app.UseTelemetryEndpoints();
         app.UseForwardedHeaders();
         // Before anything that writes a page or a problem: the language of the request holds for all of them.
         app.UseAdminLocalization();
@@ -92,7 +94,6 @@ public static class WebhookAdminHost
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapOperations();
-        app.MapTelemetry();
         app.MapApiDocument();
         app.MapEmbeddedIdentityProvider();
         app.MapAccountEndpoints();

@@ -14,7 +14,7 @@ public static class AccountEndpoints
 
         account.MapGet("/login", (string? returnUrl) =>
             TypedResults.Challenge(
-                new AuthenticationProperties { RedirectUri = LocalOrHome(returnUrl) },
+                new AuthenticationProperties { RedirectUri = ReturnAddress.LocalOrHome(returnUrl) },
                 [OpenIdConnectDefaults.AuthenticationScheme]));
 
         // A form post with the antiforgery token, so another site cannot sign an admin out.
@@ -26,9 +26,4 @@ public static class AccountEndpoints
 
         return endpoints;
     }
-
-    private static string LocalOrHome(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//") && !returnUrl.StartsWith("/\\")
-            ? returnUrl
-            : "/";
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Localization;
 using MudBlazor;
+using WebhookAdmin.Identity;
 
 namespace WebhookAdmin.Localization;
 
@@ -57,11 +58,8 @@ public static class LocalizationSetup
             CookieRequestCultureProvider.DefaultCookieName,
             Languages.CookieValue(culture, http.Request.GetTypedHeaders().AcceptLanguage),
             new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/" });
-        return TypedResults.LocalRedirect(IsLocal(redirectUri) ? redirectUri! : "/");
+        return TypedResults.LocalRedirect(ReturnAddress.LocalOrHome(redirectUri));
     }
-
-    private static bool IsLocal(string? uri) =>
-        !string.IsNullOrEmpty(uri) && uri.StartsWith('/') && !uri.StartsWith("//", StringComparison.Ordinal) && !uri.StartsWith("/\\", StringComparison.Ordinal);
 
     private static bool IsApi(HttpContext http) => http.Request.Path.StartsWithSegments("/api");
 }

@@ -140,4 +140,49 @@ public sealed class SignInJourneys(EndToEndFixture fixture, ITestOutputHelper ou
         await Expect(page.GetByLabel("Password")).ToBeVisibleAsync();
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task Signing_in_through_a_link_with_a_tab_before_another_site_ends_on_the_apps_own_page()
+    {
+        var page = await fixture.NewPageAsync();
+        var offSite = await GuardOffSiteAsync(page);
+        await page.GotoAsync("/account/login?returnUrl=/%09/evil.example");
+        await page.Locator("#email").FillAsync("admin@acme.test");
+        await page.Locator("#password").FillAsync("acme-admin");
+        await page.Locator("form button[type=submit]").ClickAsync();
+
+        // Home, which sends an admin on to the webhooks.
+        await Expect(page).ToHaveURLAsync(new Uri(fixture.App.BaseAddress, "/admin/webhooks").ToString());
+        await Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Acme Admin");
+        Assert.Empty(offSite);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Switching_language_through_a_link_with_a_tab_before_another_site_stays_on_the_app()
+    {
+        var page = await fixture.SignInAsync("admin@acme.test", "acme-admin");
+        await EndToEndFixture.WaitForCircuitAsync(page);
+        var offSite = await GuardOffSiteAsync(page);
+
+        await page.GotoAsync("/culture/set?culture=es&redirectUri=/%09/evil.example");
+
+        await Expect(page).ToHaveURLAsync(new Uri(fixture.App.BaseAddress, "/admin/webhooks").ToString());
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "es");
+        Assert.Empty(offSite);
+        await page.Context.CloseAsync();
+    }
+
+    /// <summary>Any request the page makes to evil.example, answered here so the test never waits on DNS.</summary>
+    private static async Task<List<string>> GuardOffSiteAsync(IPage page)
+    {
+        var requests = new List<string>();
+        await page.Context.RouteAsync("**://evil.example/**", async route =>
+        {
+            lock (requests)
+                requests.Add(route.Request.Url);
+            await route.FulfillAsync(new() { Status = 200, Body = "off the site" });
+        });
+        return requests;
+    }
 }

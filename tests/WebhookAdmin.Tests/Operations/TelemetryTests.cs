@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -37,11 +38,14 @@ public sealed class TelemetryTests(TelemetryTests.App app) : IClassFixture<Telem
     {
         public List<Metric> Metrics { get; } = [];
         public List<Activity> Spans { get; } = [];
+        public CapturedLogs Logs { get; } = new();
 
-        protected override IEnumerable<string> ExtraArguments => ["--Webhooks:Delivery:RetryDelay=00:00:00.050"];
+        // Everything the delivery engine and HttpClient would log, however verbose an operator makes it.
+        protected override IEnumerable<string> ExtraArguments =>
+            ["--Webhooks:Delivery:RetryDelay=00:00:00.050", "--Logging:LogLevel:WebhookAdmin=Trace", "--Logging:LogLevel:System.Net.Http=Trace"];
 
         protected override void ConfigureServices(IServiceCollection services) =>
-            services.AddOpenTelemetry()
+            services.AddSingleton<ILoggerProvider>(Logs).AddOpenTelemetry()
                 .WithWebhookAdminMetrics()
                 .WithWebhookAdminTracing()
                 .WithMetrics(metrics => metrics.AddInMemoryExporter(Metrics))
@@ -179,6 +183,60 @@ public sealed class TelemetryTests(TelemetryTests.App app) : IClassFixture<Telem
         Assert.Equal(0, app.Read("webhookadmin.deliveries.oldest_pending_age"));
     }
 
+    [Fact]
+    public async Task A_deliverys_spans_metrics_and_logs_name_the_receivers_origin_never_its_path_or_query()
+    {
+        await DeactivateEarlierWebhooksAsync(app);
+        await using var receiver = await Receiver.StartAsync();
+        var origin = new Uri(receiver.Url).GetLeftPart(UriPartial.Authority);
+        using var api = await app.ApiClientAsync();
+        var webhookId = await CreateAsync(api, origin + "/secret-path?token=abc");
+
+        await PublishAsync(api, n: 1);
+        await Eventually.WaitAsync(() => receiver.Requests, r => r.Count == 1, what: "the delivery");
+        var attempt = (await Eventually.WaitAsync(() => app.SpansNamed("webhook deliver").Where(s => Tag(s, "webhook.id") == webhookId).ToArray(),
+            s => s.Length == 1, what: "the attempt's span"))[0];
+        var http = Assert.Single(app.AllSpans(), s => s.ParentSpanId == attempt.SpanId);
+
+        Assert.Equal(("http", "127.0.0.1", new Uri(origin).Port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            (Tag(attempt, "url.scheme"), Tag(attempt, "server.address"), Tag(attempt, "server.port")));
+        Assert.Equal(origin + "/", Tag(http, "url.full"));
+        var said = new List<string>();
+        foreach (var span in app.AllSpans())
+        {
+            said.Add(span.DisplayName);
+            said.Add(span.StatusDescription ?? "");
+            // Ids are random hex and letters: "abc" may be in one by chance; they never hold the url.
+            said.AddRange(span.TagObjects.Where(t => t.Key is not ("webhook.id" or "webhook.message_id")).Select(t => $"{t.Key}={t.Value}"));
+            said.AddRange(span.Events.SelectMany(e => e.Tags.Select(t => $"{t.Key}={t.Value}")));
+        }
+        said.AddRange(AllMetricTags().Where(t => t.Key != "webhook.id").Select(t => $"{t.Key}={t.Value}"));
+        Assert.Contains(AllMetricTags(), t => t is { Key: "server.address", Value: "127.0.0.1" });
+        Assert.All(said, text => Assert.False(text.Contains("secret-path") || text.Contains("token") || text.Contains("abc"), text));
+        Assert.NotEmpty(app.Logs.Messages);
+        Assert.All(app.Logs.Messages, text => Assert.False(text.Contains("secret-path") || text.Contains("token=abc"), text));
+    }
+
+    private IEnumerable<KeyValuePair<string, string?>> AllMetricTags()
+    {
+        lock (app.Metrics)
+            app.Metrics.Clear();
+        app.Get<MeterProvider>().ForceFlush();
+        var tags = new List<KeyValuePair<string, string?>>();
+        lock (app.Metrics)
+        {
+            foreach (var metric in app.Metrics)
+            {
+                foreach (ref readonly var point in metric.GetMetricPoints())
+                {
+                    foreach (var tag in point.Tags)
+                        tags.Add(new(tag.Key, tag.Value?.ToString()));
+                }
+            }
+        }
+        return tags;
+    }
+
     private (double Succeeded, double Failed, double Attempts, double FailedAttempts, double LatencyCount, double GoodWebhookFailures, double BadWebhookFailures) Counts(string goodId, string badId) => (
         app.Read("webhookadmin.deliveries", ("result", "succeeded")),
         app.Read("webhookadmin.deliveries", ("result", "failed")),
@@ -215,16 +273,45 @@ public sealed class TelemetryTests(TelemetryTests.App app) : IClassFixture<Telem
     }
 }
 
-/// <summary>The Prometheus scrape endpoint, when <c>Telemetry:Prometheus</c> is on.</summary>
+/// <summary>Every log line the app writes, formatted as a log sink would store it.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _messages = new();
+
+    public IReadOnlyCollection<string> Messages => _messages;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _messages);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> messages) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var fields = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
+            messages.Enqueue($"{category}: {formatter(state, exception)} {fields} {exception}");
+        }
+    }
+}
+
+/// <summary>The Prometheus scrape endpoint, when <c>Telemetry:Prometheus</c> is on: on the management address only.</summary>
 public sealed class PrometheusTests(PrometheusTests.App app) : IClassFixture<PrometheusTests.App>
 {
     public sealed class App : TestApp
     {
-        protected override IEnumerable<string> ExtraArguments => ["--Telemetry:Prometheus=true"];
+        public Uri Management { get; } = new($"http://127.0.0.1:{FreeTcpPort()}");
+
+        protected override IEnumerable<string> ExtraArguments => ["--Telemetry:Prometheus=true", $"--Telemetry:MetricsUrls={Management}"];
     }
 
     [Fact]
-    public async Task The_scrape_endpoint_shows_deliveries_in_prometheus_text_anonymously()
+    public async Task The_management_address_shows_deliveries_in_prometheus_text_anonymously()
     {
         await using var receiver = await Receiver.StartAsync();
         using var api = await app.ApiClientAsync();
@@ -232,11 +319,67 @@ public sealed class PrometheusTests(PrometheusTests.App app) : IClassFixture<Pro
         await TelemetryTests.PublishAsync(api, n: 1);
         await Eventually.WaitAsync(() => receiver.Requests, r => r.Count == 1, what: "the delivery");
 
-        using var anonymous = app.Anonymous();
-        var text = await Eventually.WaitAsync(() => anonymous.GetStringAsync(Telemetry.PrometheusPath),
+        using var scraper = new HttpClient { BaseAddress = app.Management };
+        var text = await Eventually.WaitAsync(() => scraper.GetStringAsync(Telemetry.PrometheusPath),
             t => t.Contains("webhookadmin_deliveries_total{", StringComparison.Ordinal), what: "the deliveries counter");
 
         Assert.Matches("""webhookadmin_deliveries_total\{[^}]*result="succeeded"[^}]*\} [1-9]""", text);
         Assert.Contains("# TYPE webhookadmin_delivery_latency_milliseconds histogram", text);
+    }
+
+    [Theory]
+    [InlineData("/metrics")]
+    [InlineData("/METRICS")]
+    [InlineData("/Metrics/")]
+    [InlineData("/metrics?format=prometheus")]
+    public async Task The_public_address_never_serves_metrics_in_any_letter_case(string path)
+    {
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
+        using var scraper = new HttpClient { BaseAddress = app.Management };
+        Assert.Equal(HttpStatusCode.OK, (await scraper.GetAsync(Telemetry.PrometheusPath)).StatusCode);
+
+        using var response = await browser.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain("# TYPE", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_host_header_naming_the_management_address_does_not_reach_it_through_the_public_port()
+    {
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, Telemetry.PrometheusPath);
+        request.Headers.Host = app.Management.Authority;
+
+        using var response = await browser.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/admin/webhooks")]
+    [InlineData("/api/v3/webhook/subscription")]
+    [InlineData("/connect/login")]
+    [InlineData("/health/ready")]
+    public async Task The_management_address_serves_nothing_but_the_metrics(string path)
+    {
+        using var scraper = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.Management };
+
+        using var response = await scraper.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("--Telemetry:MetricsUrls=")]
+    [InlineData("--Telemetry:MetricsUrls=http://127.0.0.1:0")]
+    [InlineData("--Telemetry:MetricsUrls=http://127.0.0.1:5080")]
+    public void Prometheus_without_a_management_address_of_its_own_is_refused_at_start(string metricsUrls)
+    {
+        var refused = Assert.Throws<InvalidOperationException>(() =>
+            WebhookAdminHost.CreateBuilder(["--environment=Development", "--urls=http://127.0.0.1:5080", "--Telemetry:Prometheus=true", metricsUrls]));
+
+        Assert.Contains("Telemetry:MetricsUrls", refused.Message);
     }
 }

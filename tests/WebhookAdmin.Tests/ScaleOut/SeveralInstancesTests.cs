@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WebhookAdmin.Core;
@@ -15,7 +14,7 @@ namespace WebhookAdmin.Tests.ScaleOut;
 /// <summary>Several app instances on one PostgreSQL database: shared work, one deliverer per webhook, takeover after a kill.</summary>
 [Trait(TestStorage.Trait, TestStorage.PostgreSqlOnly)]
 [Collection(SeparateProcesses.Name)]
-public sealed partial class SeveralInstancesTests
+public sealed class SeveralInstancesTests
 {
     /// <summary>Short leases, so that a takeover after a kill is quick to watch (and attempts short enough to fit them).</summary>
     private static readonly string[] FastLeases = ["--Webhooks:Delivery:LeaseTimeout=00:00:03", "--Webhooks:Delivery:Timeout=00:00:01.200", "--Webhooks:Delivery:PollInterval=00:00:00.500"];
@@ -144,9 +143,8 @@ public sealed partial class SeveralInstancesTests
             await using var other = await AppProcess.StartAsync(database);
             // Cookies belong to a host, not a port: what instance one sets, instance two is sent (as behind one address).
             var cookies = new CookieContainer();
-            using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = true });
 
-            await SignInAsync(browser, one.BaseAddress, "admin@acme.test", "acme-admin");
+            Assert.Equal("/admin/webhooks", await BrowserSignIn.SignInAsync(cookies, one.BaseAddress, "/account/login?returnUrl=/admin/webhooks", "admin@acme.test", "acme-admin"));
             using var direct = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false });
             using var onOther = await direct.GetAsync(new Uri(other.BaseAddress, "/admin/webhooks"));
             using var withoutCookie = await new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }).GetAsync(new Uri(other.BaseAddress, "/admin/webhooks"));
@@ -243,33 +241,4 @@ public sealed partial class SeveralInstancesTests
         var recorded = await db.WebhookLogs.Where(l => l.State != DeliveryState.Pending).Select(l => new { l.Id, l.CreatedAt }).ToListAsync();
         return recorded.Select(l => ObjectId.OfLog(l.CreatedAt, l.Id)).ToHashSet();
     }
-
-    /// <summary>The admin's sign-in as a browser does it: the provider's form, then back to the app with the code.</summary>
-    private static async Task SignInAsync(HttpClient browser, Uri app, string email, string password)
-    {
-        using var form = await browser.GetAsync(new Uri(app, "/account/login?returnUrl=/admin/webhooks"));
-        var page = await form.Content.ReadAsStringAsync();
-        var fields = HiddenFields().Matches(page).ToDictionary(m => WebUtility.HtmlDecode(m.Groups[1].Value), m => WebUtility.HtmlDecode(m.Groups[2].Value));
-        fields["email"] = email;
-        fields["password"] = password;
-        using var signedIn = await browser.PostAsync(new Uri(app, "/connect/login"), new FormUrlEncodedContent(fields));
-        var answer = await signedIn.Content.ReadAsStringAsync();
-        // The provider answers the app with a self-posting form (response_mode=form_post): post it as the browser would.
-        if (FormAction().Match(answer) is { Success: true } action)
-        {
-            var post = HiddenFields().Matches(answer).ToDictionary(m => WebUtility.HtmlDecode(m.Groups[1].Value), m => WebUtility.HtmlDecode(m.Groups[2].Value));
-            using var back = await browser.PostAsync(new Uri(WebUtility.HtmlDecode(action.Groups[1].Value)), new FormUrlEncodedContent(post));
-            Assert.Equal("/admin/webhooks", back.RequestMessage!.RequestUri!.AbsolutePath);
-        }
-        else
-        {
-            Assert.Equal("/admin/webhooks", signedIn.RequestMessage!.RequestUri!.AbsolutePath);
-        }
-    }
-
-    [GeneratedRegex("""<input type="hidden" name="([^"]+)" value="([^"]*)"\s*/?>""")]
-    private static partial Regex HiddenFields();
-
-    [GeneratedRegex("""<form[^>]*action="([^"]+)"[^>]*>""")]
-    private static partial Regex FormAction();
 }

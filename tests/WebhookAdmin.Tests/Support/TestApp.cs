@@ -105,7 +105,7 @@ public class TestApp : IAsyncLifetime
         return body.GetProperty("access_token").GetString()!;
     }
 
-    private static int FreeTcpPort()
+    public static int FreeTcpPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -24,6 +24,7 @@ public static class DirectoryApi
             .Produces<DirectoryEntryJson>()
             .Produces<DirectoryEntryJson>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         api.MapDelete("/directory/{kind}/{id}", Delete)
             .WithName("DeleteDirectoryEntry")
@@ -44,7 +45,7 @@ public static class DirectoryApi
     {
         if (ReadKindAndId(kind, id, out var field) is { } badInput)
             return badInput;
-        var (body, problem) = await ApiProblems.ReadJsonAsync<PutDirectoryEntryRequest>(request, cancellationToken);
+        var (body, problem) = await ApiProblems.ReadJsonAsync<PutDirectoryEntryRequest>(request, ApiProblems.DirectoryBodyLimit, cancellationToken);
         if (problem is not null)
             return problem;
         return await directory.PutAsync(identity.CompanyOf(user), field, id, body!.Name, cancellationToken) switch

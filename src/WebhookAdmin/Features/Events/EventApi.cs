@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using WebhookAdmin.Api;
@@ -21,15 +22,22 @@ public static class EventApi
             .Produces<PublishedEventJson>(StatusCodes.Status202Accepted)
             .Produces<PublishBatchJson>()
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         return api;
     }
 
     private static async Task<IResult> Publish(
-        HttpRequest request, ClaimsPrincipal user, CompanyIdentity identity, IEventPublisher publisher, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, CompanyIdentity identity, IEventPublisher publisher, IOptions<JsonOptions> json,
+        IOptions<EventOptions> limits, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType())
             return ApiProblems.UnsupportedMediaType();
+        // The body is read under the batch bound, announced or not (chunked): Kestrel stops reading past it.
+        var maxBatchBytes = limits.Value.MaxBatchBytes;
+        if (request.ContentLength > maxBatchBytes)
+            return BatchTooLarge(maxBatchBytes);
+        ApiProblems.LimitBody(request, maxBatchBytes);
         JsonDocument document;
         try
         {
@@ -39,6 +47,10 @@ public static class EventApi
         {
             return ApiProblems.Field("body", ApiText.Localizer["BodyNotJson"]);
         }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return BatchTooLarge(maxBatchBytes);
+        }
         // The events' data stay in the document until they are written out: it lives until the publish has answered.
         using (document)
         {
@@ -46,19 +58,22 @@ public static class EventApi
             var company = identity.CompanyOf(user);
             // A database that does not take the events within the store timeout is a 503 (the group's filter): the
             // platform retries, and the same id is recognised as a repeat.
+            var maxBytes = limits.Value.MaxBytes;
             return document.RootElement.ValueKind switch
             {
-                JsonValueKind.Object => await PublishOneAsync(document.RootElement, company, publisher, options, cancellationToken),
-                JsonValueKind.Array => await PublishManyAsync(document.RootElement, company, publisher, options, cancellationToken),
+                JsonValueKind.Object => await PublishOneAsync(document.RootElement, company, publisher, options, maxBytes, cancellationToken),
+                JsonValueKind.Array => await PublishManyAsync(document.RootElement, company, publisher, options, maxBytes, cancellationToken),
                 _ => ApiProblems.Field("body", ApiText.Localizer["EventsBodyShape", EventPublisher.MaxBatch]),
             };
         }
     }
 
-    private static async Task<IResult> PublishOneAsync(JsonElement body, string company, IEventPublisher publisher, JsonSerializerOptions options, CancellationToken cancellationToken)
+    private static async Task<IResult> PublishOneAsync(JsonElement body, string company, IEventPublisher publisher, JsonSerializerOptions options, int maxBytes, CancellationToken cancellationToken)
     {
         if (!TryRead(body, options, out var cotEvent, out var error))
             return ApiProblems.Field(error.Field, error.Message);
+        if (EventOptions.SizeOf(cotEvent) is var size && size > maxBytes)
+            return EventTooLarge(maxBytes, "body", size);
         return await publisher.PublishAsync(company, cotEvent, cancellationToken) switch
         {
             PublishOutcome.Accepted accepted => TypedResults.Accepted((string?)null, new PublishedEventJson(accepted.EventId, accepted.Deliveries)),
@@ -68,7 +83,7 @@ public static class EventApi
     }
 
     /// <summary>Every item is read and checked on its own, so one bad event is answered as such and the others still go.</summary>
-    private static async Task<IResult> PublishManyAsync(JsonElement body, string company, IEventPublisher publisher, JsonSerializerOptions options, CancellationToken cancellationToken)
+    private static async Task<IResult> PublishManyAsync(JsonElement body, string company, IEventPublisher publisher, JsonSerializerOptions options, int maxBytes, CancellationToken cancellationToken)
     {
         var count = body.GetArrayLength();
         if (count == 0)
@@ -82,7 +97,12 @@ public static class EventApi
         foreach (var item in body.EnumerateArray())
         {
             if (TryRead(item, options, out var cotEvent, out var error))
+            {
+                // The whole batch is refused, as one oversized event would be: nothing of it is stored.
+                if (EventOptions.SizeOf(cotEvent) is var size && size > maxBytes)
+                    return EventTooLarge(maxBytes, $"[{index}]", size);
                 readable.Add((index, cotEvent));
+            }
             else
                 answers[index] = BatchItemJson.Invalid(new Dictionary<string, string[]> { [error.Field] = [error.Message] });
             index++;
@@ -100,6 +120,13 @@ public static class EventApi
         }
         return TypedResults.Ok(new PublishBatchJson(answers.Any(a => a!.Result == BatchItemJson.InvalidResult), answers!));
     }
+
+    /// <summary>413 naming the setting and its value, so a caller knows what to split or shrink.</summary>
+    private static ProblemHttpResult EventTooLarge(int limit, string which, long size) =>
+        ApiProblems.TooLarge(ApiText.Localizer["EventTooLarge", limit, EventOptions.MaxBytesKey, which, size], EventOptions.MaxBytesKey, limit);
+
+    private static ProblemHttpResult BatchTooLarge(int limit) =>
+        ApiProblems.TooLarge(ApiText.Localizer["EventsBodyTooLarge", limit, EventOptions.MaxBatchBytesKey], EventOptions.MaxBatchBytesKey, limit);
 
     private static bool TryRead(JsonElement item, JsonSerializerOptions options, out CotEvent cotEvent, out (string Field, string Message) error)
     {

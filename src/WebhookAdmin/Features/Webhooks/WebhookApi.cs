@@ -25,6 +25,7 @@ public static class WebhookApi
             .WithName("CreateWebhook").WithSummary("Create a webhook; the code is suggested from the name when omitted.")
             .Produces<WebhookJson>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         api.MapPatch("/subscription/{id}", Update)
             .WithName("UpdateWebhook").WithSummary("Change fields, activate or deactivate; send __v to refuse stale writes.")
@@ -32,6 +33,7 @@ public static class WebhookApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         api.MapPost("/subscription/{id}/test", SendTestEvent)
             .WithName("SendTestEvent")
@@ -71,7 +73,7 @@ public static class WebhookApi
     private static async Task<IResult> Create(
         HttpRequest request, ClaimsPrincipal user, CompanyIdentity identity, WebhookService webhooks, CancellationToken cancellationToken)
     {
-        var (body, problem) = await ApiProblems.ReadJsonAsync<CreateWebhookRequest>(request, cancellationToken);
+        var (body, problem) = await ApiProblems.ReadJsonAsync<CreateWebhookRequest>(request, ApiProblems.WebhookBodyLimit, cancellationToken);
         if (problem is not null)
             return problem;
         var outcome = await webhooks.CreateAsync(identity.CompanyOf(user), body!.ToDraft(), cancellationToken);
@@ -85,7 +87,7 @@ public static class WebhookApi
     {
         if (!ApiProblems.TryReadId(id, out var webhookId, out var badId))
             return badId!;
-        var (body, problem) = await ApiProblems.ReadJsonAsync<UpdateWebhookRequest>(request, cancellationToken);
+        var (body, problem) = await ApiProblems.ReadJsonAsync<UpdateWebhookRequest>(request, ApiProblems.WebhookBodyLimit, cancellationToken);
         if (problem is not null)
             return problem;
         var company = identity.CompanyOf(user);

@@ -117,5 +117,5 @@ public static class EmbeddedProviderEndpoints
 
     /// <summary>The login form only ever sends people back into the authorization endpoint, never elsewhere.</summary>
     private static string ProtocolReturnUrl(string? returnUrl) =>
-        returnUrl is not null && returnUrl.StartsWith(AuthorizePath + "?", StringComparison.Ordinal) ? returnUrl : "/";
+        returnUrl is not null && returnUrl.StartsWith(AuthorizePath + "?", StringComparison.Ordinal) ? ReturnAddress.LocalOrHome(returnUrl) : "/";
 }
