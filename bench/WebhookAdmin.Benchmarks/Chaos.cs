@@ -299,7 +299,7 @@ internal sealed class ChaosBenchmark(ChaosReceiver receiver, MemorySampler memor
         var completed = baselines.Concat(hostiles).All(r => r.Ending == "completed");
         Row("p95 publish → arrival, ms", r => r.P95, "≤ baseline + 250 ms", (b, c) => completed && c <= b + 250);
         Row("p99 publish → arrival, ms", r => r.P99, "—", null);
-        Row("lost (accepted, never arrived), worst run", r => r.HealthyLost, "0", (_, c) => c == 0, worst: true);
+        Row("lost (accepted, not arrived at the end), worst", r => r.HealthyLost, "0", (_, c) => c == 0, worst: true);
         Row("inversions (all receivers), worst run", r => r.Inversions, "0", (_, c) => c == 0, worst: true);
         Row("peak resident memory, MiB", r => r.PeakMiB, "≤ 400 MiB", (_, c) => c <= 400);
         Row("a phase stalled or cut at the deadline", r => r.Ending == "completed" ? 0 : 1, "0", (_, c) => c == 0, worst: true);
