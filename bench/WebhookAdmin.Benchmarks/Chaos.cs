@@ -61,7 +61,8 @@ internal sealed class ChaosBenchmark(ChaosReceiver receiver, MemorySampler memor
         $"companies 0–1 silent, 2 garbage bytes, 3–9 healthy with {Enumerable.Range(0, 100).Count(w => KindOf(w) == ReceiverKind.Slow)} slow receivers (500–1,000 ms); " +
         $"{ChaosReceiver.FailFirstPercent} % of first attempts answered 500; RetryDelay {settings.RetryDelay.TotalSeconds:0.###} s, " +
         $"MaxAttempts {settings.MaxAttempts}, Timeout {settings.Timeout.TotalSeconds:0.###} s, MaxConcurrentDeliveries {settings.Concurrency}; " +
-        $"healthy backlog ≤ {settings.Backlog} per webhook; a phase ends at {settings.Deadline.TotalSeconds:N0} s or after {settings.StallAfter.TotalSeconds:N0} s without progress";
+        $"healthy companies publish as fast as the engine takes their events with ≤ {settings.Backlog} not yet arrived per webhook, " +
+        $"hostile ones at the healthy average pace, unbounded; a phase ends at {settings.Deadline.TotalSeconds:N0} s or after {settings.StallAfter.TotalSeconds:N0} s without progress";
 
     /// <summary>One phase: <paramref name="hostile"/> false is the baseline (companies 0–2 neither exist nor publish).</summary>
     public async Task<ChaosFigures> RunAsync(bool hostile)
