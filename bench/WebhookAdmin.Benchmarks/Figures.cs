@@ -45,6 +45,6 @@ internal sealed record Figures(
             Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99), receiver.Duplicates, outOfOrder);
     }
 
-    private static double Percentile(List<double> sorted, double p) =>
+    public static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 }

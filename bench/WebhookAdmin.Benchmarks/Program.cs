@@ -25,6 +25,18 @@
 // --storage PostgreSql runs it all on a PostgreSQL server the benchmark starts from Debian's binaries (as the tests
 // do), and --instances 2 with it shares that database between two app instances (two hosts in this process).
 // The default run takes about 8 minutes on 2 cores.
+//
+// --chaos runs only the chaos benchmark (Chaos.cs), tenants under fire, on --storage's provider: 10 companies × 10
+// webhooks (one per workflow, so each event goes to one webhook); companies 0–1 silent (take the request, never answer),
+// company 2 answering 200 with NUL bytes and invalid UTF-8, companies 3–9 healthy with 10 slow receivers (500–1,000 ms);
+// 20 % of first attempts answered 500. [--events 100000] spread over the companies; [--retry-delay 1] s,
+// [--max-attempts 3], [--attempt-timeout 5] s; healthy companies publish as fast as the engine takes their events with
+// at most [--chaos-backlog 2] events not yet arrived per webhook, the hostile ones at the healthy average pace without
+// a bound. Each run is a baseline (companies 3–9 alone, same load) then the chaos phase; a phase ends when every
+// healthy event arrived, after [--stall-after 30] s without healthy progress (a STALL, reported), or at
+// [--deadline 60 + events/100] s; a publish unanswered in 10 s stops that company's publisher. Prints healthy
+// deliveries/s and p50/p95/p99 publish → arrival beside the baseline, lost, inversions, peak resident memory, and what
+// storage recorded for the hostile companies.
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime;
@@ -57,6 +69,22 @@ var storage = new BenchStorage(StorageSetup.ParseProvider(Array.IndexOf(args, "-
     Option("--instances", 1));
 var only = Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
 bool Runs(string group) => only is null || only == group;
+
+if (args.Contains("--chaos"))
+{
+    // Its own run (see Chaos.cs): --events defaults to 100,000 here, spread over the 10 companies.
+    await ChaosBenchmark.RunAllAsync(storage, new ChaosSettings(
+        Events: args.Contains("--events") ? events : 100_000,
+        RetryDelay: TimeSpan.FromSeconds(Option("--retry-delay", 1.0)),
+        Timeout: TimeSpan.FromSeconds(Option("--attempt-timeout", 5.0)),
+        MaxAttempts: Option("--max-attempts", 3),
+        Backlog: Option("--chaos-backlog", 2),
+        Deadline: TimeSpan.FromSeconds(Option("--deadline", 60 + (args.Contains("--events") ? events : 100_000) / 100.0)),
+        StallAfter: TimeSpan.FromSeconds(Option("--stall-after", 30.0)),
+        PublishTimeout: TimeSpan.FromSeconds(10),
+        Concurrency: concurrency), runs);
+    return;
+}
 
 await using var receiver = await BenchReceiver.StartAsync();
 await using var memory = new MemorySampler();

@@ -196,7 +196,9 @@ internal sealed class DispatcherTarget : IDeliveryTarget
 
     public string DatabasePath => Path.Combine(_folder, "bench.db");
 
-    public static async Task<DispatcherTarget> StartAsync(string baseUrl, int webhooks, int concurrency, BenchStorage storage, bool active = true)
+    /// <param name="settings">More configuration (e.g. <c>Webhooks:Delivery:RetryDelay</c>), over the defaults.</param>
+    public static async Task<DispatcherTarget> StartAsync(string baseUrl, int webhooks, int concurrency, BenchStorage storage, bool active = true,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var folder = Directory.CreateTempSubdirectory("webhookadmin-bench-").FullName;
         var connectionString = await storage.NewDatabaseAsync(folder);
@@ -209,6 +211,8 @@ internal sealed class DispatcherTarget : IDeliveryTarget
                 [$"{DeliveryOptions.SectionName}:AllowPrivateNetworks"] = "true",
                 [$"{DeliveryOptions.SectionName}:MaxConcurrentDeliveries"] = concurrency.ToString(CultureInfo.InvariantCulture),
             });
+            if (settings is not null)
+                builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.ClearProviders();
             builder.Services.AddWebhookAdminCore(connectionString, storage.Provider);
             builder.Services.AddWebhookDelivery(builder.Configuration);
