@@ -96,7 +96,7 @@ public sealed partial class LogRetention(
     /// <summary>
     /// The oldest finished logs of one webhook, found on its (WebhookId, CreatedAt) index, with their attempts (the
     /// foreign key's cascade). The delete checks again what the select chose them by: a resend committed in between
-    /// puts a log back to pending, and it stays. The select takes no lock, so on SQLite the write lock is held for the
+    /// puts a log back to pending, and it stays; so does one already delivered by then (its attempt is recent). The select takes no lock, so on SQLite the write lock is held for the
     /// delete alone.
     /// </summary>
     /// <returns>How many logs were chosen (a full batch: there may be more), and how many of them were deleted.</returns>
@@ -114,7 +114,8 @@ public sealed partial class LogRetention(
         if (BeforeDelete is { } hook)
             await hook(ids);
         var deleted = await db.WebhookLogs
-            .Where(l => ids.Contains(l.Id) && l.CreatedAt < before && l.State != DeliveryState.Pending)
+            .Where(l => ids.Contains(l.Id) && l.CreatedAt < before && l.State != DeliveryState.Pending
+                && !db.WebhookLogAttempts.Any(a => a.LogId == l.Id && a.StartedAt >= before))
             .ExecuteDeleteAsync(cancellationToken);
         return (ids.Count, deleted);
     }
