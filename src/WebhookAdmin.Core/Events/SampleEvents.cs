@@ -9,6 +9,11 @@ namespace WebhookAdmin.Core.Events;
 /// </summary>
 public static class SampleEvents
 {
+    /// <summary>
+    /// No sample is larger (they are under 2 KiB): a bigger body is never a test event, so lists need not read it to tell.
+    /// </summary>
+    public const int MaxBytes = 16 * 1024;
+
     public static CotEvent For(Webhook webhook, TimeProvider clock)
     {
         var now = clock.GetUtcNow();

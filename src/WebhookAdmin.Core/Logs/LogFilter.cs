@@ -28,4 +28,12 @@ public sealed record LogFilter(
 public sealed record LogRow(string Id, DateTime CreatedAt, DeliveryState State, int Status, int Retry, string EventType, string EventName, bool IsTest = false);
 
 /// <summary>A page of rows and whether an older page follows (known without counting the whole table).</summary>
+/// <summary>A log as the API lists it, without its event's body (read while the answer is written).</summary>
+/// <param name="Key">The storage key (<see cref="WebhookLog.Id"/>).</param>
+public sealed record LogEntry(long Key, DateTime CreatedAt, string CompanyId, int Status, int Retry, string Response, long Sequence, string WebhookId, int Version)
+{
+    /// <summary>The documented <c>_id</c>.</summary>
+    public string PublicId => ObjectId.OfLog(CreatedAt, Key);
+}
+
 public sealed record Page<T>(IReadOnlyList<T> Items, int Number, int Size, bool HasMore);

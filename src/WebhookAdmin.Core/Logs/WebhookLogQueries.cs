@@ -8,18 +8,33 @@ public sealed class WebhookLogQueries(IDbContextFactory<WebhookAdminDbContext> d
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
 
-    /// <summary>The webhook's logs as documented (with the event sent), newest first; null when the company has no such webhook.</summary>
+    /// <summary>
+    /// The webhook's logs with their events (bodies included), newest first; null when the company has no such webhook.
+    /// For a few logs only: a page of large events is listed by <see cref="ListEntriesAsync"/> and <see cref="ListRowsAsync"/>.
+    /// </summary>
     public Task<Page<WebhookLog>?> ListAsync(string companyId, string webhookId, int page = 1, int limit = DefaultLimit, CancellationToken cancellationToken = default) =>
         PageAsync(companyId, webhookId, LogFilter.None, page, limit, (db, logs) => logs.Include(l => l.Event), cancellationToken);
+
+    /// <summary>
+    /// The API's page of logs without their events' bodies, newest first; null when the company has no such webhook.
+    /// The bodies (up to <c>Webhooks:Events:MaxBytes</c> each) are read one at a time while the page is written (<see cref="EventBodyReader"/>).
+    /// </summary>
+    public Task<Page<LogEntry>?> ListEntriesAsync(string companyId, string webhookId, int page = 1, int limit = DefaultLimit, CancellationToken cancellationToken = default) =>
+        PageAsync(companyId, webhookId, LogFilter.None, page, limit, (db, logs) =>
+            from log in logs
+            join published in db.Events on log.Sequence equals published.Sequence
+            select new LogEntry(log.Id, log.CreatedAt, published.CompanyId, log.Status, log.Retry, log.Response, log.Sequence, log.WebhookId, log.Version),
+            cancellationToken);
 
     /// <summary>The logs table's rows, filtered, newest first; null when the company has no such webhook.</summary>
     public Task<Page<LogRow>?> ListRowsAsync(string companyId, string webhookId, LogFilter filter, int page = 1, int limit = DefaultLimit, CancellationToken cancellationToken = default) =>
         PageAsync(companyId, webhookId, filter, page, limit, (db, logs) =>
             from log in logs
             join published in db.Events on log.Sequence equals published.Sequence
-            // The body is read for the page's rows only, to tell test events apart (bodies are small and stored once per event).
+            // A test event is a small sample: only bodies that small leave the database to be told apart, so a page of
+            // 1 MiB events costs no more to list than a page of small ones.
             select new LogRow(ObjectId.OfLog(log.CreatedAt, log.Id), log.CreatedAt, log.State, log.Status, log.Retry, published.Type, published.Event,
-                Events.SampleEvents.IsTest(published.Body)),
+                Events.SampleEvents.IsTest(published.Body.Length <= Events.SampleEvents.MaxBytes ? published.Body : null)),
             cancellationToken);
 
     /// <summary>One log with every attempt, oldest attempt first; null when it is not the company's.</summary>

@@ -12,5 +12,8 @@ public sealed class IsoTimestampConverter : JsonConverter<DateTime>
         DateTime.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
 
     public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.ToUniversalTime().ToString(CotEventJson.TimestampFormat, CultureInfo.InvariantCulture));
+        writer.WriteStringValue(Format(value));
+
+    public static string Format(DateTime value) =>
+        value.ToUniversalTime().ToString(CotEventJson.TimestampFormat, CultureInfo.InvariantCulture);
 }

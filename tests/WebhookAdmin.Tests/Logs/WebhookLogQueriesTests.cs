@@ -127,6 +127,41 @@ public sealed class WebhookLogQueriesTests : DatabaseTest
         Assert.Equal(new[] { false, false, true }, page!.Items.Select(r => r.IsTest));
     }
 
+    [Fact]
+    public async Task Rows_of_large_events_leave_their_bodies_in_the_database()
+    {
+        // Marked as a test, but far larger than any sample: reading it to tell would cost the list 1 MiB per row.
+        var padding = new string('x', 1_000_000);
+        for (var i = 0; i < 20; i++)
+            await AddAsync(Noon.AddMinutes(i), DeliveryState.Succeeded, 200, extraData: $$"""{"test":true,"padding":"{{padding}}"}""");
+        await AddAsync(Noon.AddMinutes(30), DeliveryState.Succeeded, 200, extraData: """{"test":true,"sentBy":"WebhookAdmin"}""");
+        await Queries.ListRowsAsync(Ids.Acme, _webhook.Id, LogFilter.None, limit: 1);
+
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var page = await Queries.ListRowsAsync(Ids.Acme, _webhook.Id, LogFilter.None, limit: 25);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+
+        Assert.Equal([true, .. Enumerable.Repeat(false, 20)], page!.Items.Select(r => r.IsTest));
+        // Other tests run beside this one in the process, so the bound is loose; reading the bodies alone allocates 20 MB.
+        Assert.True(allocated < 10_000_000, $"listing 21 rows allocated {allocated:N0} bytes");
+    }
+
+    [Fact]
+    public void Every_sample_event_is_small_enough_to_be_told_apart_in_a_list()
+    {
+        var longest = new string('a', 500);
+        foreach (var trigger in WebhookTrigger.All)
+        {
+            var webhook = new Webhook
+            {
+                Id = ObjectId.NewId(), CompanyId = Ids.Acme, Trigger = trigger.Value, Url = "https://receiver.example/hook", Name = "Sample", Code = "sample",
+                Context = new WebhookContext(longest, longest, longest),
+            };
+            var sample = SampleEvents.For(webhook, TimeProvider.System);
+            Assert.InRange(CotEventJson.WriteUtf8(Ids.Acme, sample, DateTime.UtcNow).Length, 1, SampleEvents.MaxBytes / 4);
+        }
+    }
+
     private async Task<string> AddAsync(
         DateTime at, DeliveryState state, int status, string type = CotEventTypes.User, string name = "edit", int attempts = 1, string extraData = "null")
     {

@@ -32,6 +32,9 @@ public sealed class AppProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The process id, to read its memory from <c>/proc</c>.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>What the process printed, for failure messages.</summary>
     public string Output
     {

@@ -1,10 +1,14 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using WebhookAdmin.Core;
 using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Api;
 using WebhookAdmin.Core.Logs;
+using WebhookAdmin.Core.Storage;
 using WebhookAdmin.Identity;
 
 namespace WebhookAdmin.Features.Logs;
@@ -44,19 +48,20 @@ public static class WebhookLogApi
     }
 
     private static async Task<IResult> List(
-        string id, string? page, string? limit, HttpContext http, ClaimsPrincipal user, CompanyIdentity identity, WebhookLogQueries logs, CancellationToken cancellationToken)
+        string id, string? page, string? limit, HttpContext http, ClaimsPrincipal user, CompanyIdentity identity, WebhookLogQueries logs,
+        IDbContextFactory<WebhookAdminDbContext> dbFactory, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         if (!ApiProblems.TryReadId(id, out var webhookId, out var badId))
             return badId!;
         if (!Paging.TryRead(page, limit, WebhookLogQueries.DefaultLimit, WebhookLogQueries.MaxLimit, out var paging, out var badPaging))
             return badPaging!;
 
-        var result = await logs.ListAsync(identity.CompanyOf(user), webhookId, paging.Page, paging.Limit, cancellationToken);
+        var result = await logs.ListEntriesAsync(identity.CompanyOf(user), webhookId, paging.Page, paging.Limit, cancellationToken);
         if (result is null)
             return ApiProblems.WebhookNotFound(webhookId);
         if (result.HasMore)
             http.Response.Headers.Link = $"<{NextPageUrl(http.Request, paging)}>; rel=\"next\"";
-        return TypedResults.Ok(result.Items.Select(WebhookLogJson.From).ToArray());
+        return new WebhookLogPage(result.Items, await EventBodyReader.OpenAsync(dbFactory, cancellationToken), json.Value.SerializerOptions.Encoder);
     }
 
     private static string NextPageUrl(HttpRequest request, Paging paging)

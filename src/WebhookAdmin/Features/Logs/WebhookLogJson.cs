@@ -1,11 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using WebhookAdmin.Api;
-using WebhookAdmin.Core.Logs;
 
 namespace WebhookAdmin.Features.Logs;
 
-/// <summary>The documented COTWebhookLog JSON; <c>event</c> is the COTEvent exactly as it was sent.</summary>
+/// <summary>
+/// The documented COTWebhookLog JSON; <c>event</c> is the COTEvent exactly as it was sent. The API writes it log by log
+/// (<see cref="WebhookLogPage"/>); this record names its shape for the OpenAPI document.
+/// </summary>
 public sealed record WebhookLogJson(
     [property: JsonPropertyName("_id")] string Id,
     string Company,
@@ -15,12 +17,4 @@ public sealed record WebhookLogJson(
     string Response,
     JsonElement Event,
     string Subscription,
-    [property: JsonPropertyName("__v")] int Version)
-{
-    public static WebhookLogJson From(WebhookLog log)
-    {
-        var published = log.Event ?? throw new ArgumentException("The log must be loaded with its event.", nameof(log));
-        using var sent = JsonDocument.Parse(published.Body);
-        return new(log.PublicId, published.CompanyId, log.CreatedAt, log.Status, log.Retry, log.Response, sent.RootElement.Clone(), log.WebhookId, log.Version);
-    }
-}
+    [property: JsonPropertyName("__v")] int Version);
