@@ -80,6 +80,23 @@ public sealed class WebhookLogApiTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task A_log_whose_event_body_was_emptied_by_an_old_migration_is_listed_with_a_null_event()
+    {
+        using var acme = await app.ApiClientAsync();
+        var webhookId = await WebhookApiTests.CreateAsync(acme, "Compacted");
+        await AddLogsAsync(webhookId, 2);
+        await using (var db = await app.Get<IDbContextFactory<WebhookAdminDbContext>>().CreateDbContextAsync())
+        {
+            var oldest = await db.WebhookLogs.Where(l => l.WebhookId == webhookId).OrderBy(l => l.CreatedAt).Select(l => l.Sequence).FirstAsync();
+            await db.Events.Where(e => e.Sequence == oldest).ExecuteUpdateAsync(e => e.SetProperty(p => p.Body, Array.Empty<byte>()));
+        }
+
+        var logs = await acme.GetFromJsonAsync<JsonElement[]>($"/api/v3/webhook/subscription/logs/{webhookId}");
+
+        Assert.Equal([JsonValueKind.Object, JsonValueKind.Null], logs!.Select(l => l.GetProperty("event").ValueKind));
+    }
+
+    [Fact]
     public async Task Logs_of_an_unknown_webhook_are_not_found()
     {
         using var acme = await app.ApiClientAsync();
