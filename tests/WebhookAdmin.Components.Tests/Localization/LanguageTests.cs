@@ -154,6 +154,19 @@ public sealed class LanguageTests : ComponentTest
     }
 
     [Fact]
+    public void The_json_viewers_show_more_and_show_all_buttons_are_spanish_for_an_es_CL_admin()
+    {
+        Culture = "es-CL";
+        var json = $$"""{"items":[{{string.Join(",", Enumerable.Range(0, 1_101))}}],"text":"{{new string('a', 2_500)}}"}""";
+
+        var viewer = Render<JsonViewer>(p => p.Add(v => v.Json, json));
+
+        var buttons = viewer.FindAll("button.json-more");
+        Assert.Equal(["Mostrar 100 más (quedan 1.001)", "Mostrar todo (2.500 caracteres)"], buttons.Select(b => b.TextContent));
+        Assert.Equal(["Mostrar 100 más (quedan 1.001) en $.items", "Mostrar todo (2.500 caracteres) de $.text"], buttons.Select(b => b.GetAttribute("aria-label")));
+    }
+
+    [Fact]
     public void Text_that_is_not_json_is_said_in_spanish()
     {
         Culture = "es-CL";

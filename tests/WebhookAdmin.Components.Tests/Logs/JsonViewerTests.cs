@@ -1,3 +1,4 @@
+using System.Text.Json;
 using WebhookAdmin.Components.Tests.Support;
 using WebhookAdmin.Features.Logs;
 
@@ -136,6 +137,100 @@ public sealed class JsonViewerTests : ComponentTest
 
         Assert.Single(viewer.FindAll("[data-path='$.data.isActive']"));
         Assert.Equal("\"COTUser\"", Node(viewer, "$.type").QuerySelector(".json-string")!.TextContent);
+    }
+
+    [Fact]
+    public void Small_document_is_fully_expanded()
+    {
+        var viewer = Render<JsonViewer>(p => p.Add(v => v.Json, TaskEvent));
+
+        Assert.Equal(["$", "$.data", "$.data.answers", "$.data.public"],
+            viewer.FindAll("button.json-toggle").Select(b => b.GetAttribute("aria-label")!["Collapse ".Length..]));
+        Assert.All(viewer.FindAll("button.json-toggle"), b => Assert.Equal("true", b.GetAttribute("aria-expanded")));
+        Assert.Empty(viewer.FindAll("button.json-more"));
+    }
+
+    [Fact]
+    public void Large_array_shows_the_first_hundred_items_and_a_button_for_more()
+    {
+        var viewer = Render<JsonViewer>(p => p.Add(v => v.Json, $"[{string.Join(",", Enumerable.Range(0, 250))}]"));
+
+        Assert.Single(viewer.FindAll("[data-path='$[99]']"));
+        Assert.Empty(viewer.FindAll("[data-path='$[100]']"));
+        var more = viewer.Find("button.json-more");
+        Assert.Equal("Show 100 more (150 left)", more.TextContent);
+        Assert.Equal("Show 100 more (150 left) in $", more.GetAttribute("aria-label"));
+
+        more.Click();
+
+        Assert.Equal("199", Node(viewer, "$[199]").TextContent);
+        Assert.Equal("Show 50 more (50 left)", viewer.Find("button.json-more").TextContent);
+
+        viewer.Find("button.json-more").Click();
+
+        Assert.Equal("249", Node(viewer, "$[249]").TextContent);
+        Assert.Empty(viewer.FindAll("button.json-more"));
+        viewer.Find("button[aria-label='Collapse $']").Click();
+        Assert.Equal("250 items", Node(viewer, "$").QuerySelector(".json-summary")!.TextContent);
+    }
+
+    [Fact]
+    public void Large_document_opens_only_its_first_few_hundred_nodes_and_the_rest_starts_collapsed()
+    {
+        // 100 records of 6 values: 700 nodes if all were open.
+        var records = Enumerable.Range(0, 100).Select(i => $$"""{"id":{{i}},"a":1,"b":2,"c":3,"d":4,"e":5}""");
+        var viewer = Render<JsonViewer>(p => p.Add(v => v.Json, $$"""{"data":[{{string.Join(",", records)}}],"event":"create"}"""));
+
+        Assert.InRange(viewer.FindAll("li[data-path]").Count, 200, 400);
+        Assert.Equal("true", viewer.Find("button[aria-label='Collapse $.data[0]']").GetAttribute("aria-expanded"));
+        Assert.Equal("false", viewer.Find("button[aria-label='Expand $.data[99]']").GetAttribute("aria-expanded"));
+        Assert.Equal("6 keys", Node(viewer, "$.data[99]").QuerySelector(".json-summary")!.TextContent);
+        Assert.Equal("\"create\"", Node(viewer, "$.event").QuerySelector(".json-string")!.TextContent);
+
+        viewer.Find("button[aria-label='Expand $.data[99]']").Click();
+
+        Assert.Equal("5", Node(viewer, "$.data[99].e").QuerySelector(".json-number")!.TextContent);
+    }
+
+    [Fact]
+    public void Long_string_is_cut_with_a_button_to_show_it_all()
+    {
+        var text = new string('a', 4_999) + "Z";
+        var viewer = Render<JsonViewer>(p => p.Add(v => v.Json, $$"""{"text":"{{text}}"}"""));
+
+        var shown = Node(viewer, "$.text").QuerySelector(".json-string")!.TextContent;
+        Assert.Equal("\"" + new string('a', 2_000) + "…", shown);
+        var all = viewer.Find("button.json-more");
+        Assert.Equal("Show all (5,000 characters)", all.TextContent);
+        Assert.Equal("Show all (5,000 characters) of $.text", all.GetAttribute("aria-label"));
+
+        all.Click();
+
+        Assert.Equal($"\"{text}\"", Node(viewer, "$.text").QuerySelector(".json-string")!.TextContent);
+        Assert.Empty(viewer.FindAll("button.json-more"));
+    }
+
+    [Fact]
+    public void Long_raw_text_is_cut_with_a_button_to_show_it_all()
+    {
+        var json = $$"""{"text":"{{new string('a', 150_000)}}"}""";
+        var viewer = Render<JsonViewer>(p => p.Add(v => v.Json, json));
+
+        viewer.FindAll("button").Single(b => b.TextContent.Trim() == "Raw").Click();
+
+        Assert.Equal(100_000 + "…".Length, viewer.Find(".json-viewer-raw").TextContent.Length);
+        viewer.Find("button.json-more").Click();
+        Assert.Equal("{\n  \"text\": \"" + new string('a', 150_000) + "\"\n}", viewer.Find(".json-viewer-raw").TextContent);
+    }
+
+    [Fact]
+    public void A_cut_string_stays_html_encoded()
+    {
+        var hostile = new string('a', 1_990) + "<img src=x onerror=alert(1)>";
+        var viewer = Render<JsonViewer>(p => p.Add(v => v.Json, JsonSerializer.Serialize(new { text = hostile })));
+
+        Assert.Empty(viewer.FindAll("img"));
+        Assert.Contains("&lt;img src=x", viewer.Markup);
     }
 
     private static AngleSharp.Dom.IElement Node(IRenderedComponent<JsonViewer> viewer, string path) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Playwright;
 using WebhookAdmin.Core.Events;
@@ -5,12 +6,13 @@ using WebhookAdmin.Core.Webhooks;
 using WebhookAdmin.EndToEnd.Support;
 using WebhookAdmin.Tests.Delivery.Support;
 using WebhookAdmin.Tests.Support;
+using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace WebhookAdmin.EndToEnd.Journeys;
 
 [Collection(EndToEndCollection.Name)]
-public sealed class LogsJourneys(EndToEndFixture fixture)
+public sealed class LogsJourneys(EndToEndFixture fixture, ITestOutputHelper output)
 {
     [Fact]
     public async Task Admin_debugs_a_failed_delivery_copies_its_event_and_resends_it_once_the_receiver_is_fixed()
@@ -145,11 +147,70 @@ public sealed class LogsJourneys(EndToEndFixture fixture)
         await page.Context.CloseAsync();
     }
 
+    /// <summary>
+    /// Issue 16: a tenant sending 1 MiB events must not make the Logs tab unusable. The admin has a small log open (the
+    /// circuit and the viewer are warm, as in a session of reading logs) and opens the big one: timed from the click on
+    /// its Logs button to the first node of the big part (<c>data</c>'s first record, or its one long string) on screen.
+    /// </summary>
+    [Theory]
+    [InlineData("array of objects", "$.data.items[0]")]
+    [InlineData("one long string", "$.data.text")]
+    public async Task A_log_of_a_one_megabyte_event_shows_its_json_within_a_second_of_being_opened(string shape, string firstNode)
+    {
+        await using var receiver = await Receiver.StartAsync(Answers.Status(200, """{"ok":true}"""));
+        var webhook = await CreateAsync($"Big events ({shape})", receiver.Url);
+        var bigEvent = OneMegabyteEvent(shape);
+        var size = EventOptions.SizeOf(bigEvent);
+        Assert.InRange(size, 1_000_000, 1024 * 1024);
+        var publisher = fixture.App.Get<IEventPublisher>();
+        await publisher.PublishAsync(Ids.Acme, UserEdit(1));
+        await publisher.PublishAsync(Ids.Acme, bigEvent);
+        var page = await fixture.SignInAsync("admin@acme.test", "acme-admin", $"/admin/webhooks/{webhook.Id}?tab=logs", Viewports.Desktop);
+        await EndToEndFixture.WaitForCircuitAsync(page);
+        var rows = page.GetByTestId("logs-table").Locator("tbody tr");
+        await Expect(rows.Locator(".log-result")).ToHaveTextAsync(["SUCCESS", "SUCCESS"], new() { Timeout = 15_000 });
+        var viewer = page.GetByTestId("event-json");
+        await rows.Nth(1).GetByRole(AriaRole.Button, new() { Name = "Logs" }).ClickAsync();
+        await Expect(viewer.Locator("[data-path='$.data.n']")).ToBeVisibleAsync();
+
+        var stopwatch = Stopwatch.StartNew();
+        await rows.Nth(0).GetByRole(AriaRole.Button, new() { Name = "Logs" }).ClickAsync();
+        await viewer.Locator($"[data-path='{firstNode}']").WaitForAsync(new() { State = WaitForSelectorState.Visible });
+        stopwatch.Stop();
+
+        output.WriteLine($"{shape}: {size:N0} bytes; first node shown {stopwatch.ElapsedMilliseconds:N0} ms after the click");
+        Assert.InRange(stopwatch.ElapsedMilliseconds, 0, 1_000);
+        await page.Context.CloseAsync();
+    }
+
     private async Task<Webhook> CreateAsync(string name, string url) =>
         ((WebhookOutcome.Saved)await fixture.App.Get<WebhookService>().CreateAsync(Ids.Acme, new WebhookDraft(name, url, WebhookTrigger.User))).Webhook;
 
     private static CotEvent UserEdit(int n) =>
         new(CotEventTypes.User, CotEventNames.Edit, JsonSerializer.SerializeToElement(new { n, name = new { displayName = $"User {n}" } }));
+
+    /// <summary>Just under the 1 MiB event limit: 5,000 small records, or one string of a million characters.</summary>
+    private static CotEvent OneMegabyteEvent(string shape)
+    {
+        object data = shape == "one long string"
+            ? new { n = 1, text = new string('x', 1_000_000) }
+            : new
+            {
+                n = 1,
+                items = Enumerable.Range(0, 5_000).Select(i => new
+                {
+                    id = i,
+                    name = $"Item {i}",
+                    email = $"item{i}@acme.test",
+                    role = "member",
+                    active = i % 2 == 0,
+                    score = i * 0.5,
+                    tags = new[] { "red", "green" },
+                    address = new { city = "Springfield", zip = "12345", street = "742 Evergreen Terrace" },
+                }),
+            };
+        return new(CotEventTypes.User, CotEventNames.Edit, JsonSerializer.SerializeToElement(data));
+    }
 
     private static async Task WaitForArrivalsAsync(Receiver receiver, int count)
     {

@@ -90,8 +90,10 @@ public sealed partial class LogsTab
 
     private async Task OpenAsync(string logId)
     {
+        // Asked while the database reads the log (up to 1 MiB): a browser round trip after it delayed the panel.
+        var narrow = IsNarrowAsync();
         _selected = await Queries.GetAsync(_companyId, logId);
-        _fullScreen = _selected is not null && await IsNarrowAsync();
+        _fullScreen = await narrow && _selected is not null;
     }
 
     private void Close() => _selected = null;
