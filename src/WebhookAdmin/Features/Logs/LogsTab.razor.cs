@@ -66,13 +66,19 @@ public sealed partial class LogsTab
             StateHasChanged();
     }
 
-    /// <summary>Reads the current page again, and the open log with it (its attempts may have grown).</summary>
+    /// <summary>Reads the current page again, and the open log with it when its row says it changed (an attempt more).</summary>
     public async Task ReloadAsync()
     {
         _rows = await Queries.ListRowsAsync(_companyId, WebhookId, _filter, _page);
-        if (_selected is not null)
+        // Live updates come at every delivery of the webhook: re-reading an open 1 MiB event each time would cost more
+        // than the whole page, so it is read again only when its own delivery moved on.
+        if (_selected is not null && !IsCurrent(_selected, _rows))
             _selected = await Queries.GetAsync(_companyId, _selected.PublicId);
     }
+
+    private static bool IsCurrent(WebhookLog open, Page<LogRow>? rows) =>
+        rows?.Items.FirstOrDefault(row => row.Id == open.PublicId) is { } row
+        && (row.State, row.Status, row.Retry) == (open.State, open.Status, open.Retry);
 
     private async Task ApplyAsync(LogFilter filter)
     {

@@ -56,7 +56,8 @@ public sealed partial class WebhookSettingsPage : IDisposable
         set
         {
             // MudTabs moves to another panel while its panels are disposed with the page: that is no tab change to record.
-            if (value == _activeTab || _disposed)
+            // Nor is one while prerendering, where the panels are disposed after the answer and NavigateTo would throw.
+            if (value == _activeTab || _disposed || !RendererInfo.IsInteractive)
                 return;
             _activeTab = value;
             // The open tab is part of the address, so a link to a webhook's logs opens on them.
