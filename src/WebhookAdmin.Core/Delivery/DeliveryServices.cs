@@ -31,6 +31,7 @@ public static class DeliveryServices
         services.AddSingleton<DeliveryWriter>();
         services.AddSingleton<EventPublisher>();
         services.AddSingleton<IEventPublisher>(provider => provider.GetRequiredService<EventPublisher>());
+        services.AddSingleton<TestEventSender>();
         services.AddSingleton<DeliveryResender>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<DeliveryDispatcher>();

@@ -36,9 +36,7 @@ public sealed partial class LogsTab
     [Inject] private NavigationManager Navigation { get; set; } = null!;
 
     [Inject] private DeliveryResender Resender { get; set; } = null!;
-    [Inject] private EventPublisher Publisher { get; set; } = null!;
-    [Inject] private WebhookService Webhooks { get; set; } = null!;
-    [Inject] private TimeProvider Clock { get; set; } = null!;
+    [Inject] private TestEventSender TestEvents { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
     [Inject] private IDialogService Dialogs { get; set; } = null!;
     [Inject] private IJSRuntime JS { get; set; } = null!;
@@ -153,10 +151,9 @@ public sealed partial class LogsTab
 
     private async Task SendTestEventAsync()
     {
-        if (await Webhooks.GetAsync(_companyId, WebhookId) is not { } webhook)
+        if (await TestEvents.SendAsync(_companyId, WebhookId) is not { } sent)
             return;
-        await Publisher.PublishToWebhookAsync(_companyId, WebhookId, SampleEvents.For(webhook, Clock));
-        Snackbar.Add(webhook.IsActive ? T["TestQueuedActive"] : T["TestQueuedInactive"], Severity.Info);
+        Snackbar.Add(sent.WebhookIsActive ? T["TestQueuedActive"] : T["TestQueuedInactive"], Severity.Info);
         await ReloadAsync();
     }
 

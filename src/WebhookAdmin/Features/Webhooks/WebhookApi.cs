@@ -43,16 +43,12 @@ public static class WebhookApi
     }
 
     private static async Task<Results<Accepted<Events.PublishedEventJson>, ValidationProblem, ProblemHttpResult>> SendTestEvent(
-        string id, ClaimsPrincipal user, CompanyIdentity identity, WebhookService webhooks, Core.Events.EventPublisher publisher, TimeProvider clock,
-        CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, CompanyIdentity identity, Core.Events.TestEventSender testEvents, CancellationToken cancellationToken)
     {
         if (!ApiProblems.TryReadId(id, out var webhookId, out var badId))
             return badId!;
-        var company = identity.CompanyOf(user);
-        if (await webhooks.GetAsync(company, webhookId, cancellationToken) is not { } webhook)
-            return ApiProblems.WebhookNotFound(webhookId);
-        var eventId = await publisher.PublishToWebhookAsync(company, webhookId, Core.Events.SampleEvents.For(webhook, clock), cancellationToken);
-        return eventId is null ? ApiProblems.WebhookNotFound(webhookId) : TypedResults.Accepted((string?)null, new Events.PublishedEventJson(eventId, 1));
+        var sent = await testEvents.SendAsync(identity.CompanyOf(user), webhookId, cancellationToken);
+        return sent is null ? ApiProblems.WebhookNotFound(webhookId) : TypedResults.Accepted((string?)null, new Events.PublishedEventJson(sent.EventId, 1));
     }
 
     private static async Task<Ok<WebhookJson[]>> List(ClaimsPrincipal user, CompanyIdentity identity, WebhookService webhooks, CancellationToken cancellationToken)
