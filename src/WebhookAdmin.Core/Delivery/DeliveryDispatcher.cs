@@ -33,18 +33,19 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
     private CancellationToken _stopping = new(canceled: true);
 
     public DeliveryDispatcher(
-        IDeliveryStore store, DeliveryWriter writer, DeliveryFeed feed, WebhookDirectory directory, WebhookSender sender,
+        IDeliveryStore store, DeliveryWriter writer, DeliveryFeed feed, IDeliveryTargets directory, IAttemptSender sender,
         DeliveryTelemetry telemetry, IOptions<DeliveryOptions> options, TimeProvider clock, ILogger<DeliveryDispatcher> logger)
     {
         (Store, Writer, _feed, Directory, Sender, Telemetry, Options, Clock, _logger) = (store, writer, feed, directory, sender, telemetry, options.Value, clock, logger);
         Slots = new FairSlotGate(Options.MaxConcurrentDeliveries, Options.ConcurrentDeliveriesPerCompany);
         Buffer = new DeliveryBuffer(Options.MaxBufferedDeliveries);
+        _lastScanAt = Clock.GetTimestamp();
     }
 
     internal IDeliveryStore Store { get; }
     internal DeliveryWriter Writer { get; }
-    internal WebhookDirectory Directory { get; }
-    internal WebhookSender Sender { get; }
+    internal IDeliveryTargets Directory { get; }
+    internal IAttemptSender Sender { get; }
     internal DeliveryTelemetry Telemetry { get; }
     internal DeliveryOptions Options { get; }
     internal TimeProvider Clock { get; }
@@ -63,9 +64,9 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
     /// time a scan of many webhooks may take). Always true when delivery is off on this instance.
     /// </summary>
     public bool IsAlive => !Options.Enabled
-        || System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastScanAt)) < Options.PollInterval * 2 + TimeSpan.FromSeconds(10);
+        || Clock.GetElapsedTime(Interlocked.Read(ref _lastScanAt)) < Options.PollInterval * 2 + TimeSpan.FromSeconds(10);
 
-    private long _lastScanAt = System.Diagnostics.Stopwatch.GetTimestamp();
+    private long _lastScanAt;
 
     /// <summary>HTTP attempts this instance has made since it started.</summary>
     public long AttemptsMade => Interlocked.Read(ref _attemptsMade);
@@ -74,7 +75,11 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
 
     internal void AttemptMade() => Interlocked.Increment(ref _attemptsMade);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // BackgroundService starts this on the thread pool; the simulator calls RunAsync itself, on its own scheduler.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => RunAsync(stoppingToken);
+
+    /// <summary>The dispatcher's loop, until <paramref name="stoppingToken"/> is cancelled and every lane has ended.</summary>
+    internal async Task RunAsync(CancellationToken stoppingToken)
     {
         if (!Options.Enabled)
             return;
@@ -89,7 +94,7 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
                 try
                 {
                     await ScanAsync(stoppingToken);
-                    Interlocked.Exchange(ref _lastScanAt, System.Diagnostics.Stopwatch.GetTimestamp());
+                    Interlocked.Exchange(ref _lastScanAt, Clock.GetTimestamp());
                     await WaitToScanAsync(stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -145,7 +150,7 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
             {
                 await Task.Delay(Options.LeaseTimeout / 3, Clock, stoppingToken);
                 var lanes = _lanes.Values.ToArray();
-                var sentAt = System.Diagnostics.Stopwatch.GetTimestamp();
+                var sentAt = Clock.GetTimestamp();
                 var renewal = await Store.RenewAsync(lanes.Select(l => l.WebhookId).ToArray(), stoppingToken);
                 var held = new List<DeliveryLane>();
                 foreach (var lane in lanes)
@@ -180,7 +185,7 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
     /// <summary>Starts a lane for every active webhook with pending deliveries that has none (and, with several instances, that this one now holds).</summary>
     private async Task ScanAsync(CancellationToken stoppingToken)
     {
-        var claimedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        var claimedAt = Clock.GetTimestamp();
         var lanes = _lanes.Values.ToArray();
         foreach (var webhookId in await Store.ClaimWorkAsync(lanes.Select(l => l.WebhookId).ToArray(), lanes.Count(l => l.IsBusy), stoppingToken))
         {
@@ -191,8 +196,9 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
 
     private async Task WaitToScanAsync(CancellationToken stoppingToken)
     {
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        timer.CancelAfter(Options.PollInterval);
+        // The interval is timed by the engine's clock (a simulated one under test), not by the system's timers.
+        using var interval = new CancellationTokenSource(Options.PollInterval, Clock);
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, interval.Token);
         try
         {
             await _lookForWork.Reader.ReadAsync(timer.Token);
@@ -292,7 +298,7 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
         if (ReferenceEquals(lane, created))
         {
             _running[created] = 0;
-            created.Start(leaseConfirmedAt ?? System.Diagnostics.Stopwatch.GetTimestamp(), _stopping);
+            created.Start(leaseConfirmedAt ?? Clock.GetTimestamp(), _stopping);
         }
         return lane;
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using WebhookAdmin.Core.Logs;
 
@@ -53,14 +52,14 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
 
     public Task Completion { get; private set; } = Task.CompletedTask;
 
-    /// <param name="leaseConfirmedAt">When the lease was last known to be held (a Stopwatch timestamp); unused without leases.</param>
+    /// <param name="leaseConfirmedAt">When the lease was last known to be held (an engine clock timestamp); unused without leases.</param>
     public void Start(long leaseConfirmedAt, CancellationToken stoppingToken)
     {
         _leaseConfirmedAt = leaseConfirmedAt;
-        Completion = Task.Run(() => RunAsync(stoppingToken));
+        Completion = EngineTasks.Start(() => RunAsync(stoppingToken));
     }
 
-    /// <summary>A heartbeat renewed the lease (it was sent at <paramref name="at"/>, a Stopwatch timestamp): the attempt in flight may run longer.</summary>
+    /// <summary>A heartbeat renewed the lease (it was sent at <paramref name="at"/>, an engine clock timestamp): the attempt in flight may run longer.</summary>
     public void LeaseConfirmed(long at)
     {
         Volatile.Write(ref _leaseConfirmedAt, at);
@@ -311,24 +310,37 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
     /// there is always room right after a renewal, and a lane waits only when a renewal is overdue.
     /// </summary>
     private TimeSpan LeaseLeft() => owner.Store.SharesWork
-        ? owner.Options.LeaseTimeout * DeliveryOptions.LeaseUsable - Stopwatch.GetElapsedTime(Volatile.Read(ref _leaseConfirmedAt))
+        ? owner.Options.LeaseTimeout * DeliveryOptions.LeaseUsable - owner.Clock.GetElapsedTime(Volatile.Read(ref _leaseConfirmedAt))
         : TimeSpan.MaxValue;
 
     /// <summary>A token for one attempt, cancelled when the lease is lost or runs out unconfirmed (only with leases).</summary>
-    private CancellationTokenSource UnderLease(CancellationToken stoppingToken)
+    private AttemptToken UnderLease(CancellationToken stoppingToken)
     {
-        var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         if (!owner.Store.SharesWork)
-            return attempt;
+            return new AttemptToken(null, CancellationTokenSource.CreateLinkedTokenSource(stoppingToken));
+        // Timed by the engine's clock, so that the lease's end is the same instant for the lane and for the simulator.
+        var lease = new CancellationTokenSource(Timeout.InfiniteTimeSpan, owner.Clock);
+        var attempt = new AttemptToken(lease, CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease.Token));
         lock (_gate)
         {
-            _attempt = attempt;
+            _attempt = lease;
             if (_lease == LeaseState.Lost)
-                attempt.Cancel();
+                lease.Cancel();
             else
-                attempt.CancelAfter(Max(LeaseLeft(), TimeSpan.Zero));
+                lease.CancelAfter(Max(LeaseLeft(), TimeSpan.Zero));
         }
         return attempt;
+    }
+
+    private sealed class AttemptToken(CancellationTokenSource? lease, CancellationTokenSource linked) : IDisposable
+    {
+        public CancellationToken Token => linked.Token;
+
+        public void Dispose()
+        {
+            linked.Dispose();
+            lease?.Dispose();
+        }
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
@@ -441,7 +453,7 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
                 _woken = false;
                 return true;
             }
-            woken = (_waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            woken = (_waiter = EngineTasks.Signal()).Task;
         }
         try
         {
@@ -472,7 +484,7 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
                 _woken = false;
                 return;
             }
-            woken = (_waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            woken = (_waiter = EngineTasks.Signal()).Task;
         }
         try
         {

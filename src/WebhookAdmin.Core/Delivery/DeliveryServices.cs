@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WebhookAdmin.Core.Events;
 using WebhookAdmin.Core.Logs;
+using WebhookAdmin.Core.Webhooks;
 
 namespace WebhookAdmin.Core.Delivery;
 
@@ -34,6 +35,8 @@ public static class DeliveryServices
         services.AddSingleton<TestEventSender>();
         services.AddSingleton<DeliveryResender>();
         services.AddSingleton<WebhookSender>();
+        services.AddSingleton<IAttemptSender>(provider => provider.GetRequiredService<WebhookSender>());
+        services.AddSingleton<IDeliveryTargets>(provider => provider.GetRequiredService<WebhookDirectory>());
         services.AddSingleton<DeliveryDispatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<DeliveryDispatcher>());
 

@@ -46,6 +46,7 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
     private readonly DeliveryFeed _feed;
     private readonly LogNotifications _notifications;
     private readonly ILogger<DeliveryWriter> _logger;
+    private readonly TimeProvider _clock;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private volatile bool _droppingRecords;
@@ -59,15 +60,17 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
 
     private static readonly Exception DroppedAtShutdown = new OperationCanceledException("The app stopped before this attempt could be recorded.");
 
-    public DeliveryWriter(IDeliveryStore store, DeliveryFeed feed, LogNotifications notifications, IOptions<DeliveryOptions> options, ILogger<DeliveryWriter> logger)
+    public DeliveryWriter(
+        IDeliveryStore store, DeliveryFeed feed, LogNotifications notifications, IOptions<DeliveryOptions> options, TimeProvider clock, ILogger<DeliveryWriter> logger)
     {
+        _clock = clock;
         _store = store;
         _feed = feed;
         _notifications = notifications;
         _logger = logger;
         _attemptRoom = new SemaphoreSlim(options.Value.MaxUnrecordedAttempts);
         // The loop starts with the writer (not with the host), so publishing works wherever the writer is resolved.
-        _loop = Task.Run(RunAsync);
+        _loop = EngineTasks.Start(RunAsync);
     }
 
     /// <summary>Whether the writer's loop is running (it only stops when the app does).</summary>
@@ -101,7 +104,7 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
         {
             // Once handed in, the write goes ahead even if this caller stops waiting (a client gone): the caller id
             // makes a retry harmless. Only the timeout takes it back.
-            await unit.Done!.Task.WaitAsync(timeout, cancellationToken);
+            await unit.Done!.Task.WaitAsync(timeout, _clock, cancellationToken);
         }
         catch (TimeoutException e)
         {
@@ -146,7 +149,7 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
         }
     }
 
-    private static TaskCompletionSource Waiter() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private static TaskCompletionSource Waiter() => EngineTasks.Signal();
 
     private async Task RunAsync()
     {
@@ -232,7 +235,7 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
             }
             try
             {
-                await Task.Delay(RetryBackoff, _stopping.Token);
+                await Task.Delay(RetryBackoff, _clock, _stopping.Token);
             }
             catch (OperationCanceledException)
             {
@@ -257,7 +260,7 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
                 unit.Pause();
             try
             {
-                await Task.Delay(RetryBackoff, _stopping.Token);
+                await Task.Delay(RetryBackoff, _clock, _stopping.Token);
             }
             catch (OperationCanceledException)
             {
@@ -348,7 +351,7 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
         _queue.Writer.TryComplete();
         try
         {
-            await _loop.WaitAsync(ShutdownGrace);
+            await _loop.WaitAsync(ShutdownGrace, _clock);
         }
         catch (TimeoutException)
         {

@@ -10,7 +10,7 @@ namespace WebhookAdmin.Core.Delivery;
 public sealed record AttemptResult(int Status, bool Succeeded, string Response, DateTime StartedAt, TimeSpan Duration, bool TransportError);
 
 /// <summary>Sends one signed attempt over the named client and reports how it went; it never throws for the receiver's faults.</summary>
-public sealed class WebhookSender(IHttpClientFactory clients, IOptions<DeliveryOptions> options, TimeProvider clock)
+public sealed class WebhookSender(IHttpClientFactory clients, IOptions<DeliveryOptions> options, TimeProvider clock) : IAttemptSender
 {
     // One client for the life of the app: its handler pools connections per receiver and renews them itself
     // (PooledConnectionLifetime), so there is nothing to gain from a client per attempt but allocations.

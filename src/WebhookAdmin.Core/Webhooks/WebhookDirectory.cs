@@ -31,7 +31,7 @@ public sealed class DeliveryTarget(Webhook webhook)
 /// so the next publish and the next attempt see it; entries are also re-read after <see cref="RefreshAfter"/>, so a
 /// change made outside this process is seen within that time.
 /// </summary>
-public sealed class WebhookDirectory(IDbContextFactory<WebhookAdminDbContext> dbFactory, IClusterSignals cluster)
+public sealed class WebhookDirectory(IDbContextFactory<WebhookAdminDbContext> dbFactory, IClusterSignals cluster) : Delivery.IDeliveryTargets
 {
     public static readonly TimeSpan RefreshAfter = TimeSpan.FromSeconds(30);
 

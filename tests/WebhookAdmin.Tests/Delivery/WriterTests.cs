@@ -96,7 +96,7 @@ public sealed class WriterTests
     public async Task An_attempt_record_the_database_refuses_for_a_while_is_retried_and_later_records_wait_for_it()
     {
         var store = new FlakyStore(failures: 3);
-        await using var writer = new DeliveryWriter(store, new DeliveryFeed(), new LogNotifications(), Options.Create(new DeliveryOptions()), NullLogger<DeliveryWriter>.Instance);
+        await using var writer = new DeliveryWriter(store, new DeliveryFeed(), new LogNotifications(), Options.Create(new DeliveryOptions()), TimeProvider.System, NullLogger<DeliveryWriter>.Instance);
 
         await writer.RecordAsync(Record(logId: 1));
         await writer.RecordAsync(Record(logId: 2));

@@ -1,0 +1,335 @@
+using System.Text;
+using WebhookAdmin.Core.Delivery;
+using WebhookAdmin.Core.Logs;
+using WebhookAdmin.Core.Storage;
+
+namespace WebhookAdmin.Simulation;
+
+/// <summary>
+/// What happens to the system in one run, all of it chosen by the seed: companies and webhooks, receivers in every
+/// mood, events (and test events, and repeats of a caller's id) published through the writer, database outages,
+/// crashes and clean restarts, webhooks deactivated and activated again, admins' resends. Then everything is healed
+/// and the engine is given time to finish, so that what it promised can be checked.
+/// </summary>
+public sealed class Scenario(SimWorld world)
+{
+    /// <summary>How long the faulty part of a run lasts, in simulated time.</summary>
+    public static readonly TimeSpan Turbulence = TimeSpan.FromSeconds(90);
+
+    /// <summary>How long the engine has, once everything is healed, to finish every delivery.</summary>
+    public static readonly TimeSpan Settling = TimeSpan.FromMinutes(30);
+
+    private readonly Random _random = world.Random;
+    private readonly List<string> _companies = [];
+    private readonly List<EventWrite> _accepted = [];
+    private int _instances;
+    private int _events;
+
+    private readonly List<SimInstance> _live = [];
+
+    public IReadOnlyList<EventWrite> Accepted => _accepted;
+
+    public bool StoppedDuringOutage { get; private set; }
+
+    /// <summary>Whether publishing goes on after everything healed (the traffic a stranded delivery would wait behind).</summary>
+    private bool _steadyTraffic;
+
+    private SimInstance AnyLive => _live[_random.Next(_live.Count)];
+
+    public async Task RunAsync()
+    {
+        CreateWebhooks();
+        for (var i = world.Shared ? _random.Next(2, 4) : 1; i > 0; i--)
+            StartInstance();
+        _steadyTraffic = _random.Next(2) == 0;
+        var actions = PlanActions();
+        foreach (var (at, action) in actions.OrderBy(a => a.At))
+        {
+            if (at > world.Clock.Elapsed)
+                await Task.Delay(at - world.Clock.Elapsed, world.Clock);
+            _ = RunActionAsync(action);
+        }
+        if (Turbulence > world.Clock.Elapsed)
+            await Task.Delay(Turbulence - world.Clock.Elapsed, world.Clock);
+        await HealAsync();
+        await SettleAsync();
+        // A last clean stop: the shutdown path is part of the engine too.
+        foreach (var instance in _live.ToList())
+            await StopAsync(instance);
+    }
+
+    /// <summary>Actions overlap (a partition lasts while events are published); one that throws is a broken scenario, reported.</summary>
+    private async Task RunActionAsync(Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (Exception e)
+        {
+            world.Violation($"a scenario action failed: {e}");
+        }
+    }
+
+    /// <summary>
+    /// Once healed, what was waiting goes out within a bound (its retries, a crashed holder's lease, a reconnect), even
+    /// while new events keep coming; then everything is given time to finish.
+    /// </summary>
+    private async Task SettleAsync()
+    {
+        var waiting = world.Database.Logs.Values.Where(l => l.State == DeliveryState.Pending).Select(l => l.LogId).ToList();
+        var options = world.Options;
+        var bound = (options.RetryDelay + options.Timeout) * options.MaxAttempts + options.LeaseTimeout * 2 + TimeSpan.FromSeconds(30);
+        var until = world.Clock.Elapsed + bound;
+        while (world.Clock.Elapsed < until)
+        {
+            if (_steadyTraffic)
+                _ = PublishAsync();
+            await Task.Delay(TimeSpan.FromMilliseconds(_random.Next(300, 1_500)), world.Clock);
+        }
+        foreach (var logId in waiting)
+        {
+            var log = world.Database.Logs[logId];
+            if (log.State == DeliveryState.Pending)
+                world.Violation($"log {log.LogId} (webhook {log.WebhookId}, sequence {log.Sequence}) was still pending {bound.TotalSeconds:N0} s after everything healed{(_steadyTraffic ? ", behind steady traffic" : "")}");
+        }
+        var settleBy = world.Clock.Elapsed + Settling;
+        while (world.Database.Logs.Values.Any(l => l.State == DeliveryState.Pending) && world.Clock.Elapsed < settleBy)
+            await Task.Delay(TimeSpan.FromSeconds(1), world.Clock);
+    }
+
+    private void CreateWebhooks()
+    {
+        var companies = _random.Next(1, 4);
+        for (var c = 0; c < companies; c++)
+        {
+            var company = $"c{c}";
+            _companies.Add(company);
+            var webhooks = _random.Next(1, 5);
+            for (var w = 0; w < webhooks; w++)
+            {
+                var id = $"{company}w{w}";
+                world.Database.Webhooks.Add(id, new SimWebhook(id, company));
+                world.Network.Set(id, Mood());
+            }
+        }
+    }
+
+    private ReceiverMood Mood() => _random.Next(20) switch
+    {
+        < 10 => ReceiverMood.Healthy,
+        < 14 => ReceiverMood.Flaky,
+        < 16 => ReceiverMood.Slow,
+        16 => ReceiverMood.Hanging,
+        17 => ReceiverMood.Unreachable,
+        _ => ReceiverMood.Failing,
+    };
+
+    private SimInstance StartInstance()
+    {
+        var instance = new SimInstance(world, ++_instances);
+        world.Instances.Add(instance);
+        _live.Add(instance);
+        instance.Start();
+        world.Note($"instance {instance.Number} starts");
+        return instance;
+    }
+
+    private void Crash(SimInstance instance)
+    {
+        _live.Remove(instance);
+        world.Crash(instance);
+    }
+
+    private async Task StopAsync(SimInstance instance)
+    {
+        world.Note($"instance {instance.Number} stops");
+        _live.Remove(instance);
+        StoppedDuringOutage |= world.Database.Unavailable || instance.DatabaseUnreachable;
+        await instance.StopAsync();
+    }
+
+    private List<(TimeSpan At, Func<Task> Action)> PlanActions()
+    {
+        var actions = new List<(TimeSpan, Func<Task>)>();
+        TimeSpan When() => TimeSpan.FromMilliseconds(_random.Next((int)Turbulence.TotalMilliseconds));
+        TimeSpan Within(int maxSeconds) => TimeSpan.FromMilliseconds(_random.Next(maxSeconds * 1000));
+
+        var publishes = _random.Next(5, 60);
+        for (var i = 0; i < publishes; i++)
+            actions.Add((When(), () => { _ = PublishAsync(); return Task.CompletedTask; }));
+        for (var i = _random.Next(3); i > 0; i--)
+        {
+            var (from, length) = (When(), Within(20));
+            actions.Add((from, () => { world.Database.Unavailable = true; world.Note("the database goes down"); return Task.CompletedTask; }));
+            actions.Add((from + length, () => { world.Database.Unavailable = false; world.Note("the database is back"); return Task.CompletedTask; }));
+        }
+        for (var i = _random.Next(3); i > 0; i--)
+        {
+            var pause = Within(5);
+            actions.Add((When(), async () =>
+            {
+                if (_live.Count == 0)
+                    return;
+                Crash(AnyLive);
+                if (_live.Count > 0 && _random.Next(2) == 0)
+                    return; // the others carry on; a new instance joins at the heal
+                await Task.Delay(pause, world.Clock);
+                if (world.Shared || _live.Count == 0)
+                    StartInstance();
+            }));
+        }
+        if (_random.Next(3) == 0)
+        {
+            actions.Add((When(), async () =>
+            {
+                if (_live.Count == 0)
+                    return;
+                var stopping = AnyLive;
+                if (world.Shared)
+                {
+                    // A rolling restart: the new instance starts while the old one stops.
+                    StartInstance();
+                    await StopAsync(stopping);
+                }
+                else
+                {
+                    // One instance on the embedded store: the next starts once the last has stopped.
+                    await StopAsync(stopping);
+                    if (_live.Count == 0)
+                        StartInstance();
+                }
+            }));
+        }
+        for (var i = _random.Next(3); i > 0; i--)
+        {
+            var (from, length) = (When(), Within(world.Shared ? 40 : 10));
+            actions.Add((from, async () =>
+            {
+                if (_live.Count == 0)
+                    return;
+                var cut = AnyLive;
+                cut.DatabaseUnreachable = true;
+                world.Note($"instance {cut.Number} loses its database connection");
+                await Task.Delay(length, world.Clock);
+                cut.DatabaseUnreachable = false;
+                world.Note($"instance {cut.Number} reaches its database again");
+            }));
+        }
+        for (var i = world.Shared ? _random.Next(4) : 0; i > 0; i--)
+        {
+            var (from, length) = (When(), Within(10));
+            actions.Add((from, async () =>
+            {
+                if (_live.Count == 0)
+                    return;
+                var deaf = AnyLive;
+                deaf.DropListen();
+                world.Note($"instance {deaf.Number} loses its LISTEN connection");
+                await Task.Delay(length, world.Clock);
+                deaf.Relisten();
+                world.Note($"instance {deaf.Number} listens again");
+            }));
+        }
+        for (var i = _random.Next(4); i > 0; i--)
+        {
+            var webhook = RandomWebhook();
+            var (from, length) = (When(), Within(30));
+            actions.Add((from, () => { SetActive(webhook, false); return Task.CompletedTask; }));
+            actions.Add((from + length, () => { SetActive(webhook, true); return Task.CompletedTask; }));
+        }
+        for (var i = _random.Next(5); i > 0; i--)
+            actions.Add((When(), () => { Resend(); return Task.CompletedTask; }));
+        for (var i = _random.Next(4); i > 0; i--)
+            actions.Add((When(), () => { world.Network.Set(RandomWebhook().Id, Mood()); return Task.CompletedTask; }));
+        return actions;
+    }
+
+    private SimWebhook RandomWebhook()
+    {
+        var webhooks = world.Database.Webhooks.Values.ToList();
+        return webhooks[_random.Next(webhooks.Count)];
+    }
+
+    private async Task PublishAsync()
+    {
+        var company = _companies[_random.Next(_companies.Count)];
+        var number = ++_events;
+        // One in six is a test event: one webhook, active or not (it waits for its activation).
+        IReadOnlyList<string> webhookIds = _random.Next(6) == 0
+            ? [world.Database.Webhooks.Values.Where(w => w.CompanyId == company).ElementAt(_random.Next(world.Database.Webhooks.Values.Count(w => w.CompanyId == company))).Id]
+            : world.Database.Webhooks.Values.Where(w => w.CompanyId == company && w.IsActive).Select(w => w.Id).ToList();
+        // Now and then a caller sends an event again with the same id: it must be recognised, not stored twice.
+        var callerId = _random.Next(8) == 0 && number > 1 ? $"{company}-e{_random.Next(1, number)}" : $"{company}-e{number}";
+        var write = new EventWrite(company, callerId, "USER_EDIT", "edit", world.Clock.GetUtcNow().UtcDateTime, Encoding.UTF8.GetBytes($"{{\"n\":{number}}}"), webhookIds);
+        if (_live.Count == 0)
+            return;
+        var instance = AnyLive;
+        try
+        {
+            await instance.Writer.StoreAsync([write], TimeSpan.FromSeconds(5));
+            _accepted.Add(write);
+            world.Note($"event {callerId} accepted by instance {instance.Number}: sequence {write.Sequence}{(write.Repeated ? " (a repeat)" : "")}");
+        }
+        catch (StorageUnavailableException)
+        {
+            world.Note($"event {callerId} refused: database unavailable");
+        }
+        catch (InvalidOperationException)
+        {
+            // The instance was stopping: its writer takes nothing new.
+        }
+    }
+
+    private void SetActive(SimWebhook webhook, bool active)
+    {
+        if (webhook.IsActive == active)
+            return;
+        webhook.IsActive = active;
+        if (!active)
+            webhook.InactiveSince = world.Clock.Now;
+        world.Note($"webhook {webhook.Id} {(active ? "activated" : "deactivated")}");
+        if (_live.Count == 0)
+            return;
+        // Saved through one instance, which tells the others (WebhookDirectory.Changed, then a NOTIFY).
+        var admin = AnyLive;
+        admin.Targets.Changed([webhook.Id]);
+        if (world.Shared)
+            world.Notify(admin, other => other.Targets.Changed([webhook.Id]));
+    }
+
+    private void Resend()
+    {
+        var failed = world.Database.Logs.Values
+            .Where(l => l.State == DeliveryState.Failed && world.Database.Webhooks[l.WebhookId].IsActive).ToList();
+        if (failed.Count == 0 || _live.Count == 0)
+            return;
+        var log = failed[_random.Next(failed.Count)];
+        if (!world.Database.Resend(log.LogId, Core.UnixTime.Truncate(world.Clock.GetUtcNow().UtcDateTime)))
+            return;
+        // As DeliveryResender.Announce: this instance's feed, then the others through a NOTIFY.
+        var admin = AnyLive;
+        world.Note($"an admin resends log {log.LogId} through instance {admin.Number}");
+        admin.Feed.Reread(log.WebhookId);
+        if (world.Shared)
+            world.Notify(admin, other => other.Feed.Reread(log.WebhookId));
+    }
+
+    private async Task HealAsync()
+    {
+        world.Note("everything heals");
+        world.Database.Unavailable = false;
+        world.Network.HealAll();
+        foreach (var instance in _live)
+        {
+            instance.DatabaseUnreachable = false;
+            if (instance.ListenDown)
+                instance.Relisten();
+        }
+        if (_live.Count == 0 || world.Shared && _live.Count < 2)
+            StartInstance();
+        foreach (var webhook in world.Database.Webhooks.Values)
+            SetActive(webhook, true);
+        await Task.Yield();
+    }
+}
