@@ -117,10 +117,10 @@ public sealed class Scenario(SimWorld world)
 
     private ReceiverMood Mood() => _random.Next(20) switch
     {
-        < 10 => ReceiverMood.Healthy,
-        < 14 => ReceiverMood.Flaky,
-        < 16 => ReceiverMood.Slow,
-        16 => ReceiverMood.Hanging,
+        < 9 => ReceiverMood.Healthy,
+        < 12 => ReceiverMood.Flaky,
+        < 15 => ReceiverMood.Slow,
+        < 17 => ReceiverMood.Hanging,
         17 => ReceiverMood.Unreachable,
         _ => ReceiverMood.Failing,
     };
@@ -201,9 +201,12 @@ public sealed class Scenario(SimWorld world)
                 }
             }));
         }
-        for (var i = _random.Next(3); i > 0; i--)
+        // Partitions from the database last up to three lease times: long enough for a holder's lease to run out while its
+        // attempt to a slow receiver is still out, which is when a careless engine lets two instances send at once.
+        var longest = world.Shared ? (int)Math.Ceiling(world.Options.LeaseTimeout.TotalSeconds * 3) : 10;
+        for (var i = _random.Next(world.Shared ? 5 : 3); i > 0; i--)
         {
-            var (from, length) = (When(), Within(world.Shared ? 40 : 10));
+            var (from, length) = (When(), Within(longest));
             actions.Add((from, async () =>
             {
                 if (_live.Count == 0)
@@ -214,6 +217,21 @@ public sealed class Scenario(SimWorld world)
                 await Task.Delay(length, world.Clock);
                 cut.DatabaseUnreachable = false;
                 world.Note($"instance {cut.Number} reaches its database again");
+            }));
+        }
+        for (var i = world.Shared ? _random.Next(4) : 0; i > 0; i--)
+        {
+            var (from, length) = (When(), Within(longest));
+            actions.Add((from, async () =>
+            {
+                if (_live.Count == 0)
+                    return;
+                var stalled = AnyLive;
+                stalled.LeaseStatementsFail = true;
+                world.Note($"instance {stalled.Number}'s lease statements start timing out");
+                await Task.Delay(length, world.Clock);
+                stalled.LeaseStatementsFail = false;
+                world.Note($"instance {stalled.Number}'s lease statements answer again");
             }));
         }
         for (var i = world.Shared ? _random.Next(4) : 0; i > 0; i--)
@@ -323,6 +341,7 @@ public sealed class Scenario(SimWorld world)
         foreach (var instance in _live)
         {
             instance.DatabaseUnreachable = false;
+            instance.LeaseStatementsFail = false;
             if (instance.ListenDown)
                 instance.Relisten();
         }

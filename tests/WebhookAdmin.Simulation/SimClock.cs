@@ -18,9 +18,17 @@ public sealed class SimClock : TimeProvider
 
     public TimeSpan Elapsed => TimeSpan.FromTicks(Now);
 
-    public override DateTimeOffset GetUtcNow() => Epoch.AddTicks(Now);
+    /// <summary>
+    /// Set by a watchdog when one step has run too long in real time: code spinning on the clock (which stands still
+    /// within a step) is stopped by the next reading of it throwing.
+    /// </summary>
+    public volatile bool Interrupted;
 
-    public override long GetTimestamp() => Now;
+    public override DateTimeOffset GetUtcNow() => Epoch.AddTicks(Read());
+
+    public override long GetTimestamp() => Read();
+
+    private long Read() => Interrupted ? throw new SimulationStuckException() : Now;
 
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
@@ -104,3 +112,6 @@ public sealed class SimClock : TimeProvider
         }
     }
 }
+
+/// <summary>Thrown into code that spins on the simulated clock without ever yielding.</summary>
+public sealed class SimulationStuckException() : Exception("a step kept reading the clock without yielding: a livelock");

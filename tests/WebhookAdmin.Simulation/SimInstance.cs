@@ -42,6 +42,12 @@ public sealed class SimInstance
     /// <summary>This instance cannot reach the database (a network partition): every statement fails as unavailable.</summary>
     public bool DatabaseUnreachable { get; set; }
 
+    /// <summary>
+    /// Its lease statements (heartbeat, claim, renewal) time out while its other statements still answer: a lock wait on
+    /// the leases table, say. Its lanes go on reading and sending while its leases run out unrenewed.
+    /// </summary>
+    public bool LeaseStatementsFail { get; set; }
+
     /// <summary>Its LISTEN connection is down: what the others say meanwhile is lost, and it is told so when it reconnects.</summary>
     public bool ListenDown { get; private set; }
 
@@ -60,7 +66,10 @@ public sealed class SimInstance
         ListenDown = false;
         ListenEpoch++;
         if (Live)
+        {
+            Targets.ForgetAll();
             Feed.NewsMissed();
+        }
     }
 
     public bool Crashed { get; private set; }
@@ -131,6 +140,7 @@ public sealed class SimStore(SimWorld world, SimInstance instance) : IDeliverySt
         await world.StatementAsync(instance);
         if (!world.Shared)
             return world.Database.WebhooksWithWork();
+        FailIfLeaseStatementsDo();
         var wanted = Heartbeat() - busy;
         if (wanted <= 0)
             return [];
@@ -141,7 +151,11 @@ public sealed class SimStore(SimWorld world, SimInstance instance) : IDeliverySt
             .Take(wanted)
             .ToList();
         foreach (var id in candidates)
+        {
+            if (world.Leases.TryGetValue(id, out var before) && before.Owner != instance.Number)
+                world.Takeovers++;
             world.Leases[id] = new SimLease(instance.Number, now + world.Options.LeaseTimeout.Ticks);
+        }
         if (candidates.Count > 0)
             world.Note($"instance {instance.Number} claims {string.Join(", ", candidates)}");
         return candidates;
@@ -150,6 +164,7 @@ public sealed class SimStore(SimWorld world, SimInstance instance) : IDeliverySt
     public async Task<LeaseRenewal> RenewAsync(IReadOnlyCollection<string> held, CancellationToken cancellationToken)
     {
         await world.StatementAsync(instance);
+        FailIfLeaseStatementsDo();
         var share = Heartbeat();
         var renewed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in held)
@@ -181,6 +196,12 @@ public sealed class SimStore(SimWorld world, SimInstance instance) : IDeliverySt
         world.Heartbeats.Remove(instance.Number);
     }
 
+    private void FailIfLeaseStatementsDo()
+    {
+        if (instance.LeaseStatementsFail)
+            throw new Core.Storage.StorageUnavailableException("simulated: the lease statement timed out");
+    }
+
     /// <summary>Says this instance is alive; its fair share is the webhooks with work over the live instances, rounded up.</summary>
     private int Heartbeat()
     {
@@ -201,29 +222,48 @@ public sealed class SimStore(SimWorld world, SimInstance instance) : IDeliverySt
 
 public sealed record SimLease(int Owner, long ExpiresAt);
 
-/// <summary>The webhooks' settings as the engine reads them before each attempt.</summary>
+/// <summary>
+/// The webhooks' settings as the engine reads them before each attempt, cached like <c>WebhookDirectory</c>: until a
+/// save (here or, through a NOTIFY, elsewhere) or <see cref="WebhookDirectory.RefreshAfter"/>. So an instance cut off
+/// from the database goes on sending from its cache, as the real one does.
+/// </summary>
 public sealed class SimTargets(SimWorld world, SimInstance instance) : IDeliveryTargets
 {
+    private readonly Dictionary<string, (DeliveryTarget? Target, long ReadAt)> _cache = new(StringComparer.Ordinal);
+
     public event Action<IReadOnlyCollection<string>>? WebhooksChanged;
 
     public async ValueTask<DeliveryTarget?> TargetAsync(string webhookId, CancellationToken cancellationToken = default)
     {
+        if (_cache.TryGetValue(webhookId, out var cached) && world.Clock.Now - cached.ReadAt < WebhookDirectory.RefreshAfter.Ticks)
+            return cached.Target;
         await world.StatementAsync(instance);
-        if (!world.Database.Webhooks.TryGetValue(webhookId, out var webhook))
-            return null;
-        return new DeliveryTarget(new Webhook
+        DeliveryTarget? target = null;
+        if (world.Database.Webhooks.TryGetValue(webhookId, out var webhook))
         {
-            Id = webhook.Id,
-            CompanyId = webhook.CompanyId,
-            IsActive = webhook.IsActive,
-            Trigger = "USER_EDIT",
-            Url = $"https://receiver.test/{webhook.Id}",
-            Name = webhook.Id,
-            Code = webhook.Id,
-        });
+            target = new DeliveryTarget(new Webhook
+            {
+                Id = webhook.Id,
+                CompanyId = webhook.CompanyId,
+                IsActive = webhook.IsActive,
+                Trigger = "USER_EDIT",
+                Url = $"https://receiver.test/{webhook.Id}",
+                Name = webhook.Id,
+                Code = webhook.Id,
+            });
+        }
+        _cache[webhookId] = (target, world.Clock.Now);
+        return target;
     }
 
-    public void Changed(IReadOnlyCollection<string> webhookIds) => WebhooksChanged?.Invoke(webhookIds);
+    public void Changed(IReadOnlyCollection<string> webhookIds)
+    {
+        foreach (var webhookId in webhookIds)
+            _cache.Remove(webhookId);
+        WebhooksChanged?.Invoke(webhookIds);
+    }
+
+    public void ForgetAll() => _cache.Clear();
 }
 
 /// <summary>The network and the receivers: every request is seen by the world, which checks the promises made to receivers.</summary>

@@ -38,6 +38,9 @@ public sealed class SimWorld
     public Dictionary<string, SimLease> Leases { get; } = new(StringComparer.Ordinal);
     public Dictionary<int, long> Heartbeats { get; } = [];
 
+    /// <summary>Leases taken over from another instance after they ran out (how often the search crossed that path).</summary>
+    public int Takeovers { get; set; }
+
     /// <summary>Attempt records the lease fencing dropped (their instance no longer held the webhook): repeats by design.</summary>
     public HashSet<(long LogId, int Number, DateTime StartedAt)> Fenced { get; } = [];
 
@@ -101,7 +104,7 @@ public sealed class SimWorld
 
     public void Note(string what)
     {
-        if (Tracing)
+        if (Tracing && Trace.Count < 20_000)
             Trace.Add($"{Clock.Elapsed:hh\\:mm\\:ss\\.fff} {what}");
     }
 
@@ -114,9 +117,11 @@ public sealed class SimWorld
         if (_inFlight.TryGetValue(delivery.WebhookId, out var other))
             Violation($"two attempts in flight for webhook {delivery.WebhookId}: log {other.LogId} (instance {other.Instance.Number}) and log {send.LogId} (instance {instance.Number})");
         _inFlight[delivery.WebhookId] = send;
-        // An edit applies from the next attempt on; one already past its read may still go out, so only a send long after
-        // the deactivation (more than an attempt's timeout spent waiting for a slot) breaks the pause.
-        if (!webhook.IsActive && Clock.Now - webhook.InactiveSince > (Options.Timeout + TimeSpan.FromSeconds(1)).Ticks)
+        // An edit applies from the next attempt on, read just before it is sent. The instance where the admin saved
+        // forgets its cached settings at once; the others when the NOTIFY comes (up to 5 s late here) or, if their LISTEN
+        // connection was down (up to 10 s here), when it is back.
+        var allowed = Shared ? TimeSpan.FromSeconds(11) : TimeSpan.FromSeconds(1);
+        if (!webhook.IsActive && Clock.Now - webhook.InactiveSince > allowed.Ticks)
             Violation($"log {send.LogId} was sent to webhook {send.WebhookId}, inactive since {TimeSpan.FromTicks(webhook.InactiveSince):hh\\:mm\\:ss\\.fff}");
         if (Tracing)
             Note($"instance {instance.Number} sends log {send.LogId} (webhook {send.WebhookId}, sequence {send.Sequence}, attempt {send.Number}{(send.Manual ? ", manual" : "")})");

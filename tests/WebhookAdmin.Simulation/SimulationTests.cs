@@ -25,7 +25,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
         var failed = results.Where(r => !r.Passed).OrderBy(r => r.Seed).ToList();
         output.WriteLine(
             $"{results.Count:N0} seeds ({first}–{first + seeds - 1}) in {stopwatch.Elapsed.TotalSeconds:N1} s: {results.Sum(r => r.Events):N0} events, " +
-            $"{results.Sum(r => r.Deliveries):N0} deliveries, {results.Sum(r => r.Sends):N0} requests, {results.Sum(r => r.Steps):N0} scheduler steps, " +
+            $"{results.Sum(r => r.Deliveries):N0} deliveries, {results.Sum(r => r.Sends):N0} requests, {results.Sum(r => r.Steps):N0} scheduler steps, {results.Sum(r => r.Takeovers):N0} lease takeovers, " +
             $"{TimeSpan.FromTicks(results.Sum(r => r.SimulatedTime.Ticks)).TotalHours:N0} simulated hours; {failed.Count} failed");
         Assert.True(failed.Count == 0, string.Join("\n\n", failed.Take(5).Select(Describe)));
     }

@@ -5,7 +5,9 @@ using WebhookAdmin.Core.Logs;
 namespace WebhookAdmin.Simulation;
 
 /// <summary>What one seed did, and every promise it saw broken.</summary>
-public sealed record SimResult(int Seed, IReadOnlyList<string> Violations, long Steps, TimeSpan SimulatedTime, int Events, int Deliveries, int Sends, long Fingerprint, IReadOnlyList<string> Trace)
+public sealed record SimResult(
+    int Seed, IReadOnlyList<string> Violations, long Steps, TimeSpan SimulatedTime, int Events, int Deliveries, int Sends, int Takeovers, long Fingerprint,
+    IReadOnlyList<string> Trace)
 {
     public bool Passed => Violations.Count == 0;
 
@@ -44,6 +46,8 @@ public static class Simulator
         var scenario = new Scenario(world);
         var run = Task.Factory.StartNew(scenario.RunAsync, CancellationToken.None, TaskCreationOptions.DenyChildAttach, world.Scheduler).Unwrap();
         var pace = new Random(unchecked(seed * 13 + 5));
+        long timersFired = 0;
+        using var watchdog = new Timer(_ => world.Clock.Interrupted = true, null, TimeSpan.FromSeconds(15), Timeout.InfiniteTimeSpan);
         while (!run.IsCompleted)
         {
             if (world.Scheduler.RunOne())
@@ -55,10 +59,21 @@ public static class Simulator
             else if (world.Clock.NextDue is { } due)
             {
                 world.Clock.AdvanceTo(due);
+                if (++timersFired > MaxSteps)
+                {
+                    world.Violation($"the run did not end within {MaxSteps:N0} timers fired with nothing to run in between");
+                    break;
+                }
             }
             else
             {
                 world.Violation("the run stopped: nothing is ready and no timer is due (a lost wake-up)");
+                break;
+            }
+            if (world.Clock.Interrupted)
+            {
+                world.Clock.Interrupted = false;
+                world.Violation("the run took more than 15 s of real time: a step spun on the clock (a livelock), or the run is far too long");
                 break;
             }
             if (world.Scheduler.Steps > MaxSteps)
@@ -74,7 +89,7 @@ public static class Simulator
         if (run.IsCompletedSuccessfully)
             Check(world, scenario);
         return new SimResult(
-            seed, world.Violations, world.Scheduler.Steps, world.Clock.Elapsed, world.Database.Events.Count, world.Database.Logs.Count, world.Sends.Count,
+            seed, world.Violations, world.Scheduler.Steps, world.Clock.Elapsed, world.Database.Events.Count, world.Database.Logs.Count, world.Sends.Count, world.Takeovers,
             Fingerprint(world), world.Trace);
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using WebhookAdmin.Core.Logs;
+using WebhookAdmin.Core.Webhooks;
 
 namespace WebhookAdmin.Core.Delivery;
 
@@ -241,12 +242,27 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
                 AttemptResult result;
                 AttemptWrite record;
                 await owner.Slots.WaitAsync(target.CompanyId, stoppingToken);
-                if (LeaseLeft() < owner.Options.Timeout)
+                // A slot may take several timeouts when other receivers hang: the webhook may have been deactivated or
+                // edited meanwhile, so it is read again (from the cache) before sending. The simulator found an attempt
+                // going out 8 s after its webhook was deactivated, read before a long wait for a slot.
+                DeliveryTarget? current;
+                try
+                {
+                    current = await owner.Directory.TargetAsync(WebhookId, stoppingToken);
+                }
+                catch
                 {
                     owner.Slots.Release(target.CompanyId);
-                    await WaitAsync(LeaseRecheck, stoppingToken);
-                    continue;
+                    throw;
                 }
+                if (current is not { IsActive: true } || LeaseLeft() < owner.Options.Timeout)
+                {
+                    owner.Slots.Release(target.CompanyId);
+                    if (current is { IsActive: true })
+                        await WaitAsync(LeaseRecheck, stoppingToken);
+                    continue; // an inactive webhook retires its lane at the top of the loop
+                }
+                target = current;
                 // The attempt's span (null when nobody listens) is the parent of HttpClient's, in the publish's trace.
                 var activity = DeliveryTelemetry.StartAttempt(head, target.Url);
                 try
@@ -476,6 +492,9 @@ internal sealed partial class DeliveryLane(string webhookId, DeliveryDispatcher 
     /// <summary>Waits out a retry delay, or less if a resend asks for a new read.</summary>
     private async Task WaitAsync(TimeSpan wait, CancellationToken stoppingToken)
     {
+        // Rounded up to a whole millisecond: Task.WaitAsync times out at once below one, and the lane spun without
+        // yielding until the clock passed the retry time (found by the simulator, where time stands still within a step).
+        wait = TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds));
         Task woken;
         lock (_gate)
         {
