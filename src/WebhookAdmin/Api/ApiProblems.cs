@@ -15,7 +15,7 @@ internal static partial class ApiProblems
     public static ValidationProblem Field(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 
-    public static ProblemHttpResult WebhookNotFound(string id) => NotFound("Webhook", id);
+    public static NotFoundProblem WebhookNotFound(string id) => NotFound("Webhook", id);
 
     /// <summary>503 with <c>Retry-After</c>: the database could not take the request in time (restarting, unreachable, locked, full).</summary>
     public static ProblemHttpResult StorageUnavailable(HttpResponse response)
@@ -26,11 +26,10 @@ internal static partial class ApiProblems
             title: Text["StorageUnavailableTitle"], detail: Text["StorageUnavailableDetail", seconds]);
     }
 
-    public static ProblemHttpResult LogNotFound(string id) => NotFound("Log", id);
+    public static NotFoundProblem LogNotFound(string id) => NotFound("Log", id);
 
     /// <summary><paramref name="what"/> picks the pair of messages: <c>WebhookNotFoundTitle</c> and <c>WebhookNotFoundDetail</c>, …</summary>
-    private static ProblemHttpResult NotFound(string what, string id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: Text[what + "NotFoundTitle"], detail: Text[what + "NotFoundDetail", id]);
+    private static NotFoundProblem NotFound(string what, string id) => new(Text[what + "NotFoundTitle"], Text[what + "NotFoundDetail", id]);
 
     /// <summary>The route id as stored, or a problem naming <c>id</c> when it is not an ObjectId.</summary>
     public static bool TryReadId(string id, out string normalized, out ValidationProblem? problem)
@@ -57,27 +56,27 @@ internal static partial class ApiProblems
     /// careless caller cannot make the app buffer megabytes); a malformed one becomes a problem that names the offending
     /// field by its JSON path, a larger one 413.
     /// </summary>
-    public static async Task<(T? Body, IResult? Problem)> ReadJsonAsync<T>(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    public static async Task<JsonBody<T>> ReadJsonAsync<T>(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
         where T : class
     {
         if (!request.HasJsonContentType())
-            return (null, UnsupportedMediaType());
+            return new(null, NotJson: UnsupportedMediaType());
         if (request.ContentLength > maxBytes)
-            return (null, BodyTooLarge(maxBytes));
+            return new(null, TooLarge: BodyTooLarge(maxBytes));
         LimitBody(request, maxBytes);
         var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         try
         {
             var body = await JsonSerializer.DeserializeAsync<T>(request.Body, options, cancellationToken);
-            return body is null ? (null, Field("body", Text["BodyRequired"])) : (body, null);
+            return body is null ? new(null, Invalid: Field("body", Text["BodyRequired"])) : new(body);
         }
         catch (JsonException e)
         {
-            return (null, DescribeJsonError(e));
+            return new(null, Invalid: DescribeJsonError(e));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, BodyTooLarge(maxBytes));
+            return new(null, TooLarge: BodyTooLarge(maxBytes));
         }
     }
 
@@ -88,12 +87,12 @@ internal static partial class ApiProblems
             bodySize.MaxRequestBodySize = maxBytes;
     }
 
-    public static ProblemHttpResult BodyTooLarge(int limit) => TooLarge(Text["BodyTooLarge", limit], setting: null, limit);
+    public static TooLargeProblem BodyTooLarge(int limit) => TooLarge(Text["BodyTooLarge", limit], setting: null, limit);
 
     /// <summary>413 with the limit (and the setting that holds it, when one does), so a caller knows what to shrink or split.</summary>
-    public static ProblemHttpResult TooLarge(string detail, string? setting, int limit) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: Text["TooLargeTitle"], detail: detail,
-            extensions: setting is null
+    public static TooLargeProblem TooLarge(string detail, string? setting, int limit) =>
+        new(Text["TooLargeTitle"], detail,
+            setting is null
                 ? new Dictionary<string, object?> { ["limit"] = limit }
                 : new Dictionary<string, object?> { ["limit"] = limit, ["setting"] = setting });
 
@@ -118,12 +117,18 @@ internal static partial class ApiProblems
         return (path, path == "body" ? Text["BodyNotJson"] : Text["ValueMalformed"]);
     }
 
-    public static ProblemHttpResult UnsupportedMediaType() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: Text["UnsupportedMediaTypeTitle"], detail: Text["UnsupportedMediaTypeDetail"]);
+    public static UnsupportedMediaTypeProblem UnsupportedMediaType() => new(Text["UnsupportedMediaTypeTitle"], Text["UnsupportedMediaTypeDetail"]);
 
     [GeneratedRegex("JSON property '([^']+)' could not be mapped")]
     private static partial Regex UnmappedProperty();
 }
+
+/// <summary>
+/// A JSON body as <see cref="ApiProblems.ReadJsonAsync{T}"/> read it: its value, or the one problem that stopped it, each
+/// by its own type so the endpoint returning it declares that answer.
+/// </summary>
+internal sealed record JsonBody<T>(T? Value, UnsupportedMediaTypeProblem? NotJson = null, TooLargeProblem? TooLarge = null, ValidationProblem? Invalid = null)
+    where T : class;
 
 internal static class ApiFallback
 {

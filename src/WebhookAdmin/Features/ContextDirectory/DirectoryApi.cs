@@ -20,35 +20,29 @@ public static class DirectoryApi
         // The body is read by ApiProblems.ReadJsonAsync, as for the subscription endpoints (ApiDocument documents it).
         api.MapPut("/directory/{kind}/{id}", Put)
             .WithName("PutDirectoryEntry")
-            .WithSummary("Create or rename the name of a workflow, survey or group (kind: workflow, survey, group; id: its ObjectId). 201 when created, 200 when renamed.")
-            .Produces<DirectoryEntryJson>()
-            .Produces<DirectoryEntryJson>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .WithSummary("Create or rename the name of a workflow, survey or group (kind: workflow, survey, group; id: its ObjectId). 201 when created, 200 when renamed.");
         api.MapDelete("/directory/{kind}/{id}", Delete)
             .WithName("DeleteDirectoryEntry")
-            .WithSummary("Forget a name. Webhooks using the id keep it; the pickers then show the id alone.")
-            .Produces(StatusCodes.Status204NoContent)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Forget a name. Webhooks using the id keep it; the pickers then show the id alone.");
         api.MapGet("/directory/{kind}", Search)
             .WithName("SearchDirectory")
-            .WithSummary($"Entries whose name contains ?search= (any case) or whose id starts with it, ordered by name; ?page=1&limit={DirectoryService.DefaultLimit}, limit at most {DirectoryService.MaxLimit}.")
-            .Produces<DirectoryEntryJson[]>()
-            .ProducesValidationProblem();
+            .WithSummary($"Entries whose name contains ?search= (any case) or whose id starts with it, ordered by name; ?page=1&limit={DirectoryService.DefaultLimit}, limit at most {DirectoryService.MaxLimit}.");
         return api;
     }
 
-    private static async Task<IResult> Put(
+    private static async Task<Results<Ok<DirectoryEntryJson>, Created<DirectoryEntryJson>, ValidationProblem, TooLargeProblem, UnsupportedMediaTypeProblem>> Put(
         string kind, string id, HttpRequest request, ClaimsPrincipal user, CompanyIdentity identity, DirectoryService directory, CancellationToken cancellationToken)
     {
         if (ReadKindAndId(kind, id, out var field) is { } badInput)
             return badInput;
-        var (body, problem) = await ApiProblems.ReadJsonAsync<PutDirectoryEntryRequest>(request, ApiProblems.DirectoryBodyLimit, cancellationToken);
-        if (problem is not null)
-            return problem;
-        return await directory.PutAsync(identity.CompanyOf(user), field, id, body!.Name, cancellationToken) switch
+        var body = await ApiProblems.ReadJsonAsync<PutDirectoryEntryRequest>(request, ApiProblems.DirectoryBodyLimit, cancellationToken);
+        if (body.NotJson is { } notJson)
+            return notJson;
+        if (body.TooLarge is { } tooLarge)
+            return tooLarge;
+        if (body.Invalid is { } badBody)
+            return badBody;
+        return await directory.PutAsync(identity.CompanyOf(user), field, id, body.Value!.Name, cancellationToken) switch
         {
             DirectoryOutcome.Saved { Created: true, Entry: var entry } =>
                 TypedResults.Created($"/api/v3/webhook/directory/{kind}/{entry.Id}", DirectoryEntryJson.From(entry)),
@@ -58,7 +52,7 @@ public static class DirectoryApi
         };
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> Delete(
+    private static async Task<Results<NoContent, ValidationProblem, NotFoundProblem>> Delete(
         string kind, string id, ClaimsPrincipal user, CompanyIdentity identity, DirectoryService directory, CancellationToken cancellationToken)
     {
         if (ReadKindAndId(kind, id, out var field) is { } badInput)
@@ -66,8 +60,7 @@ public static class DirectoryApi
         var normalized = Core.ObjectId.Normalize(id);
         return await directory.DeleteAsync(identity.CompanyOf(user), field, normalized, cancellationToken)
             ? TypedResults.NoContent()
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: ApiText.Localizer["DirectoryEntryNotFoundTitle"],
-                detail: ApiText.Localizer["DirectoryEntryNotFoundDetail", kind, normalized]);
+            : new NotFoundProblem(ApiText.Localizer["DirectoryEntryNotFoundTitle"], ApiText.Localizer["DirectoryEntryNotFoundDetail", kind, normalized]);
     }
 
     private static async Task<Results<Ok<DirectoryEntryJson[]>, ValidationProblem>> Search(

@@ -9,6 +9,9 @@ using WebhookAdmin.Identity;
 
 namespace WebhookAdmin.Features.Events;
 
+// Every answer the publish can give, one event or many: the OpenAPI document's responses are read from it.
+using PublishAnswer = Results<Accepted<PublishedEventJson>, Ok<PublishBatchJson>, ValidationProblem, TooLargeProblem, UnsupportedMediaTypeProblem>;
+
 /// <summary><c>POST /api/v3/webhook/events</c>: platforms in other processes publish COTEvents for the caller's company.</summary>
 public static class EventApi
 {
@@ -18,16 +21,11 @@ public static class EventApi
         api.MapPost("/events", Publish)
             .WithName("PublishEvent")
             .WithSummary("Publish one COTEvent (202 once it and its deliveries are stored), or a JSON array of up to 1,000 " +
-                "(200 with one answer per event, in order: accepted, repeated or invalid). A repeated id is accepted once: same answer, no new deliveries.")
-            .Produces<PublishedEventJson>(StatusCodes.Status202Accepted)
-            .Produces<PublishBatchJson>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+                "(200 with one answer per event, in order: accepted, repeated or invalid). A repeated id is accepted once: same answer, no new deliveries.");
         return api;
     }
 
-    private static async Task<IResult> Publish(
+    private static async Task<PublishAnswer> Publish(
         HttpRequest request, ClaimsPrincipal user, CompanyIdentity identity, IEventPublisher publisher, IOptions<JsonOptions> json,
         IOptions<EventOptions> limits, CancellationToken cancellationToken)
     {
@@ -68,7 +66,7 @@ public static class EventApi
         }
     }
 
-    private static async Task<IResult> PublishOneAsync(JsonElement body, string company, IEventPublisher publisher, JsonSerializerOptions options, int maxBytes, CancellationToken cancellationToken)
+    private static async Task<PublishAnswer> PublishOneAsync(JsonElement body, string company, IEventPublisher publisher, JsonSerializerOptions options, int maxBytes, CancellationToken cancellationToken)
     {
         if (!TryRead(body, options, out var cotEvent, out var error))
             return ApiProblems.Field(error.Field, error.Message);
@@ -83,7 +81,7 @@ public static class EventApi
     }
 
     /// <summary>Every item is read and checked on its own, so one bad event is answered as such and the others still go.</summary>
-    private static async Task<IResult> PublishManyAsync(JsonElement body, string company, IEventPublisher publisher, JsonSerializerOptions options, int maxBytes, CancellationToken cancellationToken)
+    private static async Task<PublishAnswer> PublishManyAsync(JsonElement body, string company, IEventPublisher publisher, JsonSerializerOptions options, int maxBytes, CancellationToken cancellationToken)
     {
         var count = body.GetArrayLength();
         if (count == 0)
@@ -122,10 +120,10 @@ public static class EventApi
     }
 
     /// <summary>413 naming the setting and its value, so a caller knows what to split or shrink.</summary>
-    private static ProblemHttpResult EventTooLarge(int limit, string which, long size) =>
+    private static TooLargeProblem EventTooLarge(int limit, string which, long size) =>
         ApiProblems.TooLarge(ApiText.Localizer["EventTooLarge", limit, EventOptions.MaxBytesKey, which, size], EventOptions.MaxBytesKey, limit);
 
-    private static ProblemHttpResult BatchTooLarge(int limit) =>
+    private static TooLargeProblem BatchTooLarge(int limit) =>
         ApiProblems.TooLarge(ApiText.Localizer["EventsBodyTooLarge", limit, EventOptions.MaxBatchBytesKey], EventOptions.MaxBatchBytesKey, limit);
 
     private static bool TryRead(JsonElement item, JsonSerializerOptions options, out CotEvent cotEvent, out (string Field, string Message) error)

@@ -20,19 +20,14 @@ public static class WebhookLogApi
         var api = endpoints.MapWebhookApiGroup("Webhook logs");
         api.MapGet("/subscription/logs/{id}", List)
             .WithName("ListWebhookLogs")
-            .WithSummary("A webhook's delivery logs (COTWebhookLog[]), newest first; ?page=1&limit=20, limit at most 100. A Link rel=\"next\" header says another page exists.")
-            .Produces<WebhookLogJson[]>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("A webhook's delivery logs (COTWebhookLog[]), newest first; ?page=1&limit=20, limit at most 100. A Link rel=\"next\" header says another page exists.");
         api.MapPost("/subscription/{id}/logs/{logId}/resend", Resend)
             .WithName("ResendDelivery")
-            .WithSummary("One more attempt of a finished delivery, recorded on the same log (as the Logs tab's Resend). 409 while it is still in progress or the webhook is deactivated.")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithSummary("One more attempt of a finished delivery, recorded on the same log (as the Logs tab's Resend). 409 while it is still in progress or the webhook is deactivated.");
         return api;
     }
 
-    private static async Task<Results<Accepted<ResendJson>, ValidationProblem, ProblemHttpResult>> Resend(
+    private static async Task<Results<Accepted<ResendJson>, ValidationProblem, NotFoundProblem, ConflictProblem>> Resend(
         string id, string logId, ClaimsPrincipal user, CompanyIdentity identity, DeliveryResender resender, CancellationToken cancellationToken)
     {
         if (!ApiProblems.TryReadId(id, out var webhookId, out var badId))
@@ -42,12 +37,12 @@ public static class WebhookLogApi
         return await resender.ResendAsync(identity.CompanyOf(user), logId, cancellationToken, webhookId) switch
         {
             ResendOutcome.Queued queued => TypedResults.Accepted((string?)null, new ResendJson(queued.Count)),
-            ResendOutcome.Refused refused => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: ApiText.Localizer["NotResentTitle"], detail: refused.Reason),
+            ResendOutcome.Refused refused => new ConflictProblem(ApiText.Localizer["NotResentTitle"], refused.Reason),
             _ => ApiProblems.LogNotFound(ObjectId.Normalize(logId)),
         };
     }
 
-    private static async Task<IResult> List(
+    private static async Task<Results<WebhookLogPage, ValidationProblem, NotFoundProblem>> List(
         string id, string? page, string? limit, HttpContext http, ClaimsPrincipal user, CompanyIdentity identity, WebhookLogQueries logs,
         IDbContextFactory<WebhookAdminDbContext> dbFactory, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {

@@ -17,32 +17,20 @@ public static class WebhookApi
         api.MapGet("/subscription", List)
             .WithName("ListWebhooks").WithSummary("All webhooks of the caller's company (COTWebhook[]).");
         api.MapGet("/subscription/{id}", Get)
-            .WithName("GetWebhook").WithSummary("One webhook by its ObjectId (COTWebhook).")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("GetWebhook").WithSummary("One webhook by its ObjectId (COTWebhook).");
         // The body is read by ApiProblems.ReadJsonAsync (not declared with Accepts<T>): declared content types take part in
         // routing, and a non-JSON request would then fall through to the UI's sign-in instead of getting a 415.
         api.MapPost("/subscription", Create)
-            .WithName("CreateWebhook").WithSummary("Create a webhook; the code is suggested from the name when omitted.")
-            .Produces<WebhookJson>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .WithName("CreateWebhook").WithSummary("Create a webhook; the code is suggested from the name when omitted.");
         api.MapPatch("/subscription/{id}", Update)
-            .WithName("UpdateWebhook").WithSummary("Change fields, activate or deactivate; send __v to refuse stale writes.")
-            .Produces<WebhookJson>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .WithName("UpdateWebhook").WithSummary("Change fields, activate or deactivate; send __v to refuse stale writes.");
         api.MapPost("/subscription/{id}/test", SendTestEvent)
             .WithName("SendTestEvent")
-            .WithSummary("A sample event of the webhook's trigger (extraData.test = true), sent to this webhook only through the normal delivery path; a deactivated webhook gets it once activated.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("A sample event of the webhook's trigger (extraData.test = true), sent to this webhook only through the normal delivery path; a deactivated webhook gets it once activated.");
         return api;
     }
 
-    private static async Task<Results<Accepted<Events.PublishedEventJson>, ValidationProblem, ProblemHttpResult>> SendTestEvent(
+    private static async Task<Results<Accepted<Events.PublishedEventJson>, ValidationProblem, NotFoundProblem>> SendTestEvent(
         string id, ClaimsPrincipal user, CompanyIdentity identity, Core.Events.TestEventSender testEvents, CancellationToken cancellationToken)
     {
         if (!ApiProblems.TryReadId(id, out var webhookId, out var badId))
@@ -57,7 +45,7 @@ public static class WebhookApi
         return TypedResults.Ok(all.Select(WebhookJson.From).ToArray());
     }
 
-    private static async Task<Results<Ok<WebhookJson>, ProblemHttpResult, ValidationProblem>> Get(
+    private static async Task<Results<Ok<WebhookJson>, ValidationProblem, NotFoundProblem>> Get(
         string id, ClaimsPrincipal user, CompanyIdentity identity, WebhookService webhooks, CancellationToken cancellationToken)
     {
         if (!ApiProblems.TryReadId(id, out var webhookId, out var badId))
@@ -66,46 +54,53 @@ public static class WebhookApi
         return webhook is null ? ApiProblems.WebhookNotFound(webhookId) : TypedResults.Ok(WebhookJson.From(webhook));
     }
 
-    private static async Task<IResult> Create(
+    private static async Task<Results<Created<WebhookJson>, ValidationProblem, TooLargeProblem, UnsupportedMediaTypeProblem>> Create(
         HttpRequest request, ClaimsPrincipal user, CompanyIdentity identity, WebhookService webhooks, CancellationToken cancellationToken)
     {
-        var (body, problem) = await ApiProblems.ReadJsonAsync<CreateWebhookRequest>(request, ApiProblems.WebhookBodyLimit, cancellationToken);
-        if (problem is not null)
-            return problem;
-        var outcome = await webhooks.CreateAsync(identity.CompanyOf(user), body!.ToDraft(), cancellationToken);
-        return outcome is WebhookOutcome.Saved saved
-            ? TypedResults.Created($"/api/v3/webhook/subscription/{saved.Webhook.Id}", WebhookJson.From(saved.Webhook))
-            : Answer(outcome, "");
+        var body = await ApiProblems.ReadJsonAsync<CreateWebhookRequest>(request, ApiProblems.WebhookBodyLimit, cancellationToken);
+        if (body.NotJson is { } notJson)
+            return notJson;
+        if (body.TooLarge is { } tooLarge)
+            return tooLarge;
+        if (body.Invalid is { } badBody)
+            return badBody;
+        return await webhooks.CreateAsync(identity.CompanyOf(user), body.Value!.ToDraft(), cancellationToken) switch
+        {
+            WebhookOutcome.Saved saved => TypedResults.Created($"/api/v3/webhook/subscription/{saved.Webhook.Id}", WebhookJson.From(saved.Webhook)),
+            WebhookOutcome.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
+            var outcome => throw new InvalidOperationException($"Unhandled outcome {outcome}."),
+        };
     }
 
-    private static async Task<IResult> Update(
+    private static async Task<Results<Ok<WebhookJson>, ValidationProblem, NotFoundProblem, ConflictProblem, TooLargeProblem, UnsupportedMediaTypeProblem>> Update(
         string id, HttpRequest request, ClaimsPrincipal user, CompanyIdentity identity, WebhookService webhooks, CancellationToken cancellationToken)
     {
         if (!ApiProblems.TryReadId(id, out var webhookId, out var badId))
             return badId!;
-        var (body, problem) = await ApiProblems.ReadJsonAsync<UpdateWebhookRequest>(request, ApiProblems.WebhookBodyLimit, cancellationToken);
-        if (problem is not null)
-            return problem;
+        var body = await ApiProblems.ReadJsonAsync<UpdateWebhookRequest>(request, ApiProblems.WebhookBodyLimit, cancellationToken);
+        if (body.NotJson is { } notJson)
+            return notJson;
+        if (body.TooLarge is { } tooLarge)
+            return tooLarge;
+        if (body.Invalid is { } badBody)
+            return badBody;
+        var changes = body.Value!;
         var company = identity.CompanyOf(user);
         // Echoing the stored values back is fine; a different one is a change that cannot be made, not one to ignore.
-        if (body!.Id is { } bodyId && !(ObjectId.IsValid(bodyId) && ObjectId.Normalize(bodyId) == webhookId))
+        if (changes.Id is { } bodyId && !(ObjectId.IsValid(bodyId) && ObjectId.Normalize(bodyId) == webhookId))
             return ApiProblems.Field("_id", ApiText.Localizer["IdChanged"]);
-        if (body.Company is { } bodyCompany && bodyCompany != company)
+        if (changes.Company is { } bodyCompany && bodyCompany != company)
             return ApiProblems.Field("company", ApiText.Localizer["CompanyChanged"]);
-        var outcome = await webhooks.UpdateAsync(company, webhookId, body.ToChanges(), cancellationToken);
-        return Answer(outcome, webhookId);
+        return await webhooks.UpdateAsync(company, webhookId, changes.ToChanges(), cancellationToken) switch
+        {
+            WebhookOutcome.Saved saved => TypedResults.Ok(WebhookJson.From(saved.Webhook)),
+            WebhookOutcome.NotFound => ApiProblems.WebhookNotFound(webhookId),
+            WebhookOutcome.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
+            WebhookOutcome.Conflict conflict => new ConflictProblem(
+                ApiText.Localizer["ConflictTitle"],
+                ApiText.Localizer["ConflictDetail", conflict.Current.Version],
+                new Dictionary<string, object?> { ["current"] = WebhookJson.From(conflict.Current) }),
+            var outcome => throw new InvalidOperationException($"Unhandled outcome {outcome}."),
+        };
     }
-
-    private static IResult Answer(WebhookOutcome outcome, string id) => outcome switch
-    {
-        WebhookOutcome.Saved saved => TypedResults.Ok(WebhookJson.From(saved.Webhook)),
-        WebhookOutcome.NotFound => ApiProblems.WebhookNotFound(id),
-        WebhookOutcome.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
-        WebhookOutcome.Conflict conflict => TypedResults.Problem(
-            statusCode: StatusCodes.Status409Conflict,
-            title: ApiText.Localizer["ConflictTitle"],
-            detail: ApiText.Localizer["ConflictDetail", conflict.Current.Version],
-            extensions: new Dictionary<string, object?> { ["current"] = WebhookJson.From(conflict.Current) }),
-        _ => throw new InvalidOperationException($"Unhandled outcome {outcome}."),
-    };
 }

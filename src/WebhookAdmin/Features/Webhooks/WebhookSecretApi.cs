@@ -13,23 +13,21 @@ public static class WebhookSecretApi
     {
         var api = endpoints.MapWebhookApiGroup("Webhook secrets");
         api.MapGet("/subscription/{id}/secret", Get)
-            .WithName("GetWebhookSecret").WithSummary("The webhook's signing secret (whsec_…), for verifying webhook-signature.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("GetWebhookSecret").WithSummary("The webhook's signing secret (whsec_…), for verifying webhook-signature.");
         api.MapPost("/subscription/{id}/secret/rotate", Rotate)
-            .WithName("RotateWebhookSecret").WithSummary("A new signing secret; the old one keeps signing beside it for 24 hours.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("RotateWebhookSecret").WithSummary("A new signing secret; the old one keeps signing beside it for 24 hours.");
         return api;
     }
 
-    private static Task<Results<Ok<WebhookSecretJson>, ProblemHttpResult, ValidationProblem>> Get(
+    private static Task<Results<Ok<WebhookSecretJson>, ValidationProblem, NotFoundProblem>> Get(
         string id, ClaimsPrincipal user, CompanyIdentity identity, WebhookSecrets secrets, CancellationToken cancellationToken) =>
         Answer(id, webhookId => secrets.GetAsync(identity.CompanyOf(user), webhookId, cancellationToken));
 
-    private static Task<Results<Ok<WebhookSecretJson>, ProblemHttpResult, ValidationProblem>> Rotate(
+    private static Task<Results<Ok<WebhookSecretJson>, ValidationProblem, NotFoundProblem>> Rotate(
         string id, ClaimsPrincipal user, CompanyIdentity identity, WebhookSecrets secrets, CancellationToken cancellationToken) =>
         Answer(id, webhookId => secrets.RotateAsync(identity.CompanyOf(user), webhookId, cancellationToken));
 
-    private static async Task<Results<Ok<WebhookSecretJson>, ProblemHttpResult, ValidationProblem>> Answer(string id, Func<string, Task<string?>> secretOf)
+    private static async Task<Results<Ok<WebhookSecretJson>, ValidationProblem, NotFoundProblem>> Answer(string id, Func<string, Task<string?>> secretOf)
     {
         if (!ApiProblems.TryReadId(id, out var webhookId, out var badId))
             return badId!;
