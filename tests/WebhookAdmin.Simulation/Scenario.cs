@@ -58,6 +58,41 @@ public sealed class Scenario(SimWorld world)
             await StopAsync(instance);
     }
 
+    /// <summary>
+    /// A resend whose NOTIFY the holder of the webhook misses (its LISTEN connection is down for a few seconds), while
+    /// events keep coming: when it listens again it must read the queue from its head, or the resent delivery waits
+    /// behind the traffic. The resent delivery joins the ones that must go out within the bound.
+    /// </summary>
+    private bool ResendBehindADeafHolder(List<long> mustFinish)
+    {
+        var now = world.Clock.Now;
+        var candidates = world.Database.Logs.Values
+            .Where(l => l.State != DeliveryState.Pending && world.Leases.TryGetValue(l.WebhookId, out var lease) && lease.ExpiresAt > now
+                        && _live.Any(i => i.Number == lease.Owner) && _live.Count > 1)
+            .ToList();
+        if (candidates.Count == 0)
+            return false;
+        var log = candidates[_random.Next(candidates.Count)];
+        var holder = _live.Single(i => i.Number == world.Leases[log.WebhookId].Owner);
+        var admin = _live.Where(i => i != holder).ElementAt(_random.Next(_live.Count - 1));
+        holder.DropListen();
+        if (!world.Database.Resend(log.LogId, Core.UnixTime.Truncate(world.Clock.GetUtcNow().UtcDateTime)))
+            return false;
+        world.Note($"instance {holder.Number}, holding webhook {log.WebhookId}, stops listening; an admin resends log {log.LogId} through instance {admin.Number}");
+        if (!mustFinish.Contains(log.LogId))
+            mustFinish.Add(log.LogId);
+        admin.Feed.Reread(log.WebhookId);
+        world.Notify(admin, other => other.Feed.Reread(log.WebhookId));
+        _ = RunActionAsync(async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(_random.Next(1, 6)), world.Clock);
+            if (holder.ListenDown)
+                holder.Relisten();
+            world.Note($"instance {holder.Number} listens again");
+        });
+        return true;
+    }
+
     /// <summary>Actions overlap (a partition lasts while events are published); one that throws is a broken scenario, reported.</summary>
     private async Task RunActionAsync(Func<Task> action)
     {
@@ -81,10 +116,14 @@ public sealed class Scenario(SimWorld world)
         var options = world.Options;
         var bound = (options.RetryDelay + options.Timeout) * options.MaxAttempts + options.LeaseTimeout * 2 + TimeSpan.FromSeconds(30);
         var until = world.Clock.Elapsed + bound;
+        var probeAt = world.Clock.Elapsed + TimeSpan.FromSeconds(_random.Next(5, 30));
+        var probed = !(world.Shared && _steadyTraffic);
         while (world.Clock.Elapsed < until)
         {
             if (_steadyTraffic)
                 _ = PublishAsync();
+            if (!probed && world.Clock.Elapsed >= probeAt)
+                probed = ResendBehindADeafHolder(waiting);
             await Task.Delay(TimeSpan.FromMilliseconds(_random.Next(300, 1_500)), world.Clock);
         }
         foreach (var logId in waiting)

@@ -34,8 +34,9 @@ public sealed class SimulationTests(ITestOutputHelper output)
     public void One_seed_replayed_runs_exactly_as_before_and_tells_its_story()
     {
         var seed = Setting("WEBHOOKADMIN_SIM_SEED", 1);
-        var first = Simulator.Run(seed, trace: true);
-        var again = Simulator.Run(seed);
+        var fault = Enum.TryParse<PlantedFault>(Environment.GetEnvironmentVariable("WEBHOOKADMIN_SIM_FAULT"), out var planted) ? planted : PlantedFault.None;
+        var first = Simulator.Run(seed, fault, trace: true);
+        var again = Simulator.Run(seed, fault);
         foreach (var line in first.Trace)
             output.WriteLine(line);
         output.WriteLine($"seed {seed}: {first.Steps:N0} steps, {first.SimulatedTime}, fingerprint {first.Fingerprint:x16}");

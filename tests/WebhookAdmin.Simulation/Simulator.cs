@@ -11,7 +11,10 @@ public sealed record SimResult(
 {
     public bool Passed => Violations.Count == 0;
 
-    public string ReplayCommand => $"WEBHOOKADMIN_SIM_SEED={Seed} dotnet test tests/WebhookAdmin.Simulation --filter FullyQualifiedName~One_seed_replayed";
+    public PlantedFault Fault { get; init; }
+
+    public string ReplayCommand =>
+        $"{(Fault == PlantedFault.None ? "" : $"WEBHOOKADMIN_SIM_FAULT={Fault} ")}WEBHOOKADMIN_SIM_SEED={Seed} dotnet test tests/WebhookAdmin.Simulation --filter FullyQualifiedName~One_seed_replayed";
 }
 
 /// <summary>
@@ -90,7 +93,7 @@ public static class Simulator
             Check(world, scenario);
         return new SimResult(
             seed, world.Violations, world.Scheduler.Steps, world.Clock.Elapsed, world.Database.Events.Count, world.Database.Logs.Count, world.Sends.Count, world.Takeovers,
-            Fingerprint(world), world.Trace);
+            Fingerprint(world), world.Trace) { Fault = fault };
     }
 
     /// <summary>Even seeds run several instances sharing the work (PostgreSQL's contract), odd ones a single instance (SQLite's).</summary>
