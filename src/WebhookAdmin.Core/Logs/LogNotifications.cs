@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace WebhookAdmin.Core.Logs;
 
@@ -8,15 +10,17 @@ namespace WebhookAdmin.Core.Logs;
 /// keep coming: at thousands of deliveries a second a refresh per change would read the database for nothing, and the
 /// last change is always followed by one more refresh.
 /// </summary>
-public sealed class LogNotifications
+public sealed partial class LogNotifications(ILogger<LogNotifications>? logger = null)
 {
     public static readonly TimeSpan MinimumInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly ILogger _logger = logger ?? NullLogger<LogNotifications>.Instance;
 
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Subscriber, byte>> _subscribers = new(StringComparer.Ordinal);
 
     public IDisposable Subscribe(string webhookId, Func<Task> onChange)
     {
-        var subscriber = new Subscriber(onChange);
+        var subscriber = new Subscriber(onChange, _logger);
         _subscribers.GetOrAdd(webhookId, _ => new())[subscriber] = 0;
         return new Subscription(() =>
         {
@@ -34,7 +38,7 @@ public sealed class LogNotifications
             subscriber.Ring();
     }
 
-    private sealed class Subscriber(Func<Task> onChange)
+    private sealed class Subscriber(Func<Task> onChange, ILogger logger)
     {
         private const int Idle = 0, Running = 1, RunningAndRung = 2;
 
@@ -78,9 +82,15 @@ public sealed class LogNotifications
                 {
                     await onChange();
                 }
-                catch (Exception)
+                catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException)
                 {
-                    // The subscriber's circuit is gone or failed; it unsubscribes when disposed.
+                    // The subscriber's circuit is gone; it unsubscribes when disposed.
+                    LogSubscriberGone(logger, e);
+                }
+                catch (Exception e)
+                {
+                    // Said, never thrown at the writer that rang.
+                    LogRefreshFailed(logger, e);
                 }
                 await Task.Delay(MinimumInterval);
             }
@@ -92,4 +102,10 @@ public sealed class LogNotifications
     {
         public void Dispose() => dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "An open logs tab was closed while it refreshed.")]
+    private static partial void LogSubscriberGone(ILogger logger, Exception e);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An open logs tab failed to refresh after a change; it is told again at the next one.")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception e);
 }

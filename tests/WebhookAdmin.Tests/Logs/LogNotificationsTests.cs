@@ -1,5 +1,6 @@
 using System.Globalization;
 using WebhookAdmin.Core.Logs;
+using WebhookAdmin.Tests.Delivery.Support;
 
 namespace WebhookAdmin.Tests.Logs;
 
@@ -36,5 +37,30 @@ public sealed class LogNotificationsTests
 
         Assert.Equal(("es-CL", "es-CL"), await seen.Task.WaitAsync(TimeSpan.FromSeconds(5)));
         subscription.Dispose();
+    }
+
+    [Fact]
+    public async Task A_logs_tab_that_fails_to_refresh_is_logged_and_told_again_at_the_next_change()
+    {
+        var logs = new Operations.CapturedLogs();
+        using var factory = new Microsoft.Extensions.Logging.LoggerFactory([logs]);
+        var notifications = new LogNotifications(new Microsoft.Extensions.Logging.Logger<LogNotifications>(factory));
+        var calls = 0;
+        var second = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = notifications.Subscribe("webhook", () =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+                throw new InvalidOperationException("the tab's refresh broke");
+            second.TrySetResult();
+            return Task.CompletedTask;
+        });
+
+        notifications.Changed("webhook");
+        await Eventually.WaitAsync(() => logs.Messages.ToArray(), m => m.Any(line => line.Contains("the tab's refresh broke")), what: "the failure logged");
+        await Task.Delay(LogNotifications.MinimumInterval * 2);
+        notifications.Changed("webhook");
+
+        await second.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Contains(logs.Messages, line => line.Contains("failed to refresh"));
     }
 }
