@@ -26,6 +26,7 @@ public sealed class Scenario(SimWorld world)
     private int _events;
 
     private readonly List<SimInstance> _live = [];
+    private readonly List<Task> _stopping = [];
 
     public IReadOnlyList<EventWrite> Accepted => _accepted;
 
@@ -185,7 +186,25 @@ public sealed class Scenario(SimWorld world)
         world.Note($"instance {instance.Number} stops");
         _live.Remove(instance);
         StoppedDuringOutage |= world.Database.Unavailable || instance.DatabaseUnreachable;
-        await instance.StopAsync();
+        var stopping = instance.StopAsync();
+        _stopping.Add(stopping);
+        await stopping;
+        _stopping.Remove(stopping);
+    }
+
+    /// <summary>
+    /// On the embedded store one process holds the file: a new one starts once the last has stopped (its writer may
+    /// take a while, storing what it was handed). Two at once is not a supported deployment, so not simulated.
+    /// </summary>
+    private async Task StartAloneAsync()
+    {
+        while (_stopping.Count > 0)
+        {
+            await Task.WhenAll(_stopping.ToList());
+            _stopping.RemoveAll(stopping => stopping.IsCompleted);
+        }
+        if (_live.Count == 0)
+            StartInstance();
     }
 
     private List<(TimeSpan At, Func<Task> Action)> PlanActions()
@@ -214,8 +233,10 @@ public sealed class Scenario(SimWorld world)
                 if (_live.Count > 0 && _random.Next(2) == 0)
                     return; // the others carry on; a new instance joins at the heal
                 await Task.Delay(pause, world.Clock);
-                if (world.Shared || _live.Count == 0)
+                if (world.Shared)
                     StartInstance();
+                else
+                    await StartAloneAsync();
             }));
         }
         if (_random.Next(3) == 0)
@@ -235,8 +256,7 @@ public sealed class Scenario(SimWorld world)
                 {
                     // One instance on the embedded store: the next starts once the last has stopped.
                     await StopAsync(stopping);
-                    if (_live.Count == 0)
-                        StartInstance();
+                    await StartAloneAsync();
                 }
             }));
         }
@@ -384,10 +404,11 @@ public sealed class Scenario(SimWorld world)
             if (instance.ListenDown)
                 instance.Relisten();
         }
-        if (_live.Count == 0 || world.Shared && _live.Count < 2)
+        if (!world.Shared)
+            await StartAloneAsync();
+        else if (_live.Count < 2)
             StartInstance();
         foreach (var webhook in world.Database.Webhooks.Values)
             SetActive(webhook, true);
-        await Task.Yield();
     }
 }

@@ -51,6 +51,10 @@ public static class Simulator
         var pace = new Random(unchecked(seed * 13 + 5));
         long timersFired = 0;
         using var watchdog = new Timer(_ => world.Clock.Interrupted = true, null, TimeSpan.FromSeconds(15), Timeout.InfiniteTimeSpan);
+        // A loop that never reads the clock cannot be interrupted: rather than hang the test run, stop it, naming the seed.
+        using var lastResort = new Timer(
+            _ => Environment.FailFast($"simulation seed {seed} is stuck in a step that never yields; replay it with WEBHOOKADMIN_SIM_SEED={seed}"),
+            null, TimeSpan.FromSeconds(90), Timeout.InfiniteTimeSpan);
         while (!run.IsCompleted)
         {
             if (world.Scheduler.RunOne())

@@ -42,6 +42,7 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
 
     private readonly Channel<Unit> _queue = Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _attemptRoom;
+    private readonly int _maxUnrecordedAttempts;
     private readonly IDeliveryStore _store;
     private readonly DeliveryFeed _feed;
     private readonly LogNotifications _notifications;
@@ -68,10 +69,14 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
         _feed = feed;
         _notifications = notifications;
         _logger = logger;
-        _attemptRoom = new SemaphoreSlim(options.Value.MaxUnrecordedAttempts);
+        _maxUnrecordedAttempts = options.Value.MaxUnrecordedAttempts;
+        _attemptRoom = new SemaphoreSlim(_maxUnrecordedAttempts);
         // The loop starts with the writer (not with the host), so publishing works wherever the writer is resolved.
         _loop = EngineTasks.Start(RunAsync);
     }
+
+    /// <summary>Whether attempt records were handed in that are not stored yet.</summary>
+    public bool HoldsUnrecordedAttempts => _attemptRoom.CurrentCount < _maxUnrecordedAttempts;
 
     /// <summary>Whether the writer's loop is running (it only stops when the app does).</summary>
     public bool IsRunning => !_loop.IsCompleted;
