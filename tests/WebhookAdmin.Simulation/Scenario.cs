@@ -266,47 +266,19 @@ public sealed class Scenario(SimWorld world)
         for (var i = _random.Next(world.Shared ? 5 : 3); i > 0; i--)
         {
             var (from, length) = (When(), Within(longest));
-            actions.Add((from, async () =>
-            {
-                if (_live.Count == 0)
-                    return;
-                var cut = AnyLive;
-                cut.DatabaseUnreachable = true;
-                world.Note($"instance {cut.Number} loses its database connection");
-                await Task.Delay(length, world.Clock);
-                cut.DatabaseUnreachable = false;
-                world.Note($"instance {cut.Number} reaches its database again");
-            }));
+            actions.Add((from, Trouble(length, i => i.DatabaseUnreachable = true, i => i.DatabaseUnreachable = false,
+                " loses its database connection", " reaches its database again")));
         }
         for (var i = world.Shared ? _random.Next(4) : 0; i > 0; i--)
         {
             var (from, length) = (When(), Within(longest));
-            actions.Add((from, async () =>
-            {
-                if (_live.Count == 0)
-                    return;
-                var stalled = AnyLive;
-                stalled.LeaseStatementsFail = true;
-                world.Note($"instance {stalled.Number}'s lease statements start timing out");
-                await Task.Delay(length, world.Clock);
-                stalled.LeaseStatementsFail = false;
-                world.Note($"instance {stalled.Number}'s lease statements answer again");
-            }));
+            actions.Add((from, Trouble(length, i => i.LeaseStatementsFail = true, i => i.LeaseStatementsFail = false,
+                "'s lease statements start timing out", "'s lease statements answer again")));
         }
         for (var i = world.Shared ? _random.Next(4) : 0; i > 0; i--)
         {
             var (from, length) = (When(), Within(10));
-            actions.Add((from, async () =>
-            {
-                if (_live.Count == 0)
-                    return;
-                var deaf = AnyLive;
-                deaf.DropListen();
-                world.Note($"instance {deaf.Number} loses its LISTEN connection");
-                await Task.Delay(length, world.Clock);
-                deaf.Relisten();
-                world.Note($"instance {deaf.Number} listens again");
-            }));
+            actions.Add((from, Trouble(length, i => i.DropListen(), i => i.Relisten(), " loses its LISTEN connection", " listens again")));
         }
         for (var i = _random.Next(4); i > 0; i--)
         {
@@ -322,6 +294,19 @@ public sealed class Scenario(SimWorld world)
         return actions;
     }
 
+    /// <summary>A live instance in trouble for <paramref name="length"/>, picked when the trouble starts, set right when it ends.</summary>
+    private Func<Task> Trouble(TimeSpan length, Action<SimInstance> start, Action<SimInstance> end, string starts, string ends) => async () =>
+    {
+        if (_live.Count == 0)
+            return;
+        var instance = AnyLive;
+        start(instance);
+        world.Note($"instance {instance.Number}{starts}");
+        await Task.Delay(length, world.Clock);
+        end(instance);
+        world.Note($"instance {instance.Number}{ends}");
+    };
+
     private SimWebhook RandomWebhook()
     {
         var webhooks = world.Database.Webhooks.Values.ToList();
@@ -332,10 +317,11 @@ public sealed class Scenario(SimWorld world)
     {
         var company = _companies[_random.Next(_companies.Count)];
         var number = ++_events;
+        var own = world.Database.Webhooks.Values.Where(w => w.CompanyId == company).ToList();
         // One in six is a test event: one webhook, active or not (it waits for its activation).
         IReadOnlyList<string> webhookIds = _random.Next(6) == 0
-            ? [world.Database.Webhooks.Values.Where(w => w.CompanyId == company).ElementAt(_random.Next(world.Database.Webhooks.Values.Count(w => w.CompanyId == company))).Id]
-            : world.Database.Webhooks.Values.Where(w => w.CompanyId == company && w.IsActive).Select(w => w.Id).ToList();
+            ? [own[_random.Next(own.Count)].Id]
+            : own.Where(w => w.IsActive).Select(w => w.Id).ToList();
         // Now and then a caller sends an event again with the same id: it must be recognised, not stored twice.
         var callerId = _random.Next(8) == 0 && number > 1 ? $"{company}-e{_random.Next(1, number)}" : $"{company}-e{number}";
         var write = new EventWrite(company, callerId, "USER_EDIT", "edit", world.Clock.GetUtcNow().UtcDateTime, Encoding.UTF8.GetBytes($"{{\"n\":{number}}}"), webhookIds);

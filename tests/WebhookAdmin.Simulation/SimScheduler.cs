@@ -15,8 +15,6 @@ public sealed class SimScheduler(Random random) : TaskScheduler
 
     public long Steps { get; private set; }
 
-    public bool HasReady => _ready.Count > 0;
-
     protected override void QueueTask(Task task)
     {
         if (_thread is not null && Thread.CurrentThread != _thread)
