@@ -24,6 +24,9 @@ public sealed class SimDatabase
     /// <summary>While true every statement fails as a database that is down or unreachable does.</summary>
     public bool Unavailable { get; set; }
 
+    /// <summary>Several instances commit to it (PostgreSQL's contract): new deliveries are read by lanes from storage, never handed over.</summary>
+    public bool Shared { get; init; }
+
     /// <summary>Deliberate contract breaches, to show the checks catch them.</summary>
     public PlantedFault Fault { get; init; }
 
@@ -67,7 +70,7 @@ public sealed class SimDatabase
             Logs.Add(log.LogId, log);
             created.Add(new QueuedDelivery(log.LogId, webhookId, sequence, write.PublishedAt, write.Body));
         }
-        return () => write.Stored(sequence, created);
+        return () => write.Stored(sequence, created, handedToLanes: !Shared);
     }
 
     private void Record(AttemptWrite write, Action<string> violation)

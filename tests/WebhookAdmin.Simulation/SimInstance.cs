@@ -27,6 +27,8 @@ public sealed class SimInstance
         Feed = new DeliveryFeed();
         var options = Options.Create(world.Options);
         Writer = new DeliveryWriter(Store, Feed, new LogNotifications(), options, world.Clock, NullLogger<DeliveryWriter>.Instance);
+        // As the host starts it, before anything publishes; on the simulation's scheduler, as everything here.
+        Writer.StartAsync(CancellationToken.None);
         Dispatcher = new DeliveryDispatcher(
             Store, Writer, Feed, Targets, new SimSender(world, this), new DeliveryTelemetry(new Meters(), world.Clock), options, world.Clock,
             NullLogger<DeliveryDispatcher>.Instance);
@@ -108,7 +110,7 @@ public sealed class SimInstance
 /// </summary>
 public sealed class SimStore(SimWorld world, SimInstance instance) : IDeliveryStore
 {
-    public bool SharesWork => world.Shared;
+    public TimeSpan LeaseTerm => world.Shared ? world.Options.LeaseTimeout : Timeout.InfiniteTimeSpan;
 
     public async Task WriteAsync(IReadOnlyList<DeliveryWrite> batch, CancellationToken cancellationToken)
     {
@@ -163,6 +165,9 @@ public sealed class SimStore(SimWorld world, SimInstance instance) : IDeliverySt
 
     public async Task<LeaseRenewal> RenewAsync(IReadOnlyCollection<string> held, CancellationToken cancellationToken)
     {
+        // Alone, as on SQLite: every lease is held for good, no statement is made.
+        if (!world.Shared)
+            return new LeaseRenewal(held.ToHashSet(StringComparer.Ordinal), int.MaxValue);
         await world.StatementAsync(instance);
         FailIfLeaseStatementsDo();
         var share = Heartbeat();
@@ -180,6 +185,8 @@ public sealed class SimStore(SimWorld world, SimInstance instance) : IDeliverySt
 
     public async Task ReleaseAsync(IReadOnlyCollection<string> webhookIds, CancellationToken cancellationToken)
     {
+        if (!world.Shared)
+            return;
         await world.StatementAsync(instance);
         foreach (var id in webhookIds)
         {
@@ -190,6 +197,8 @@ public sealed class SimStore(SimWorld world, SimInstance instance) : IDeliverySt
 
     public async Task LeaveAsync(CancellationToken cancellationToken)
     {
+        if (!world.Shared)
+            return;
         await world.StatementAsync(instance);
         foreach (var id in world.Leases.Where(l => l.Value.Owner == instance.Number).Select(l => l.Key).ToList())
             world.Leases.Remove(id);

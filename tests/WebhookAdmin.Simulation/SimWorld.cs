@@ -19,7 +19,7 @@ public sealed class SimWorld
         Clock = new SimClock();
         Scheduler = new SimScheduler(new Random(unchecked(seed * 31 + 7)));
         Options = options;
-        Database = new SimDatabase { Fault = fault };
+        Database = new SimDatabase { Fault = fault, Shared = shared };
         Network = new SimNetwork(new Random(unchecked(seed * 17 + 3)));
     }
 

@@ -3,22 +3,25 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using WebhookAdmin.Core.Webhooks;
 
 namespace WebhookAdmin.Core.Delivery;
 
 /// <summary>
 /// Delivers every webhook's events in publish order, one at a time per webhook, webhooks side by side. It runs one
-/// <see cref="DeliveryLane"/> per active webhook with pending work; a hanging receiver holds only its own lane (and one
-/// of <see cref="DeliveryOptions.MaxConcurrentDeliveries"/> slots for at most one timeout), and a company holds no more
-/// than its share of the slots, granted in turn with the other companies' (<see cref="FairSlotGate"/>).
+/// <see cref="DeliveryLane"/> per webhook with pending work whose lease this instance holds; a hanging receiver holds
+/// only its own lane (and one of <see cref="DeliveryOptions.MaxConcurrentDeliveries"/> slots for at most one timeout),
+/// and a company holds no more than its share of the slots, granted in turn with the other companies'
+/// (<see cref="FairSlotGate"/>).
 /// </summary>
 /// <remarks>
-/// The parts: the <see cref="DeliveryWriter"/> commits publishes and attempt records in batches and hands the new
-/// deliveries here (<see cref="IDeliveryListener.Committed"/>); lanes take them into their windows, or read their
-/// backlog from the <see cref="IDeliveryStore"/> a window at a time; the <see cref="WebhookSender"/> makes each signed
-/// attempt; <see cref="AttemptOutcome"/> decides what comes next. A scan every <see cref="DeliveryOptions.PollInterval"/>
-/// (and at start) finds work that nobody handed over: deliveries left by the previous run, a webhook activated again.
+/// The parts: the <see cref="DeliveryWriter"/> commits publishes and attempt records in batches and passes the new
+/// deliveries on (<see cref="IDeliveryListener"/>): in hand when the store says the commit holds the queue's order, as
+/// news to read from storage otherwise. Lanes take them into their windows, or read their backlog a window at a time;
+/// the <see cref="IAttemptSender"/> makes each attempt; <see cref="AttemptOutcome"/> decides what comes next; the
+/// <see cref="LeaseKeeper"/> keeps the leases. A scan every <see cref="DeliveryOptions.PollInterval"/>, at start, and
+/// whenever news names a webhook without a lane, claims work and starts lanes: deliveries left by the previous run, a
+/// webhook activated again, a webhook another instance let go. The engine has one path: how instances share a store is
+/// the store's contract (<see cref="IDeliveryStore.LeaseTerm"/>, <see cref="EventWrite.HandedToLanes"/>).
 /// </remarks>
 public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryListener
 {
@@ -28,52 +31,59 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
     private readonly ConcurrentDictionary<DeliveryLane, byte> _running = new();
     private readonly Channel<bool> _lookForWork = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly IDeliveryStore _store;
+    private readonly IAttemptRecorder _recorder;
     private readonly DeliveryFeed _feed;
+    private readonly IDeliveryTargets _targets;
+    private readonly DeliveryOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly LaneParts _parts;
+    private readonly LeaseKeeper _leases;
     private readonly ILogger<DeliveryDispatcher> _logger;
     private CancellationToken _stopping = new(canceled: true);
+    private long _lastScanAt;
+
+    /// <summary>Set when a lane ended without giving its webhook back (its lease was lost or ran out): see <see cref="ScanAsync"/>.</summary>
+    private int _leaseLostSinceScan;
 
     public DeliveryDispatcher(
-        IDeliveryStore store, DeliveryWriter writer, DeliveryFeed feed, IDeliveryTargets directory, IAttemptSender sender,
+        IDeliveryStore store, IAttemptRecorder recorder, DeliveryFeed feed, IDeliveryTargets targets, IAttemptSender sender,
         DeliveryTelemetry telemetry, IOptions<DeliveryOptions> options, TimeProvider clock, ILogger<DeliveryDispatcher> logger)
     {
-        (Store, Writer, _feed, Directory, Sender, Telemetry, Options, Clock, _logger) = (store, writer, feed, directory, sender, telemetry, options.Value, clock, logger);
-        Slots = new FairSlotGate(Options.MaxConcurrentDeliveries, Options.ConcurrentDeliveriesPerCompany);
-        Buffer = new DeliveryBuffer(Options.MaxBufferedDeliveries);
-        _lastScanAt = Clock.GetTimestamp();
+        (_store, _recorder, _feed, _targets, _options, _clock, _logger) = (store, recorder, feed, targets, options.Value, clock, logger);
+        _parts = new LaneParts
+        {
+            Queue = store,
+            Recorder = recorder,
+            Targets = targets,
+            Sender = sender,
+            Slots = new FairSlotGate(_options.MaxConcurrentDeliveries, _options.ConcurrentDeliveriesPerCompany),
+            Buffer = new DeliveryBuffer(_options.MaxBufferedDeliveries),
+            Telemetry = telemetry,
+            Options = _options,
+            Clock = clock,
+            LeaseTerm = store.LeaseTerm,
+            Logger = logger,
+        };
+        _leases = new LeaseKeeper(store, recorder, _options, clock, logger);
+        _lastScanAt = clock.GetTimestamp();
     }
 
-    internal IDeliveryStore Store { get; }
-    internal DeliveryWriter Writer { get; }
-    internal IDeliveryTargets Directory { get; }
-    internal IAttemptSender Sender { get; }
-    internal DeliveryTelemetry Telemetry { get; }
-    internal DeliveryOptions Options { get; }
-    internal TimeProvider Clock { get; }
-    internal ILogger Logger => _logger;
-    internal FairSlotGate Slots { get; }
-    internal DeliveryBuffer Buffer { get; }
-
     /// <summary>Deliveries held in memory by all lanes right now (never more than the configured buffer, plus one per lane).</summary>
-    public int BufferedDeliveries => Buffer.Held;
+    public int BufferedDeliveries => _parts.Buffer.Held;
 
     /// <summary>Lanes running right now.</summary>
     public int Lanes => _running.Count;
+
+    /// <summary>HTTP attempts this instance has made since it started.</summary>
+    public long AttemptsMade => _parts.AttemptsMade;
 
     /// <summary>
     /// Whether the dispatcher's loop is going round: it has looked for work within twice its poll interval (plus the
     /// time a scan of many webhooks may take). Always true when delivery is off on this instance.
     /// </summary>
-    public bool IsAlive => !Options.Enabled
-        || Clock.GetElapsedTime(Interlocked.Read(ref _lastScanAt)) < Options.PollInterval * 2 + TimeSpan.FromSeconds(10);
-
-    private long _lastScanAt;
-
-    /// <summary>HTTP attempts this instance has made since it started.</summary>
-    public long AttemptsMade => Interlocked.Read(ref _attemptsMade);
-
-    private long _attemptsMade;
-
-    internal void AttemptMade() => Interlocked.Increment(ref _attemptsMade);
+    public bool IsAlive => !_options.Enabled
+        || _clock.GetElapsedTime(Interlocked.Read(ref _lastScanAt)) < _options.PollInterval * 2 + TimeSpan.FromSeconds(10);
 
     // BackgroundService starts this on the thread pool; the simulator calls RunAsync itself, on its own scheduler.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => RunAsync(stoppingToken);
@@ -81,12 +91,12 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
     /// <summary>The dispatcher's loop, until <paramref name="stoppingToken"/> is cancelled and every lane has ended.</summary>
     internal async Task RunAsync(CancellationToken stoppingToken)
     {
-        if (!Options.Enabled)
+        if (!_options.Enabled)
             return;
         _stopping = stoppingToken;
         _feed.Attach(this);
-        Directory.WebhooksChanged += OnWebhooksChanged;
-        var heartbeat = Store.SharesWork ? HeartbeatAsync(stoppingToken) : Task.CompletedTask;
+        _targets.WebhooksChanged += OnWebhooksChanged;
+        var heartbeat = _leases.RunAsync(() => _lanes.Values.ToArray(), stoppingToken);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -94,7 +104,7 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
                 try
                 {
                     await ScanAsync(stoppingToken);
-                    Interlocked.Exchange(ref _lastScanAt, Clock.GetTimestamp());
+                    Interlocked.Exchange(ref _lastScanAt, _clock.GetTimestamp());
                     await WaitToScanAsync(stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -104,85 +114,22 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
                 catch (Exception e)
                 {
                     LogScanFailed(e);
-                    await Task.Delay(ScanErrorBackoff, Clock, CancellationToken.None);
+                    await Task.Delay(ScanErrorBackoff, _clock, CancellationToken.None);
                 }
             }
         }
         finally
         {
-            Directory.WebhooksChanged -= OnWebhooksChanged;
+            _targets.WebhooksChanged -= OnWebhooksChanged;
             _feed.Detach(this);
             // Lanes stop at their next step; whatever they finished is handed to the writer, which stores it before it stops.
             await Task.WhenAll(_running.Keys.Select(lane => lane.Completion));
             await heartbeat;
-            if (Store.SharesWork)
-                await LeaveAsync();
+            await _leases.LeaveAsync();
         }
     }
 
-    /// <summary>
-    /// A clean stop with several instances: once every finished attempt is stored, give all webhooks back and leave, so
-    /// the others take the work over at once instead of after the lease time.
-    /// </summary>
-    private async Task LeaveAsync()
-    {
-        try
-        {
-            await Writer.FlushAsync();
-            await Store.LeaveAsync(CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            LogLeaveFailed(e);
-        }
-    }
-
-    /// <summary>
-    /// Every third of the lease time: renew the leases of the running lanes, stop those whose lease another instance
-    /// took, and hand over what is above this instance's fair share (an instance that just joined finds the webhooks
-    /// with work all held by the others; this is how it gets some).
-    /// </summary>
-    private async Task HeartbeatAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(Options.LeaseTimeout / 3, Clock, stoppingToken);
-                var lanes = _lanes.Values.ToArray();
-                var sentAt = Clock.GetTimestamp();
-                var renewal = await Store.RenewAsync(lanes.Select(l => l.WebhookId).ToArray(), stoppingToken);
-                var held = new List<DeliveryLane>();
-                foreach (var lane in lanes)
-                {
-                    if (renewal.Held.Contains(lane.WebhookId))
-                    {
-                        lane.LeaseConfirmed(sentAt);
-                        held.Add(lane);
-                    }
-                    else
-                    {
-                        lane.LeaseLost();
-                    }
-                }
-                // Only lanes with work count (an idle one gives its webhook back soon anyway). One above the share is
-                // tolerated, or two instances with an odd number of webhooks would pass one back and forth.
-                foreach (var lane in held.Where(l => l.IsBusy).Skip(renewal.FairShare + 1))
-                    lane.HandOver();
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                // Lanes stop on their own when their lease goes unconfirmed for most of its time.
-                LogHeartbeatFailed(e);
-            }
-        }
-    }
-
-    /// <summary>Starts a lane for every active webhook with pending deliveries that has none (and, with several instances, that this one now holds).</summary>
+    /// <summary>Starts a lane for every webhook with pending deliveries that the store lets this instance deliver and that has none.</summary>
     private async Task ScanAsync(CancellationToken stoppingToken)
     {
         var lanes = _lanes.Values.ToArray();
@@ -190,20 +137,27 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
         // reach). Were this instance to claim the webhook again first, such a record would be written under the new
         // lease, over the attempt the holder in between recorded under the same number. So what ended before this scan
         // is stored, or fenced off, before anything is claimed. (Found by the simulator: 100,000 seeds, seed 12026.)
-        if (Store.SharesWork && Writer.HoldsUnrecordedAttempts)
-            await Writer.FlushAsync(stoppingToken);
-        var claimedAt = Clock.GetTimestamp();
-        foreach (var webhookId in await Store.ClaimWorkAsync(lanes.Select(l => l.WebhookId).ToArray(), lanes.Count(l => l.IsBusy), stoppingToken))
+        if (Interlocked.Exchange(ref _leaseLostSinceScan, 0) == 1)
         {
-            if (!_lanes.ContainsKey(webhookId))
-                LaneFor(webhookId, claimedAt);
+            try
+            {
+                await _recorder.FlushAsync(stoppingToken);
+            }
+            catch
+            {
+                Volatile.Write(ref _leaseLostSinceScan, 1);
+                throw;
+            }
         }
+        var claimedAt = _clock.GetTimestamp();
+        foreach (var webhookId in await _store.ClaimWorkAsync(lanes.Select(l => l.WebhookId).ToArray(), lanes.Count(l => l.IsBusy), stoppingToken))
+            StartLane(webhookId, claimedAt);
     }
 
     private async Task WaitToScanAsync(CancellationToken stoppingToken)
     {
         // The interval is timed by the engine's clock (a simulated one under test), not by the system's timers.
-        using var interval = new CancellationTokenSource(Options.PollInterval, Clock);
+        using var interval = new CancellationTokenSource(_options.PollInterval, _clock);
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, interval.Token);
         try
         {
@@ -214,6 +168,39 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
             // The poll interval passed with nothing to look for.
         }
     }
+
+    private void StartLane(string webhookId, long leaseConfirmedAt)
+    {
+        if (_lanes.ContainsKey(webhookId))
+            return;
+        var lane = new DeliveryLane(webhookId, _parts, leaseConfirmedAt);
+        if (!_lanes.TryAdd(webhookId, lane))
+            return;
+        _running[lane] = 0;
+        var stoppingToken = _stopping;
+        lane.Completion = EngineTasks.Start(async () => await LaneEndedAsync(lane, await lane.RunAsync(stoppingToken)));
+    }
+
+    /// <summary>
+    /// A lane that stopped of its own accord gives its webhook back, once its attempts are stored. It stays registered
+    /// meanwhile, so that no new lane starts for the webhook before the lease is back.
+    /// </summary>
+    private async Task LaneEndedAsync(DeliveryLane lane, bool release)
+    {
+        if (!release)
+            Volatile.Write(ref _leaseLostSinceScan, 1);
+        else if (!_stopping.IsCancellationRequested)
+            await _leases.ReleaseAsync(lane.WebhookId);
+        _lanes.TryRemove(KeyValuePair.Create(lane.WebhookId, lane));
+        _running.TryRemove(lane, out _);
+        // Work may have arrived between the lane's last look and its end; a scan finds it.
+        if (!_stopping.IsCancellationRequested)
+            LookForWork();
+    }
+
+    private void LookForWork() => _lookForWork.Writer.TryWrite(true);
+
+    private void OnWebhooksChanged(IReadOnlyCollection<string> webhookIds) => LookForWork();
 
     void IDeliveryListener.Committed(IReadOnlyList<QueuedDelivery> deliveries)
     {
@@ -227,38 +214,31 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
             Offer(group.Key, group.ToList());
     }
 
-    void IDeliveryListener.Reread(string webhookId)
+    // A webhook without a running lane is claimed by the next scan, whose lane reads its queue from the start.
+    private void Offer(string webhookId, IReadOnlyList<QueuedDelivery> deliveries)
     {
-        if (Store.SharesWork)
-        {
-            // Only the instance holding the webhook delivers it; one that claims it later reads from the start anyway.
-            if (_lanes.TryGetValue(webhookId, out var held))
-                held.Reread();
-            return;
-        }
-        while (true)
-        {
-            var lane = LaneFor(webhookId);
-            if (lane.Reread())
-                return;
-            _lanes.TryRemove(KeyValuePair.Create(webhookId, lane));
-        }
+        if (!_lanes.TryGetValue(webhookId, out var lane) || !lane.Offer(deliveries))
+            LookForWork();
     }
 
-    void IDeliveryListener.LookForWork() => _lookForWork.Writer.TryWrite(true);
+    void IDeliveryListener.Reread(string webhookId)
+    {
+        if (!_lanes.TryGetValue(webhookId, out var lane) || !lane.Reread())
+            LookForWork();
+    }
+
+    void IDeliveryListener.LookForWork() => LookForWork();
 
     void IDeliveryListener.RemoteWork(IReadOnlyCollection<string>? webhookIds)
     {
         var unheld = webhookIds is null;
         foreach (var lane in webhookIds is null ? _lanes.Values : webhookIds.Select(id => _lanes.GetValueOrDefault(id)))
         {
-            if (lane is null)
+            if (lane is null || !lane.Behind())
                 unheld = true;
-            else
-                lane.Behind();
         }
         if (unheld)
-            _lookForWork.Writer.TryWrite(true);
+            LookForWork();
     }
 
     void IDeliveryListener.NewsMissed()
@@ -266,85 +246,9 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
         // Reading forward from the last delivery known would strand a missed resend behind steady traffic.
         foreach (var lane in _lanes.Values)
             lane.Reread();
-        _lookForWork.Writer.TryWrite(true);
-    }
-
-    private void OnWebhooksChanged(IReadOnlyCollection<string> webhookIds) => _lookForWork.Writer.TryWrite(true);
-
-    private void Offer(string webhookId, IReadOnlyList<QueuedDelivery> deliveries)
-    {
-        if (Store.SharesWork)
-        {
-            // A lane runs only for a webhook this instance holds; any other is claimed (or held elsewhere) first. The
-            // held lane reads these from storage rather than taking them in hand: another instance may have committed
-            // deliveries of this webhook just before them whose NOTIFY has not arrived yet, and taking these first would
-            // send them ahead. Storage has both in order (publishing is serialized per company, so commit order is
-            // sequence order). It costs a read per window instead of none, on the path where a read is cheap next to
-            // the network round trips of sharing.
-            if (!_lanes.TryGetValue(webhookId, out var held) || !held.Behind())
-                _lookForWork.Writer.TryWrite(true);
-            return;
-        }
-        while (true)
-        {
-            var lane = LaneFor(webhookId);
-            if (lane.Offer(deliveries))
-                return;
-            // That lane has just ended: the next turn starts a new one, which reads these from storage.
-            _lanes.TryRemove(KeyValuePair.Create(webhookId, lane));
-        }
-    }
-
-    private DeliveryLane LaneFor(string webhookId, long? leaseConfirmedAt = null)
-    {
-        if (_lanes.TryGetValue(webhookId, out var lane))
-            return lane;
-        var created = new DeliveryLane(webhookId, this);
-        lane = _lanes.GetOrAdd(webhookId, created);
-        if (ReferenceEquals(lane, created))
-        {
-            _running[created] = 0;
-            created.Start(leaseConfirmedAt ?? Clock.GetTimestamp(), _stopping);
-        }
-        return lane;
-    }
-
-    /// <summary>
-    /// With several instances, a lane that stops of its own accord gives its webhook back, once its attempts are stored
-    /// (the next holder reads the queue from the first delivery not recorded). It stays registered meanwhile, so that
-    /// no new lane starts for the webhook before the lease is back.
-    /// </summary>
-    internal async Task LaneEndedAsync(DeliveryLane lane, bool release)
-    {
-        if (Store.SharesWork && release && !_stopping.IsCancellationRequested)
-        {
-            try
-            {
-                await Writer.FlushAsync();
-                await Store.ReleaseAsync([lane.WebhookId], CancellationToken.None);
-            }
-            catch (Exception e)
-            {
-                // The lease runs out on its own.
-                LogReleaseFailed(e, lane.WebhookId);
-            }
-        }
-        _lanes.TryRemove(KeyValuePair.Create(lane.WebhookId, lane));
-        _running.TryRemove(lane, out _);
-        // Work may have arrived between the lane's last look and its end; a scan finds it.
-        if (!_stopping.IsCancellationRequested)
-            _lookForWork.Writer.TryWrite(true);
+        LookForWork();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Looking for pending deliveries failed; retrying shortly.")]
     private partial void LogScanFailed(Exception e);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing this instance's delivery leases failed; lanes stop if it keeps failing.")]
-    private partial void LogHeartbeatFailed(Exception e);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Giving webhook {WebhookId} back failed; its lease runs out on its own.")]
-    private partial void LogReleaseFailed(Exception e, string webhookId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Giving the webhooks back at shutdown failed; their leases run out on their own.")]
-    private partial void LogLeaveFailed(Exception e);
 }

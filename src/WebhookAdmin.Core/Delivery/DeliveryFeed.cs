@@ -23,7 +23,10 @@ public sealed class DeliveryFeed
     /// <summary>Work may be waiting that nobody offered (a webhook was activated).</summary>
     public void LookForWork() => _listener?.LookForWork();
 
-    /// <summary>Another instance committed deliveries for these webhooks (null: maybe for any, news was missed).</summary>
+    /// <summary>
+    /// Deliveries for these webhooks are in storage, to be read from there (null: maybe for any): another instance
+    /// committed them, or this one did on a store whose commits are not handed to lanes (<see cref="EventWrite.HandedToLanes"/>).
+    /// </summary>
     public void RemoteWork(IReadOnlyCollection<string>? webhookIds) => _listener?.RemoteWork(webhookIds);
 
     /// <summary>

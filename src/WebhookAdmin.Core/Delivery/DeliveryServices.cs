@@ -30,6 +30,10 @@ public static class DeliveryServices
             .ValidateOnStart();
         services.TryAddSingleton<DeliveryFeed>();
         services.AddSingleton<DeliveryWriter>();
+        services.AddSingleton<IAttemptRecorder>(provider => provider.GetRequiredService<DeliveryWriter>());
+        // Started before the dispatcher and the other loops that write, stopped after them (hosts stop in reverse order),
+        // so that every attempt they hand in on their way out is stored.
+        services.AddHostedService(provider => provider.GetRequiredService<DeliveryWriter>());
         services.AddSingleton<EventPublisher>();
         services.AddSingleton<IEventPublisher>(provider => provider.GetRequiredService<EventPublisher>());
         services.AddSingleton<TestEventSender>();

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WebhookAdmin.Core.Logs;
@@ -29,7 +30,7 @@ namespace WebhookAdmin.Core.Delivery;
 /// stored in a minimal form (<see cref="AttemptWrite.NotStorable"/>: status, attempt, state and timing, with why the
 /// response could not be kept) in its place, so the order of records still holds.</para>
 /// </remarks>
-public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
+public sealed partial class DeliveryWriter : IAttemptRecorder, IHostedService, IAsyncDisposable, IDisposable
 {
     /// <summary>
     /// Rows per transaction. Large enough that a flush is shared by hundreds of writes, small enough that an admin's
@@ -42,14 +43,13 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
 
     private readonly Channel<Unit> _queue = Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _attemptRoom;
-    private readonly int _maxUnrecordedAttempts;
     private readonly IDeliveryStore _store;
     private readonly DeliveryFeed _feed;
     private readonly LogNotifications _notifications;
     private readonly ILogger<DeliveryWriter> _logger;
     private readonly TimeProvider _clock;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _loop;
+    private Task? _loop;
     private volatile bool _droppingRecords;
     private int _disposed;
 
@@ -69,17 +69,11 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
         _feed = feed;
         _notifications = notifications;
         _logger = logger;
-        _maxUnrecordedAttempts = options.Value.MaxUnrecordedAttempts;
-        _attemptRoom = new SemaphoreSlim(_maxUnrecordedAttempts);
-        // The loop starts with the writer (not with the host), so publishing works wherever the writer is resolved.
-        _loop = EngineTasks.Start(RunAsync);
+        _attemptRoom = new SemaphoreSlim(options.Value.MaxUnrecordedAttempts);
     }
 
-    /// <summary>Whether attempt records were handed in that are not stored yet.</summary>
-    public bool HoldsUnrecordedAttempts => _attemptRoom.CurrentCount < _maxUnrecordedAttempts;
-
-    /// <summary>Whether the writer's loop is running (it only stops when the app does).</summary>
-    public bool IsRunning => !_loop.IsCompleted;
+    /// <summary>Whether the writer's loop is running (from the host's start until it stops).</summary>
+    public bool IsRunning => Volatile.Read(ref _loop) is { IsCompleted: false };
 
     /// <summary>
     /// How long writes have been waiting without the database answering a commit (zero when nothing waits): a locked,
@@ -156,252 +150,60 @@ public sealed partial class DeliveryWriter : IAsyncDisposable, IDisposable
 
     private static TaskCompletionSource Waiter() => EngineTasks.Signal();
 
-    private async Task RunAsync()
+    /// <summary>Starts the writer's loop (the host calls it before the app takes requests; a test harness without a host may too).</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        var units = new List<Unit>();
-        var writes = new List<DeliveryWrite>();
-        var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync())
-        {
-            units.Clear();
-            writes.Clear();
-            var rows = 0;
-            while (rows < BatchRows && reader.TryRead(out var unit))
-            {
-                if (unit.Done is null && _droppingRecords)
-                {
-                    Finish([unit], DroppedAtShutdown);
-                    continue;
-                }
-                if (!unit.TryStart())
-                {
-                    Interlocked.Decrement(ref _waiting); // its publisher stopped waiting and was told so: not stored
-                    continue;
-                }
-                units.Add(unit);
-                writes.AddRange(unit.Writes);
-                rows += unit.Writes.Sum(w => w.Rows);
-            }
-
-            if (await CommitWhileUnavailableAsync(units, writes) is null)
-            {
-                Finish(units, null);
-                continue;
-            }
-            // Something in the batch is refused: commit each part alone, so one bad write fails (or is stored in its
-            // minimal form) alone and the others go on.
-            foreach (var unit in units)
-                await CommitAloneAsync(unit);
-        }
-    }
-
-    private async Task CommitAloneAsync(Unit unit)
-    {
-        var writes = unit.Writes;
-        var minimal = false;
-        while (true)
-        {
-            if (unit.Done is null && _droppingRecords)
-            {
-                Finish([unit], DroppedAtShutdown);
-                return;
-            }
-            var failure = await CommitAsync(writes);
-            if (failure is not null && StorageErrors.IsContentError(failure))
-            {
-                var reason = StorageErrors.ContentErrorReason(failure);
-                if (unit.Done is null && !minimal)
-                {
-                    LogRecordNotStorable(failure, reason);
-                    writes = [.. writes.Cast<AttemptWrite>().Select(a => a.NotStorable(reason))];
-                    minimal = true;
-                    continue;
-                }
-                // A publish is refused to its caller, who can do something about it. A minimal record refused too (say,
-                // its log was deleted meanwhile) is given up rather than hold every later write: the log, if any is left,
-                // keeps its last recorded state.
-                if (unit.Done is null)
-                    LogRecordDropped(failure);
-                Finish([unit], new ContentRefusedException(reason, failure));
-                return;
-            }
-            // A publisher is told and may try again; attempt records are never skipped while the app runs (see the
-            // remarks). At shutdown they are given up, and with them every later record, so that what is stored is
-            // still a prefix of what happened: the deliveries not recorded are sent again at the next start.
-            if (failure is null || unit.Done is not null)
-            {
-                Finish([unit], failure);
-                return;
-            }
-            if (_stopping.IsCancellationRequested)
-            {
-                _droppingRecords = true;
-                continue;
-            }
-            try
-            {
-                await Task.Delay(RetryBackoff, _clock, _stopping.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // Shutting down: the next turn gives the record up.
-            }
-        }
+        lock (_queue)
+            _loop ??= EngineTasks.Start(RunAsync);
+        return Task.CompletedTask;
     }
 
     /// <summary>
-    /// Commits the batch, again and again while the database is unavailable (a failed transaction stored nothing, so
-    /// trying again repeats nothing). Between tries the publishers whose wait ran out are taken out of the batch.
-    /// Other failures (a write the database refuses) are returned at once; so is any failure while shutting down.
+    /// Whatever was handed in before the stop is still committed; nothing new is taken. A database that refuses writes
+    /// gets a few seconds (or until the host's shutdown time runs out), then the records still waiting are given up
+    /// (their deliveries are sent again at the next start).
     /// </summary>
-    private async Task<Exception?> CommitWhileUnavailableAsync(List<Unit> units, List<DeliveryWrite> writes)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        while (true)
-        {
-            var failure = await CommitAsync(writes);
-            if (failure is null || _stopping.IsCancellationRequested || !StorageErrors.IsUnavailable(failure))
-                return failure;
-            foreach (var unit in units)
-                unit.Pause();
-            try
-            {
-                await Task.Delay(RetryBackoff, _clock, _stopping.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // Shutting down: one last try, then the usual shutdown path.
-            }
-            var givenUp = units.RemoveAll(unit => !unit.TryStart());
-            Interlocked.Add(ref _waiting, -givenUp);
-            writes.Clear();
-            foreach (var unit in units)
-                writes.AddRange(unit.Writes);
-        }
-    }
-
-    private async Task<Exception?> CommitAsync(IReadOnlyList<DeliveryWrite> writes)
-    {
-        if (writes.Count == 0)
-            return null;
+        _queue.Writer.TryComplete();
+        Task? loop;
+        lock (_queue)
+            loop = _loop;
+        if (loop is null)
+            return;
         try
         {
-            await _store.WriteAsync(writes, CancellationToken.None);
-            Answered();
-            return null;
+            await loop.WaitAsync(ShutdownGrace, _clock, cancellationToken);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
-            if (StorageErrors.IsContentError(e))
-            {
-                // The database is well: it looked at the write and said no.
-                Answered();
-                LogWriteRefused(e, writes.Count);
-            }
-            else
-            {
-                _failing = true;
-                LogWriteFailed(e, writes.Count);
-            }
-            return e;
+            _stopping.Cancel();
+            await loop;
         }
-    }
-
-    private void Answered()
-    {
-        _failing = false;
-        Interlocked.Exchange(ref _answeredAt, Environment.TickCount64);
-    }
-
-    private void Finish(IReadOnlyList<Unit> units, Exception? failure)
-    {
-        Interlocked.Add(ref _waiting, -units.Count);
-        var created = new List<QueuedDelivery>();
-        var changed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var unit in units)
-        {
-            if (unit.Done is null)
-                _attemptRoom.Release(unit.Writes.Count);
-            if (failure is not null)
-            {
-                unit.Done?.TrySetException(failure);
-                continue;
-            }
-            foreach (var write in unit.Writes)
-            {
-                if (write is EventWrite published)
-                {
-                    created.AddRange(published.Created);
-                    foreach (var delivery in published.Created)
-                        changed.Add(delivery.WebhookId);
-                }
-                else if (write is AttemptWrite attempt)
-                {
-                    changed.Add(attempt.WebhookId);
-                }
-            }
-            unit.Done?.TrySetResult();
-        }
-        if (created.Count > 0)
-            _feed.Committed(created);
-        foreach (var webhookId in changed)
-            _notifications.Changed(webhookId);
     }
 
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
             return;
-        // Whatever was handed in before the stop is still committed; nothing new is taken. A database that refuses
-        // writes gets a few seconds, then the records still waiting are given up (their deliveries are sent again).
-        _queue.Writer.TryComplete();
-        try
-        {
-            await _loop.WaitAsync(ShutdownGrace, _clock);
-        }
-        catch (TimeoutException)
-        {
-            _stopping.Cancel();
-            await _loop;
-        }
+        await StopAsync(CancellationToken.None);
         _stopping.Cancel();
         _stopping.Dispose();
         _attemptRoom.Dispose();
     }
 
-    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
-
-    /// <summary>What one caller handed in together; <see cref="Done"/> is null for attempt records, which nobody awaits.</summary>
-    private sealed class Unit(IReadOnlyList<DeliveryWrite> writes, TaskCompletionSource? done)
+    /// <summary>
+    /// A container disposed without its host stopped first: nothing new is taken and the loop is told to give up what is
+    /// left, without waiting for it (the host's <see cref="StopAsync"/> is where the writer drains).
+    /// </summary>
+    public void Dispose()
     {
-        private const int Queued = 0, Committing = 1, Abandoned = 2;
-        private int _state;
-
-        public IReadOnlyList<DeliveryWrite> Writes { get; } = writes;
-
-        public TaskCompletionSource? Done { get; } = done;
-
-        /// <summary>The writer takes it into a commit; false when its publisher gave up first (it is then left out).</summary>
-        public bool TryStart() => Interlocked.CompareExchange(ref _state, Committing, Queued) != Abandoned;
-
-        /// <summary>Its commit failed (nothing stored): until the next try its publisher may still give up.</summary>
-        public void Pause() => Interlocked.CompareExchange(ref _state, Queued, Committing);
-
-        /// <summary>The publisher stops waiting. True when the writer had not started committing it (and now never will).</summary>
-        public bool Abandon() => Interlocked.CompareExchange(ref _state, Abandoned, Queued) == Queued;
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
+        _queue.Writer.TryComplete();
+        _stopping.Cancel();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A publish was not committed within {Timeout}; answered as unavailable (taken out of the queue: {Dropped}).")]
     private partial void LogStoreTimedOut(TimeSpan timeout, bool dropped);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Count} delivery rows failed.")]
-    private partial void LogWriteFailed(Exception e, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The database refused {Count} delivery rows for their content; they are written again one unit at a time.")]
-    private partial void LogWriteRefused(Exception e, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "An attempt record was refused for its content ({Reason}); it is stored without the response.")]
-    private partial void LogRecordNotStorable(Exception e, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "An attempt record was refused even without its response; it is given up, its log keeps its last recorded state.")]
-    private partial void LogRecordDropped(Exception e);
 }

@@ -18,6 +18,16 @@ public interface IAttemptSender
     Task<AttemptResult> SendAsync(DeliveryTarget target, QueuedDelivery delivery, CancellationToken cancellationToken);
 }
 
+/// <summary>Where a lane hands in its attempts' records (the <see cref="DeliveryWriter"/>), without waiting for them to be stored.</summary>
+public interface IAttemptRecorder
+{
+    /// <summary>Hands in a finished attempt's record; waits only while too many records wait for the database.</summary>
+    ValueTask RecordAsync(AttemptWrite attempt, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns once everything handed in before the call is stored (or, having lost its lease, fenced off).</summary>
+    Task FlushAsync(CancellationToken cancellationToken = default);
+}
+
 /// <summary>
 /// Starts the engine's loops on the scheduler of the code that starts them: the thread pool in the app (as
 /// <c>Task.Run</c> would), the simulator's single-threaded, seeded scheduler under test, so that every interleaving

@@ -2,12 +2,20 @@ using WebhookAdmin.Core.Logs;
 
 namespace WebhookAdmin.Core.Delivery;
 
+/// <summary>A webhook's queue as its lane reads it: the pending deliveries after the last one it holds.</summary>
+public interface IPendingDeliveries
+{
+    /// <summary>The webhook's pending deliveries after <paramref name="afterSequence"/>, oldest first, each with its event's body.</summary>
+    Task<IReadOnlyList<QueuedDelivery>> PendingAsync(string webhookId, long afterSequence, int limit, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// What the delivery engine needs from storage, and nothing else: commit a batch of writes in one transaction, read a
-/// webhook's next pending deliveries, and say which webhooks have any. Each provider implements it with its own few
-/// statements (<c>Storage/Sqlite</c>); the engine never knows which database it runs on.
+/// webhook's next pending deliveries, and lease webhooks' queues to this instance. Each provider implements it with its
+/// own few statements (<c>Storage/Sqlite</c>, <c>Storage/PostgreSql</c>); the engine never knows which database it runs
+/// on, nor whether other instances share it: one instance alone is simply one that holds every lease for good.
 /// </summary>
-public interface IDeliveryStore
+public interface IDeliveryStore : IPendingDeliveries
 {
     /// <summary>
     /// Applies every write of <paramref name="batch"/>, in order, in one transaction, and returns once it is committed and
@@ -16,14 +24,12 @@ public interface IDeliveryStore
     /// </summary>
     Task WriteAsync(IReadOnlyList<DeliveryWrite> batch, CancellationToken cancellationToken);
 
-    /// <summary>The webhook's pending deliveries after <paramref name="afterSequence"/>, oldest first, each with its event's body.</summary>
-    Task<IReadOnlyList<QueuedDelivery>> PendingAsync(string webhookId, long afterSequence, int limit, CancellationToken cancellationToken);
-
     /// <summary>
-    /// True when several app instances share the storage: each webhook's queue is then delivered by the one instance
-    /// holding its lease (<see cref="DeliveryLease"/>), and lanes run only for webhooks this instance holds.
+    /// How long this instance's lease on a webhook's queue lasts after its last renewal: another instance may take the
+    /// webhook over once it has run out. <see cref="Timeout.InfiniteTimeSpan"/> when no other instance can (one
+    /// instance on the embedded store): its leases never run out and are never lost.
     /// </summary>
-    bool SharesWork { get; }
+    TimeSpan LeaseTerm { get; }
 
     /// <summary>
     /// Active webhooks with pending deliveries that this instance may now deliver, beyond <paramref name="held"/>. With
@@ -96,9 +102,16 @@ public sealed class EventWrite(string companyId, string? callerId, string type, 
 
     public string EventId => ObjectId.OfEvent(PublishedAt, Sequence);
 
-    public void Stored(long sequence, IReadOnlyList<QueuedDelivery> created)
+    /// <summary>
+    /// Whether the lanes may take <see cref="Created"/> in hand as committed: true when no other instance can have
+    /// committed deliveries to the same webhooks just before them that this one has not heard of yet (taking these first
+    /// would send them ahead). Otherwise the lanes read them from storage, where both are in order.
+    /// </summary>
+    public bool HandedToLanes { get; private set; }
+
+    public void Stored(long sequence, IReadOnlyList<QueuedDelivery> created, bool handedToLanes)
     {
-        (Sequence, Repeated, Deliveries, Created) = (sequence, false, created.Count, created);
+        (Sequence, Repeated, Deliveries, Created, HandedToLanes) = (sequence, false, created.Count, created, handedToLanes);
     }
 
     public void StoredBefore(long sequence, DateTime publishedAt, int deliveries)

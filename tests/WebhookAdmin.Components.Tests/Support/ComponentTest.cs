@@ -96,7 +96,12 @@ public abstract class ComponentTest : IAsyncLifetime
         return parameters is null ? Context.Render<T>() : Context.Render<T>(parameters);
     }
 
-    public virtual async Task InitializeAsync() => await Context.Services.MigrateWebhookStorageAsync();
+    public virtual async Task InitializeAsync()
+    {
+        await Context.Services.MigrateWebhookStorageAsync();
+        // No host runs here: the writer is started as the host would start it (the container's disposal stops it).
+        await Get<DeliveryWriter>().StartAsync(CancellationToken.None);
+    }
 
     public async Task DisposeAsync()
     {

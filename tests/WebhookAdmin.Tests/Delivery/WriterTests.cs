@@ -97,6 +97,7 @@ public sealed class WriterTests
     {
         var store = new FlakyStore(failures: 3);
         await using var writer = new DeliveryWriter(store, new DeliveryFeed(), new LogNotifications(), Options.Create(new DeliveryOptions()), TimeProvider.System, NullLogger<DeliveryWriter>.Instance);
+        await writer.StartAsync(CancellationToken.None);
 
         await writer.RecordAsync(Record(logId: 1));
         await writer.RecordAsync(Record(logId: 2));
@@ -133,7 +134,7 @@ public sealed class WriterTests
         }
 
         // The writer only writes; nothing here reads or leases.
-        public bool SharesWork => false;
+        public TimeSpan LeaseTerm => Timeout.InfiniteTimeSpan;
 
         public Task<IReadOnlyList<QueuedDelivery>> PendingAsync(string webhookId, long afterSequence, int limit, CancellationToken cancellationToken) =>
             throw new NotSupportedException();

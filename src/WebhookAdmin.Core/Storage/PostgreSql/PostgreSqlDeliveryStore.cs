@@ -31,7 +31,7 @@ internal sealed class PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, Insta
 
     private long LeaseMs => (long)options.Value.LeaseTimeout.TotalMilliseconds;
 
-    public bool SharesWork => true;
+    public TimeSpan LeaseTerm => options.Value.LeaseTimeout;
 
     /// <remarks>
     /// One round trip for a batch of attempt records, two when it publishes: the transaction is opened and committed by
@@ -165,7 +165,10 @@ internal sealed class PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, Insta
                 l++;
             }
             var sequence = eventSequences[i];
-            results.Add(() => write.Stored(sequence, deliveries));
+            // Not handed to the lanes as they are: another instance may have committed deliveries of the same webhooks just
+            // before these, whose NOTIFY has not arrived. The lane holding the webhook reads both from storage, in order
+            // (publishing is serialised per company, so commit order is sequence order).
+            results.Add(() => write.Stored(sequence, deliveries, handedToLanes: false));
         }
         results.AddRange(repeatsInBatch);
 

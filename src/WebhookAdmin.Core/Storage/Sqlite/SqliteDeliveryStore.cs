@@ -92,7 +92,7 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
             var logId = insertLog.ReturnedInt64();
             deliveries.Add(new QueuedDelivery(logId, webhookId, sequence, write.PublishedAt, write.Body) { TraceParent = write.TraceParent });
         }
-        return () => write.Stored(sequence, deliveries);
+        return () => write.Stored(sequence, deliveries, handedToLanes: true);
     }
 
     /// <summary>Each webhook's run of failures, for automatic deactivation; a webhook that keeps succeeding is not written.</summary>
@@ -187,7 +187,8 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
     }
 
     /// <summary>One instance per file: it holds every webhook, and there is nothing to renew or give back.</summary>
-    public bool SharesWork => false;
+    // One instance alone holds every webhook for good: nothing to renew, release or fence.
+    public TimeSpan LeaseTerm => Timeout.InfiniteTimeSpan;
 
     public Task<LeaseRenewal> RenewAsync(IReadOnlyCollection<string> held, CancellationToken cancellationToken) =>
         Task.FromResult(new LeaseRenewal(held.ToHashSet(StringComparer.Ordinal), int.MaxValue));

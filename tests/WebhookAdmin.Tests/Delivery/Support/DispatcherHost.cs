@@ -83,9 +83,15 @@ public sealed class DispatcherHost : IAsyncDisposable
         {
             await dispatcher.Services.MigrateWebhookStorageAsync();
             if (dispatch)
+            {
                 await dispatcher._host.StartAsync();
+            }
             else
+            {
+                // Publishing only: the writer runs (as on an instance with delivery off), no dispatcher.
+                await dispatcher.Services.GetRequiredService<DeliveryWriter>().StartAsync(CancellationToken.None);
                 dispatcher._stopped = true;
+            }
             return dispatcher;
         }
         catch
