@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using WebhookAdmin.Core.Logs;
+using WebhookAdmin.Core.Storage;
 
 namespace WebhookAdmin.Core.Delivery;
 
@@ -24,7 +26,7 @@ public sealed class DeliveryTelemetry : IDisposable
     private readonly Histogram<double> _latency;
     private readonly Counter<long> _webhookFailures;
     private readonly ObservableGauge<long> _pending;
-    private volatile BacklogSnapshot _backlog = new(0, 0, null);
+    private volatile BacklogSnapshot? _backlog = new(0, 0, null);
 
     public DeliveryTelemetry(IMeterFactory meters, TimeProvider clock)
     {
@@ -34,10 +36,12 @@ public sealed class DeliveryTelemetry : IDisposable
         _latency = _meter.CreateHistogram<double>("webhookadmin.delivery.latency", "ms", "From the publish to the attempt that delivered.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 5_000, 30_000, 60_000, 300_000] });
         _webhookFailures = _meter.CreateCounter<long>("webhookadmin.webhook.failures", "{delivery}", "Deliveries that failed for good, by webhook.");
-        _pending = _meter.CreateObservableGauge("webhookadmin.deliveries.pending", () => (long)_backlog.Pending, "{delivery}", "Deliveries waiting for their first attempt.");
-        _meter.CreateObservableGauge("webhookadmin.deliveries.retrying", () => (long)_backlog.Retrying, "{delivery}", "Deliveries waiting for a retry.");
+        // The backlog is the cluster's: with several instances only the one sampling it reports it (a sum over the
+        // instances' series stays right); the others report no value rather than a stale one.
+        _pending = _meter.CreateObservableGauge("webhookadmin.deliveries.pending", () => Report(b => (long)b.Pending), "{delivery}", "Deliveries waiting for their first attempt.");
+        _meter.CreateObservableGauge("webhookadmin.deliveries.retrying", () => Report(b => (long)b.Retrying), "{delivery}", "Deliveries waiting for a retry.");
         _meter.CreateObservableGauge("webhookadmin.deliveries.oldest_pending_age",
-            () => _backlog.OldestCreatedAt is { } oldest ? Math.Max(0, (clock.GetUtcNow().UtcDateTime - oldest).TotalSeconds) : 0,
+            () => Report(b => b.OldestCreatedAt is { } oldest ? Math.Max(0, (clock.GetUtcNow().UtcDateTime - oldest).TotalSeconds) : 0),
             "s", "Age of the oldest delivery not yet finished.");
     }
 
@@ -81,8 +85,14 @@ public sealed class DeliveryTelemetry : IDisposable
         }
     }
 
-    /// <summary>The backlog as last read from storage (the gauges report it; reading it on every scrape would cost a query).</summary>
-    public void Backlog(BacklogSnapshot backlog) => _backlog = backlog;
+    /// <summary>
+    /// The backlog as last read from storage (the gauges report it; reading it on every scrape would cost a query); null
+    /// when another instance reports it.
+    /// </summary>
+    public void Backlog(BacklogSnapshot? backlog) => _backlog = backlog;
+
+    private IEnumerable<Measurement<T>> Report<T>(Func<BacklogSnapshot, T> value) where T : struct =>
+        _backlog is { } backlog ? [new Measurement<T>(value(backlog))] : [];
 
     /// <summary>Whether anything (an exporter, <c>dotnet-counters</c>) listens to the backlog gauges: if not, nobody reads the storage for them.</summary>
     public bool BacklogObserved => _pending.Enabled;
@@ -97,20 +107,29 @@ public sealed record BacklogSnapshot(int Pending, int Retrying, DateTime? Oldest
 /// Reads the backlog for <see cref="DeliveryTelemetry"/>'s gauges every <see cref="Every"/>, while something listens to
 /// them: the pending index of the active webhooks, a few milliseconds for a backlog of a million.
 /// </summary>
-public sealed partial class BacklogSampler(IDeliveryStore store, DeliveryTelemetry telemetry, TimeProvider clock, ILogger<BacklogSampler> logger)
+public sealed partial class BacklogSampler(
+    IDeliveryStore store, DeliveryTelemetry telemetry, TimeProvider clock, ILogger<BacklogSampler> logger, IClusterDuties duties, IOptions<DeliveryOptions> options)
     : BackgroundService
 {
     public static readonly TimeSpan Every = TimeSpan.FromSeconds(10);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // One instance at a time reads the cluster's backlog (the holder of this duty), the others report nothing.
+        var duty = new ClusterDuty(duties, "backlog", options.Value.LeaseTimeout, clock);
+        var every = Every < duty.PollEvery ? Every : duty.PollEvery;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 if (telemetry.BacklogObserved)
-                    await SampleAsync(stoppingToken);
-                await Task.Delay(Every, clock, stoppingToken);
+                {
+                    if (await duty.HoldAsync(stoppingToken))
+                        await SampleAsync(stoppingToken);
+                    else
+                        telemetry.Backlog(null);
+                }
+                await Task.Delay(every, clock, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

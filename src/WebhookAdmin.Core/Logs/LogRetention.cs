@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Storage;
 
 namespace WebhookAdmin.Core.Logs;
@@ -28,10 +29,12 @@ public sealed class LogOptions
 /// <see cref="RestFactor"/> times as long as it took: on SQLite each transaction holds the one write lock the delivery
 /// writer needs, so the purge takes at most a small share of it whatever the disk's speed (a million logs take a few
 /// minutes, and delivery latency stays near its quiet value meanwhile: see the benchmark). Pending deliveries are
-/// never deleted, however old.
+/// never deleted, however old. With several instances it runs on one at a time, the holder of its
+/// <see cref="ClusterDuty"/>, renewed between transactions; another instance takes it over when the holder dies.
 /// </summary>
 public sealed partial class LogRetention(
-    IDbContextFactory<WebhookAdminDbContext> dbFactory, IOptions<LogOptions> options, TimeProvider clock, ILogger<LogRetention> logger) : BackgroundService
+    IDbContextFactory<WebhookAdminDbContext> dbFactory, IOptions<LogOptions> options, TimeProvider clock, ILogger<LogRetention> logger,
+    IClusterDuties duties, IOptions<DeliveryOptions> deliveryOptions) : BackgroundService
 {
     /// <summary>Logs per transaction: about a millisecond of the database's write lock each.</summary>
     public const int BatchSize = 250;
@@ -45,14 +48,23 @@ public sealed partial class LogRetention(
     {
         if (options.Value.Retention <= TimeSpan.Zero)
             return;
+        var duty = new ClusterDuty(duties, "retention", deliveryOptions.Value.LeaseTimeout, clock);
+        // Due at once: at start, and on taking the duty over from an instance that may have died before its purge.
+        var dueAt = clock.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var purged = await PurgeAsync(stoppingToken);
-                if (purged > 0)
-                    LogPurged(purged);
-                await Task.Delay(options.Value.PurgeInterval, clock, stoppingToken);
+                if (await duty.HoldAsync(stoppingToken) && clock.GetElapsedTime(dueAt) >= TimeSpan.Zero)
+                {
+                    var purged = await PurgeAsync(duty, stoppingToken);
+                    if (purged > 0)
+                        LogPurged(purged);
+                    dueAt = clock.GetTimestamp() + (long)(options.Value.PurgeInterval.TotalSeconds * clock.TimestampFrequency);
+                }
+                // Renewed (or asked for) every tenth of the lease time in between, so the duty stays with its holder.
+                var untilDue = -clock.GetElapsedTime(dueAt);
+                await Task.Delay(untilDue > TimeSpan.Zero && untilDue < duty.PollEvery ? untilDue : duty.PollEvery, clock, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -67,7 +79,10 @@ public sealed partial class LogRetention(
     }
 
     /// <returns>How many logs were deleted.</returns>
-    public async Task<long> PurgeAsync(CancellationToken cancellationToken)
+    public Task<long> PurgeAsync(CancellationToken cancellationToken) => PurgeAsync(null, cancellationToken);
+
+    /// <param name="duty">Renewed between transactions; the purge stops when another instance has taken it.</param>
+    private async Task<long> PurgeAsync(ClusterDuty? duty, CancellationToken cancellationToken)
     {
         if (options.Value.Retention <= TimeSpan.Zero)
             return 0;
@@ -84,6 +99,11 @@ public sealed partial class LogRetention(
                 var started = Stopwatch.GetTimestamp();
                 var (chosen, deleted) = await PurgeBatchAsync(webhookId, before, cancellationToken);
                 purged += deleted;
+                if (duty is not null && !await duty.KeepAsync(cancellationToken))
+                {
+                    LogDutyLost(purged);
+                    return purged;
+                }
                 if (chosen < BatchSize)
                     break;
                 await RestAsync(started, cancellationToken);
@@ -151,6 +171,9 @@ public sealed partial class LogRetention(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} delivery logs past their retention.")]
     private partial void LogPurged(long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Another instance took the logs' retention over; this one stopped its purge after {Count} logs.")]
+    private partial void LogDutyLost(long count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Deleting old delivery logs failed; trying again later.")]
     private partial void LogPurgeFailed(Exception e);

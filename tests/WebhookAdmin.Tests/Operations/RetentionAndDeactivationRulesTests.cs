@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Events;
 using WebhookAdmin.Core.Logs;
+using WebhookAdmin.Core.Storage;
 using WebhookAdmin.Core.Webhooks;
 using WebhookAdmin.Tests.Support;
 
@@ -87,7 +88,8 @@ public sealed class RetentionAndDeactivationRulesTests : DatabaseTest
     }
 
     private LogRetention Retention(TimeSpan retention) =>
-        new(Db.Contexts, Options.Create(new LogOptions { Retention = retention }), TimeProvider.System, NullLogger<LogRetention>.Instance);
+        new(Db.Contexts, Options.Create(new LogOptions { Retention = retention }), TimeProvider.System, NullLogger<LogRetention>.Instance,
+            Get<IClusterDuties>(), Options.Create(new DeliveryOptions()));
 
     private FailingWebhooks Deactivator(TimeSpan after) =>
         new(Db.Contexts, Get<WebhookDirectory>(), Options.Create(new DeliveryOptions { DisableAfter = after }), TimeProvider.System, NullLogger<FailingWebhooks>.Instance);

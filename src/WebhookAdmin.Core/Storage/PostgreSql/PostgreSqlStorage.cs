@@ -45,6 +45,7 @@ internal static class PostgreSqlStorage
         services.AddSingleton<IValidateOptions<DeliveryOptions>, LeaseOutlastsAttempts>();
         services.AddSingleton<IStorageMigrator, PostgreSqlMigrator>();
         services.AddSingleton<IClusterSignals, PostgreSqlSignals>();
+        services.AddSingleton<IClusterDuties, PostgreSqlDuties>();
         services.AddHostedService<PostgreSqlNotifications>();
         return services;
     }
@@ -141,4 +142,28 @@ internal sealed class PostgreSqlDesignTimeFactory : IDesignTimeDbContextFactory<
 {
     public PostgreSqlWebhookAdminDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<PostgreSqlWebhookAdminDbContext>().UseNpgsql("Host=localhost;Database=webhookadmin").Options);
+}
+
+/// <summary>
+/// Duties as rows of the leases table, keyed <c>duty:…</c>: taken when free or run out, extended by their holder, given
+/// back with the instance's webhooks at a clean stop (<see cref="PostgreSqlDeliveryStore"/>'s leave). Times come from
+/// the database's clock, as for every lease.
+/// </summary>
+internal sealed class PostgreSqlDuties(NpgsqlDataSource dataSource, InstanceIdentity me) : IClusterDuties
+{
+    private const string NowMs = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+
+    public async Task<bool> HoldAsync(string duty, TimeSpan term, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            INSERT INTO "DeliveryLeases" ("WebhookId", "Owner", "ExpiresAt") VALUES ($1, $2, {NowMs} + $3)
+            ON CONFLICT ("WebhookId") DO UPDATE SET "Owner" = excluded."Owner", "ExpiresAt" = excluded."ExpiresAt"
+                WHERE "DeliveryLeases"."ExpiresAt" <= {NowMs} OR "DeliveryLeases"."Owner" = excluded."Owner"
+            RETURNING "Owner"
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = duty });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = me.Id });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = (long)term.TotalMilliseconds });
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
 }

@@ -28,6 +28,7 @@ internal static class SqliteStorage
         services.AddSingleton<IDeliveryStore>(_ => new SqliteDeliveryStore(builder.ConnectionString));
         services.AddSingleton<IStorageMigrator, SqliteMigrator>();
         services.AddSingleton<IClusterSignals, SingleInstance>();
+        services.AddSingleton<IClusterDuties, SingleInstance>();
         return services;
     }
 
@@ -43,8 +44,10 @@ internal static class SqliteStorage
     }
 
     /// <summary>One instance per file: there is nobody to tell.</summary>
-    private sealed class SingleInstance : IClusterSignals
+    private sealed class SingleInstance : IClusterSignals, IClusterDuties
     {
+    public Task<bool> HoldAsync(string duty, TimeSpan term, CancellationToken cancellationToken) => Task.FromResult(true);
+
         public void WebhooksChanged(string companyId, IReadOnlyCollection<string> webhookIds)
         {
         }

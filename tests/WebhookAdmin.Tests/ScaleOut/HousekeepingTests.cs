@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using WebhookAdmin.Tests.Delivery.Support;
+using WebhookAdmin.Tests.Support;
+
+namespace WebhookAdmin.Tests.ScaleOut;
+
+/// <summary>Work one instance does for all (the logs' retention): elected through the database, one holder at a time.</summary>
+[Trait(TestStorage.Trait, TestStorage.PostgreSqlOnly)]
+[Collection(SeparateProcesses.Name)]
+public sealed class HousekeepingTests
+{
+    private static readonly string[] FastLeases = ["--Webhooks:Delivery:LeaseTimeout=00:00:03", "--Webhooks:Delivery:Timeout=00:00:01.200"];
+
+    [Fact]
+    public async Task Retention_runs_on_one_instance_at_a_time_and_moves_to_another_within_the_lease_time_when_its_holder_is_killed()
+    {
+        var folder = Directory.CreateTempSubdirectory("webhookadmin-duties-").FullName;
+        var database = await TestStorage.NewDatabaseAsync(folder);
+        try
+        {
+            await using var first = await AppProcess.StartAsync(database, FastLeases);
+            await using var second = await AppProcess.StartAsync(database, FastLeases);
+            var holder = await Eventually.WaitAsync<string?>(() => RetentionHolderAsync(database), owner => owner is not null, TimeSpan.FromSeconds(30), "a holder of the retention duty");
+            var (held, other) = Owns(holder!, first) ? (first, second) : (second, first);
+            Assert.True(Owns(holder!, held) && !Owns(holder!, other), $"the duty is held by one of the two instances, not {holder}");
+
+            // It stays with its holder while it lives: renewed every tenth of the lease time, never taken by the other.
+            for (var i = 0; i < 10; i++)
+            {
+                await Task.Delay(500);
+                Assert.Equal(holder, await RetentionHolderAsync(database));
+            }
+
+            await held.KillAsync();
+            var killedAt = Stopwatch.StartNew();
+            var successor = await Eventually.WaitAsync<string?>(() => RetentionHolderAsync(database), owner => owner is not null && Owns(owner, other), TimeSpan.FromSeconds(30), "the other instance taking the duty over");
+            // Within the lease time (3 s) of the holder's last renewal, which came at most a tenth of it before the kill.
+            Assert.True(killedAt.Elapsed < TimeSpan.FromSeconds(3) + TimeSpan.FromSeconds(1.5), $"taken over {killedAt.Elapsed.TotalSeconds:N1} s after the kill by {successor}");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Instance ids end with ":" and the process id.</summary>
+    private static bool Owns(string owner, AppProcess process) => owner.EndsWith($":{process.ProcessId}", StringComparison.Ordinal);
+
+    private static async Task<string?> RetentionHolderAsync(string database)
+    {
+        await using var db = TestStorage.Context(database);
+        return await db.DeliveryLeases.Where(l => l.WebhookId == "duty:retention").Select(l => l.Owner).SingleOrDefaultAsync();
+    }
+}
