@@ -118,6 +118,19 @@ public sealed partial class BacklogSampler(
         // One instance at a time reads the cluster's backlog (the holder of this duty), the others report nothing.
         var duty = new ClusterDuty(duties, "backlog", options.Value.LeaseTimeout, clock);
         var every = Every < duty.PollEvery ? Every : duty.PollEvery;
+        try
+        {
+            await SampleWhileRunningAsync(duty, every, stoppingToken);
+        }
+        finally
+        {
+            if (await duty.ReleaseAsync() is { } failure)
+                LogReleaseFailed(failure);
+        }
+    }
+
+    private async Task SampleWhileRunningAsync(ClusterDuty duty, TimeSpan every, CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -144,6 +157,9 @@ public sealed partial class BacklogSampler(
     }
 
     public async Task SampleAsync(CancellationToken cancellationToken) => telemetry.Backlog(await store.BacklogAsync(cancellationToken));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Giving the backlog gauges' duty back at shutdown failed; another instance takes it when its term runs out.")]
+    private partial void LogReleaseFailed(Exception e);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the delivery backlog for the metrics failed; trying again later.")]
     private partial void LogSampleFailed(Exception e);

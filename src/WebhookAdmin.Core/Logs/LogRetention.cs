@@ -51,30 +51,39 @@ public sealed partial class LogRetention(
         var duty = new ClusterDuty(duties, "retention", deliveryOptions.Value.LeaseTimeout, clock);
         // Due at once: at start, and on taking the duty over from an instance that may have died before its purge.
         var dueAt = clock.GetTimestamp();
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                if (await duty.HoldAsync(stoppingToken) && clock.GetElapsedTime(dueAt) >= TimeSpan.Zero)
+                try
                 {
-                    var purged = await PurgeAsync(duty, stoppingToken);
-                    if (purged > 0)
-                        LogPurged(purged);
-                    dueAt = clock.GetTimestamp() + (long)(options.Value.PurgeInterval.TotalSeconds * clock.TimestampFrequency);
+                    if (await duty.HoldAsync(stoppingToken) && clock.GetElapsedTime(dueAt) >= TimeSpan.Zero)
+                    {
+                        // A failed purge waits for its next turn too, rather than hammer a database in trouble.
+                        dueAt = clock.GetTimestamp() + (long)(options.Value.PurgeInterval.TotalSeconds * clock.TimestampFrequency);
+                        var purged = await PurgeAsync(duty, stoppingToken);
+                        if (purged > 0)
+                            LogPurged(purged);
+                    }
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    LogPurgeFailed(e);
                 }
                 // Renewed (or asked for) every tenth of the lease time in between, so the duty stays with its holder.
                 var untilDue = -clock.GetElapsedTime(dueAt);
                 await Task.Delay(untilDue > TimeSpan.Zero && untilDue < duty.PollEvery ? untilDue : duty.PollEvery, clock, stoppingToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                LogPurgeFailed(e);
-                await Task.Delay(options.Value.PurgeInterval, clock, CancellationToken.None);
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            // A clean stop gives the duty back, so another instance takes it at its next ask.
+            if (await duty.ReleaseAsync() is { } failure)
+                LogReleaseFailed(failure);
         }
     }
 
@@ -174,6 +183,9 @@ public sealed partial class LogRetention(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Another instance took the logs' retention over; this one stopped its purge after {Count} logs.")]
     private partial void LogDutyLost(long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Giving the logs' retention back at shutdown failed; another instance takes it when its term runs out.")]
+    private partial void LogReleaseFailed(Exception e);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Deleting old delivery logs failed; trying again later.")]
     private partial void LogPurgeFailed(Exception e);

@@ -12,6 +12,9 @@ public interface IClusterDuties
     /// another instance holds it and its term has not run out.
     /// </summary>
     Task<bool> HoldAsync(string duty, TimeSpan term, CancellationToken cancellationToken);
+
+    /// <summary>Gives the duty back if this instance holds it (a clean stop), so another takes it at its next ask.</summary>
+    Task ReleaseAsync(string duty, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -38,6 +41,26 @@ public sealed class ClusterDuty(IClusterDuties duties, string name, TimeSpan lea
             _renewedAt = sentAt;
         return held;
     }
+
+    /// <summary>
+    /// At a clean stop: gives the duty back, waiting at most a few seconds (a database out of reach lets the term run
+    /// out instead). Never throws: the duty is then simply taken over later.
+    /// </summary>
+    public async Task<Exception?> ReleaseAsync()
+    {
+        using var timeout = new CancellationTokenSource(ReleaseTimeout, clock);
+        try
+        {
+            await duties.ReleaseAsync(Name, timeout.Token);
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+    }
+
+    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>During long work: renews the duty when a <see cref="PollEvery"/> has passed since the last renewal; false once it is lost.</summary>
     public async ValueTask<bool> KeepAsync(CancellationToken cancellationToken) =>

@@ -44,6 +44,32 @@ public sealed class HousekeepingTests
         }
     }
 
+    [Fact]
+    public async Task An_instance_that_stops_cleanly_gives_its_duty_back_at_once_even_with_delivery_off()
+    {
+        // A minute's lease: were the duty not given back, the other instance would wait most of it.
+        string[] settings = ["--Webhooks:Delivery:Enabled=false", "--Webhooks:Delivery:LeaseTimeout=00:01:00"];
+        var folder = Directory.CreateTempSubdirectory("webhookadmin-duties-").FullName;
+        var database = await TestStorage.NewDatabaseAsync(folder);
+        try
+        {
+            await using var first = await AppProcess.StartAsync(database, settings);
+            await using var second = await AppProcess.StartAsync(database, settings);
+            var holder = await Eventually.WaitAsync<string?>(() => RetentionHolderAsync(database), owner => owner is not null, TimeSpan.FromSeconds(30), "a holder of the retention duty");
+            var (held, other) = Owns(holder!, first) ? (first, second) : (second, first);
+
+            var stopping = Stopwatch.StartNew();
+            await held.StopAsync();
+            var successor = await Eventually.WaitAsync<string?>(() => RetentionHolderAsync(database), owner => owner is not null && Owns(owner, other), TimeSpan.FromSeconds(60), "the other instance taking the duty over");
+            // The other asks every tenth of the lease (6 s): it holds the duty at its next ask, not after the minute.
+            Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(20), $"taken over {stopping.Elapsed.TotalSeconds:N1} s after the stop began, by {successor}");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     /// <summary>Instance ids end with ":" and the process id.</summary>
     private static bool Owns(string owner, AppProcess process) => owner.EndsWith($":{process.ProcessId}", StringComparison.Ordinal);
 

@@ -79,6 +79,21 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as a service manager stops it: the host shuts down cleanly. Returns once the process has exited.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+            return;
+        if (SendSignal(_process.Id, SigTerm) != 0)
+            throw new InvalidOperationException($"Could not send SIGTERM to process {_process.Id}.");
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
     /// <summary>SIGKILL: no shutdown, no flush, nothing the app can do about it.</summary>
     public async Task KillAsync()
     {

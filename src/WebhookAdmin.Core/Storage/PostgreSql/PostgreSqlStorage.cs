@@ -166,4 +166,12 @@ internal sealed class PostgreSqlDuties(NpgsqlDataSource dataSource, InstanceIden
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = (long)term.TotalMilliseconds });
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
+
+    public async Task ReleaseAsync(string duty, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""DELETE FROM "DeliveryLeases" WHERE "WebhookId" = $1 AND "Owner" = $2""");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = duty });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = me.Id });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

@@ -48,6 +48,8 @@ internal static class SqliteStorage
     {
     public Task<bool> HoldAsync(string duty, TimeSpan term, CancellationToken cancellationToken) => Task.FromResult(true);
 
+    public Task ReleaseAsync(string duty, CancellationToken cancellationToken) => Task.CompletedTask;
+
         public void WebhooksChanged(string companyId, IReadOnlyCollection<string> webhookIds)
         {
         }
