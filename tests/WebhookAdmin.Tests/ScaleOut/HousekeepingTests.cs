@@ -21,9 +21,7 @@ public sealed class HousekeepingTests
         {
             await using var first = await AppProcess.StartAsync(database, FastLeases);
             await using var second = await AppProcess.StartAsync(database, FastLeases);
-            var holder = await Eventually.WaitAsync<string?>(() => RetentionHolderAsync(database), owner => owner is not null, TimeSpan.FromSeconds(30), "a holder of the retention duty");
-            var (held, other) = Owns(holder!, first) ? (first, second) : (second, first);
-            Assert.True(Owns(holder!, held) && !Owns(holder!, other), $"the duty is held by one of the two instances, not {holder}");
+            var (holder, held, other) = await HolderAmongAsync(database, first, second);
 
             // It stays with its holder while it lives: renewed every tenth of the lease time, never taken by the other.
             for (var i = 0; i < 10; i++)
@@ -55,8 +53,7 @@ public sealed class HousekeepingTests
         {
             await using var first = await AppProcess.StartAsync(database, settings);
             await using var second = await AppProcess.StartAsync(database, settings);
-            var holder = await Eventually.WaitAsync<string?>(() => RetentionHolderAsync(database), owner => owner is not null, TimeSpan.FromSeconds(30), "a holder of the retention duty");
-            var (held, other) = Owns(holder!, first) ? (first, second) : (second, first);
+            var (_, held, other) = await HolderAmongAsync(database, first, second);
 
             var stopping = Stopwatch.StartNew();
             await held.StopAsync();
@@ -68,6 +65,14 @@ public sealed class HousekeepingTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>Waits for the retention duty to be held, and says by which of the two instances (failing if by neither).</summary>
+    private static async Task<(string Holder, AppProcess Held, AppProcess Other)> HolderAmongAsync(string database, AppProcess first, AppProcess second)
+    {
+        var holder = (await Eventually.WaitAsync<string?>(() => RetentionHolderAsync(database), owner => owner is not null, TimeSpan.FromSeconds(30), "a holder of the retention duty"))!;
+        Assert.True(Owns(holder, first) ^ Owns(holder, second), $"the duty is held by one of the two instances, not {holder}");
+        return Owns(holder, first) ? (holder, first, second) : (holder, second, first);
     }
 
     /// <summary>Instance ids end with ":" and the process id.</summary>

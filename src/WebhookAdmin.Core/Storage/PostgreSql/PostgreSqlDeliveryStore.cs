@@ -27,7 +27,8 @@ namespace WebhookAdmin.Core.Storage.PostgreSql;
 /// </remarks>
 internal sealed class PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, InstanceIdentity me, IOptions<DeliveryOptions> options) : IDeliveryStore
 {
-    private const string NowMs = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+    /// <summary>The database's clock in Unix milliseconds: every lease time (webhooks' and duties') is read from it.</summary>
+    internal const string NowMs = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
 
     private long LeaseMs => (long)options.Value.LeaseTimeout.TotalMilliseconds;
 

@@ -151,7 +151,7 @@ internal sealed class PostgreSqlDesignTimeFactory : IDesignTimeDbContextFactory<
 /// </summary>
 internal sealed class PostgreSqlDuties(NpgsqlDataSource dataSource, InstanceIdentity me) : IClusterDuties
 {
-    private const string NowMs = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+    private const string NowMs = PostgreSqlDeliveryStore.NowMs;
 
     public async Task<bool> HoldAsync(string duty, TimeSpan term, CancellationToken cancellationToken)
     {
