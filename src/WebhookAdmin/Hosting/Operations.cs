@@ -11,7 +11,7 @@ using WebhookAdmin.Identity;
 
 namespace WebhookAdmin.Hosting;
 
-/// <summary><c>Api:RateLimit</c>: requests per second each company may make to the API.</summary>
+/// <summary><c>Api:RateLimit</c>: requests per second each company may make to the API, all instances together.</summary>
 public sealed class ApiRateLimitOptions
 {
     public const string SectionName = "Api:RateLimit";
@@ -44,19 +44,15 @@ public static class Operations
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = RejectAsync;
-            // One bucket per company (the token's company claim), refilled every second: one platform's burst never
-            // slows another's, and a burst of a second's worth passes at once.
+            // One budget per company (the token's company claim) shared by every instance: one platform's burst never
+            // slows another's, and a second's worth passes at once.
             limiter.AddPolicy(ApiRateLimitPolicy, http =>
-                RateLimitPartition.GetTokenBucketLimiter(
-                    http.RequestServices.GetRequiredService<CompanyIdentity>().CompanyOrNull(http.User) ?? "",
-                    _ => new TokenBucketRateLimiterOptions
-                    {
-                        TokenLimit = permits,
-                        TokensPerPeriod = permits,
-                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                        QueueLimit = 0,
-                        AutoReplenishment = true,
-                    }));
+            {
+                var company = http.RequestServices.GetRequiredService<CompanyIdentity>().CompanyOrNull(http.User) ?? "";
+                return RateLimitPartition.Get(company, key => new SharedBudgetLimiter(
+                    key, permits, http.RequestServices.GetRequiredService<IRateWindows>(), http.RequestServices.GetRequiredService<TimeProvider>(),
+                    http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger<SharedBudgetLimiter>()));
+            });
         });
         return builder;
     }

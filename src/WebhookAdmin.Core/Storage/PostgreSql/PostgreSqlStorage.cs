@@ -46,6 +46,7 @@ internal static class PostgreSqlStorage
         services.AddSingleton<IStorageMigrator, PostgreSqlMigrator>();
         services.AddSingleton<IClusterSignals, PostgreSqlSignals>();
         services.AddSingleton<IClusterDuties, PostgreSqlDuties>();
+        services.AddSingleton<IRateWindows, PostgreSqlRateWindows>();
         services.AddHostedService<PostgreSqlNotifications>();
         return services;
     }
@@ -173,5 +174,32 @@ internal sealed class PostgreSqlDuties(NpgsqlDataSource dataSource, InstanceIden
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = duty });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = me.Id });
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
+
+/// <summary>
+/// The API's windows as rows of the unlogged <c>ApiRateWindows</c> table, one per key, counted in one statement per take:
+/// a row of an earlier second starts over. Seconds come from the database's clock, so every instance counts the same one.
+/// </summary>
+internal sealed class PostgreSqlRateWindows(NpgsqlDataSource dataSource) : IRateWindows
+{
+    private const string NowMs = PostgreSqlDeliveryStore.NowMs;
+
+    public async Task<RateGrant> TakeAsync(string key, int wanted, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            INSERT INTO "ApiRateWindows" AS w ("Key", "Window", "Taken") VALUES ($1, {NowMs} / 1000, $2)
+            ON CONFLICT ("Key") DO UPDATE SET
+                "Taken" = CASE WHEN w."Window" = excluded."Window" THEN w."Taken" + excluded."Taken" ELSE excluded."Taken" END,
+                "Window" = excluded."Window"
+            RETURNING "Taken", ("Window" + 1) * 1000 - {NowMs}
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = wanted });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var taken = reader.GetInt64(0);
+        var leftMs = Math.Clamp(reader.GetInt64(1), 0, 1000);
+        return new RateGrant(RateGrant.GrantedOf(wanted, taken, limit), TimeSpan.FromMilliseconds(leftMs));
     }
 }

@@ -29,6 +29,7 @@ internal static class SqliteStorage
         services.AddSingleton<IStorageMigrator, SqliteMigrator>();
         services.AddSingleton<IClusterSignals, SingleInstance>();
         services.AddSingleton<IClusterDuties, SingleInstance>();
+        services.AddSingleton<IRateWindows, LocalRateWindows>();
         return services;
     }
 
@@ -46,9 +47,9 @@ internal static class SqliteStorage
     /// <summary>One instance per file: there is nobody to tell.</summary>
     private sealed class SingleInstance : IClusterSignals, IClusterDuties
     {
-    public Task<bool> HoldAsync(string duty, TimeSpan term, CancellationToken cancellationToken) => Task.FromResult(true);
+        public Task<bool> HoldAsync(string duty, TimeSpan term, CancellationToken cancellationToken) => Task.FromResult(true);
 
-    public Task ReleaseAsync(string duty, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task ReleaseAsync(string duty, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public void WebhooksChanged(string companyId, IReadOnlyCollection<string> webhookIds)
         {
