@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test project of the solution on a fresh Debian machine with the .NET SDK.
-# Installs Debian's chromium (browser tests) and postgresql (storage tests) when they are missing — never a downloaded
-# browser or server — then prints one closing line with the totals over all test runs: "N passed, N failed".
+# Installs Debian's chromium (browser tests), postgresql (storage tests) and nginx (the several-instances script) when
+# they are missing — never a downloaded browser or server — then prints one closing line with the totals over all
+# test runs: "N passed, N failed".
 # The storage, API and delivery suite (tests/WebhookAdmin.Tests) runs twice: on SQLite, then on a PostgreSQL server
 # the tests start themselves from Debian's binaries.
 set -uo pipefail
@@ -16,6 +17,8 @@ install() {
 }
 [ -x "${WEBHOOKADMIN_CHROMIUM:-/usr/bin/chromium}" ] || install chromium
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || install postgresql
+# deploy/several-instances.sh, which a test runs, puts nginx in front of two instances.
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || install nginx
 
 results="test-output"
 rm -rf "$results"

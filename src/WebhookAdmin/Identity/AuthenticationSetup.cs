@@ -67,8 +67,14 @@ public static class AuthenticationSetup
                 options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 options.SignedOutRedirectUri = "/";
                 options.Events.OnTokenValidated = KeepIdTokenForSignOut;
+                options.Events.OnRedirectToIdentityProvider = context =>
+                {
+                    KeepEmbeddedProviderOnPublicOrigin(context, settings);
+                    return Task.CompletedTask;
+                };
                 options.Events.OnRedirectToIdentityProviderForSignOut = context =>
                 {
+                    KeepEmbeddedProviderOnPublicOrigin(context, settings);
                     // RP-Initiated Logout: a provider redirects back to /signout-callback-oidc only when it can tell which
                     // client asks. The handler adds id_token_hint (from the cookie) but not client_id.
                     context.ProtocolMessage.ClientId ??= context.Options.ClientId;
@@ -99,6 +105,22 @@ public static class AuthenticationSetup
         if (context.TokenEndpointResponse?.IdToken is { Length: > 0 } idToken)
             context.Properties!.StoreTokens([new AuthenticationToken { Name = OpenIdConnectParameterNames.IdToken, Value = idToken }]);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Behind a load balancer, the browser is sent to the development provider at the address it used (a listed public
+    /// origin, which reaches this same instance: the balancer is sticky), not at the instance's own address, which it may
+    /// not reach and should not see. Any other address keeps the provider's own.
+    /// </summary>
+    internal static void KeepEmbeddedProviderOnPublicOrigin(RedirectContext context, AuthenticationSettings settings)
+    {
+        if (!settings.EmbeddedProvider.Enabled
+            || !Uri.TryCreate($"{context.Request.Scheme}://{context.Request.Host}/", UriKind.Absolute, out var used)
+            || !settings.EmbeddedProvider.PublicOrigins.Any(listed => Uri.TryCreate(listed, UriKind.Absolute, out var origin)
+                && Uri.Compare(origin, used, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0)
+            || !Uri.TryCreate(context.ProtocolMessage.IssuerAddress, UriKind.Absolute, out var endpoint))
+            return;
+        context.ProtocolMessage.IssuerAddress = new Uri(used, endpoint.PathAndQuery).ToString();
     }
 
     /// <summary>The configured issuer, or this app's own first address when it hosts the embedded provider.</summary>

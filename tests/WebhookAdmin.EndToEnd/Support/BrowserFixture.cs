@@ -18,6 +18,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (!File.Exists(executable))
             throw new InvalidOperationException($"Chromium not found at {executable}. Run ./test.sh (it installs Debian's chromium) or set WEBHOOKADMIN_CHROMIUM.");
         _playwright = await Playwright.CreateAsync();
+        // Playwright's 5 s is short on a two-core CI machine delivering in the background (a search that had not come back
+        // within 5 s failed a journey once): what must show still has to, only not within a stopwatch's reach. Checks
+        // about speed give their own timeout.
+        Assertions.SetDefaultExpectTimeout(15_000);
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = executable,

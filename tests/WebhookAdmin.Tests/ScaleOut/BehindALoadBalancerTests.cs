@@ -26,4 +26,20 @@ public sealed class BehindALoadBalancerTests(BehindALoadBalancerTests.App app) :
         if (expected == HttpStatusCode.Redirect)
             Assert.StartsWith("/connect/login", response.Headers.Location!.OriginalString.Replace(app.BaseAddress.ToString().TrimEnd('/'), ""));
     }
+
+    [Theory]
+    [InlineData("balancer.example:8080", "http://balancer.example:8080/connect/authorize?")]
+    [InlineData("elsewhere.example:8080", null)]
+    public async Task A_sign_in_reached_through_a_public_origin_sends_the_browser_to_the_provider_there_and_any_other_host_to_the_instance(
+        string host, string? expectedStart)
+    {
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/admin/webhooks");
+        request.Headers.Host = host;
+
+        using var response = await browser.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith(expectedStart ?? $"{app.BaseAddress.ToString().TrimEnd('/')}/connect/authorize?", response.Headers.Location!.ToString());
+    }
 }
