@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 using Npgsql;
 using WebhookAdmin.Hosting;
 using WebhookAdmin.Tests.Support;
@@ -352,17 +350,8 @@ internal static class ScaleOutBenchmark
             return instance;
         }
 
-        public async Task<HttpClient> ApiClientAsync()
-        {
-            var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-            using var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "client_credentials", ["client_id"] = "acme-platform", ["client_secret"] = "acme-platform-secret", ["scope"] = "webhookadmin-api",
-            }));
-            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body.GetProperty("access_token").GetString());
-            return client;
-        }
+        public Task<HttpClient> ApiClientAsync() => DevelopmentTokens.AuthorizeAsync(
+            new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) });
 
         private async Task WaitUntilReadyAsync()
         {

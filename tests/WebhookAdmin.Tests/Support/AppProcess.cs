@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text.Json;
 using WebhookAdmin.Hosting;
 
 namespace WebhookAdmin.Tests.Support;
@@ -103,17 +100,8 @@ public sealed class AppProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
-    public async Task<HttpClient> ApiClientAsync(string clientId = "acme-platform", string clientSecret = "acme-platform-secret")
-    {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        using var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = clientSecret, ["scope"] = "webhookadmin-api",
-        }));
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body.GetProperty("access_token").GetString());
-        return client;
-    }
+    public Task<HttpClient> ApiClientAsync(string clientId = "acme-platform", string clientSecret = "acme-platform-secret") =>
+        DevelopmentTokens.AuthorizeAsync(new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) }, clientId, clientSecret);
 
     private async Task WaitUntilReadyAsync()
     {

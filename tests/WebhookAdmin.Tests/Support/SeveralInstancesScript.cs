@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using WebhookAdmin.Hosting;
 using WebhookAdmin.Tests.Localization;
@@ -80,17 +77,8 @@ public sealed partial class SeveralInstancesScript : IAsyncDisposable
     }
 
     /// <summary>An API client of Acme's platform, with a token from the instance nginx sends it to.</summary>
-    public async Task<HttpClient> ApiClientAsync()
-    {
-        var client = new HttpClient { BaseAddress = Balancer, Timeout = TimeSpan.FromSeconds(30) };
-        using var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials", ["client_id"] = "acme-platform", ["client_secret"] = "acme-platform-secret", ["scope"] = "webhookadmin-api",
-        }));
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body.GetProperty("access_token").GetString());
-        return client;
-    }
+    public Task<HttpClient> ApiClientAsync() =>
+        DevelopmentTokens.AuthorizeAsync(new HttpClient { BaseAddress = Balancer, Timeout = TimeSpan.FromSeconds(30) });
 
     /// <summary>SIGINT, as Ctrl-C in its terminal; returns once the script has cleaned up and exited.</summary>
     public async Task StopAsync()
