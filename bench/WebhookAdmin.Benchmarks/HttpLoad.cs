@@ -2,15 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using WebhookAdmin.Core.Webhooks;
 using WebhookAdmin.Hosting;
+using WebhookAdmin.Tests.Support;
 
 namespace WebhookAdmin.Benchmarks;
 
@@ -57,12 +56,7 @@ internal sealed class AppTarget : IAsyncDisposable
             new WebhookDraft("Bench", $"{receiverUrl}/hook/0", WebhookTrigger.User));
 
         using var client = new HttpClient { BaseAddress = new Uri(baseUrl) };
-        using var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials", ["client_id"] = "acme-platform", ["client_secret"] = "acme-platform-secret", ["scope"] = "webhookadmin-api",
-        }));
-        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
-        return new AppTarget(apps, folder, baseUrl, token);
+        return new AppTarget(apps, folder, baseUrl, await DevelopmentTokens.AccessTokenAsync(client));
     }
 
     /// <summary>Checks that the endpoint takes the body before loading it, so a figure never counts refusals.</summary>
@@ -75,7 +69,7 @@ internal sealed class AppTarget : IAsyncDisposable
             throw new InvalidOperationException($"POST {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using Npgsql;
 using WebhookAdmin.Hosting;
@@ -330,7 +329,7 @@ internal static class ScaleOutBenchmark
 
         public static async Task<InstanceProcess> StartAsync(string database, CpuGroup group)
         {
-            var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
+            var baseAddress = new Uri($"http://127.0.0.1:{AppTarget.FreePort()}");
             var appDll = typeof(WebhookAdminHost).Assembly.Location;
             // Started through a shell that joins the group first, so the runtime's start-up is already within the quota.
             var start = new ProcessStartInfo("sh") { WorkingDirectory = Path.GetDirectoryName(appDll)!, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -391,13 +390,6 @@ internal static class ScaleOutBenchmark
                 await _process.WaitForExitAsync();
             }
             _process.Dispose();
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
     }
 }

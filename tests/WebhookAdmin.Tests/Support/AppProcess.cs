@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using WebhookAdmin.Hosting;
 
 namespace WebhookAdmin.Tests.Support;
@@ -45,7 +43,7 @@ public sealed class AppProcess : IAsyncDisposable
     /// <param name="connectionString">The database, of the run's provider (<see cref="TestStorage"/>).</param>
     public static async Task<AppProcess> StartAsync(string connectionString, params string[] settings)
     {
-        var baseAddress = new Uri($"http://127.0.0.1:{FreeTcpPort()}");
+        var baseAddress = new Uri($"http://127.0.0.1:{TestApp.FreeTcpPort()}");
         var appDll = typeof(WebhookAdminHost).Assembly.Location;
         var start = new ProcessStartInfo("dotnet")
         {
@@ -137,12 +135,6 @@ public sealed class AppProcess : IAsyncDisposable
             _output.AppendLine(line);
     }
 
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using WebhookAdmin.Hosting;
@@ -49,12 +47,12 @@ public sealed partial class SeveralInstancesScript : IAsyncDisposable
 
     public static async Task<SeveralInstancesScript> StartAsync()
     {
-        var balancerPort = FreeTcpPort();
+        var balancerPort = TestApp.FreeTcpPort();
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = SourceTree.Root };
         start.ArgumentList.Add(Path.Combine(SourceTree.Root, "deploy", "several-instances.sh"));
         start.ArgumentList.Add("--fresh");
         start.Environment["WEBHOOKADMIN_BALANCER_PORT"] = balancerPort.ToString();
-        start.Environment["WEBHOOKADMIN_INSTANCE_PORTS"] = $"{FreeTcpPort()} {FreeTcpPort()}";
+        start.Environment["WEBHOOKADMIN_INSTANCE_PORTS"] = $"{TestApp.FreeTcpPort()} {TestApp.FreeTcpPort()}";
         start.Environment["WEBHOOKADMIN_DATABASE"] = TestDatabase;
         // This build, not a second one: the tests' binaries are the app as built from this tree.
         start.Environment["WEBHOOKADMIN_APP_DLL"] = typeof(WebhookAdminHost).Assembly.Location;
@@ -118,12 +116,6 @@ public sealed partial class SeveralInstancesScript : IAsyncDisposable
             _ready.TrySetException(new InvalidOperationException("The script stopped before it was ready."));
     }
 
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private const int SigInt = 2;
 

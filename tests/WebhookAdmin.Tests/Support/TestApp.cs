@@ -1,8 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using WebhookAdmin.Hosting;
@@ -83,27 +80,8 @@ public class TestApp : IAsyncLifetime
     public HttpClient Anonymous() => new() { BaseAddress = BaseAddress };
 
     /// <summary>A client holding an access token from the client-credentials grant, as a platform would get one.</summary>
-    public async Task<HttpClient> ApiClientAsync(string clientId = "acme-platform", string clientSecret = "acme-platform-secret")
-    {
-        var client = Anonymous();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await AccessTokenAsync(clientId, clientSecret));
-        return client;
-    }
-
-    public async Task<string> AccessTokenAsync(string clientId, string clientSecret, string scope = "webhookadmin-api")
-    {
-        using var client = Anonymous();
-        using var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = clientId,
-            ["client_secret"] = clientSecret,
-            ["scope"] = scope,
-        }));
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"Token request failed: {body}");
-        return body.GetProperty("access_token").GetString()!;
-    }
+    public Task<HttpClient> ApiClientAsync(string clientId = "acme-platform", string clientSecret = "acme-platform-secret") =>
+        DevelopmentTokens.AuthorizeAsync(Anonymous(), clientId, clientSecret);
 
     public static int FreeTcpPort()
     {
