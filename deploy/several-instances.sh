@@ -28,6 +28,17 @@ case "${1:-}" in
 esac
 
 say() { echo "several-instances: $*"; }
+
+# What goes into SQL, nginx's configuration and the instances' addresses is checked first, before anything is started.
+for port in "$balancer_port" "${instance_ports[@]}"; do
+  if ! [[ $port =~ ^[0-9]{1,5}$ ]] || [ "$port" -lt 1 ] || [ "$port" -gt 65535 ]; then
+    echo "several-instances: \"$port\" is not a TCP port (1-65535)" >&2; exit 2
+  fi
+done
+if [ ${#instance_ports[@]} -eq 0 ]; then echo "several-instances: WEBHOOKADMIN_INSTANCE_PORTS names no port" >&2; exit 2; fi
+if ! [[ $database =~ ^[a-z_][a-z0-9_]{0,62}$ ]]; then
+  echo "several-instances: \"$database\" is not a database name this script creates (lowercase letters, digits, _)" >&2; exit 2
+fi
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 # From /, which the postgres user may enter (psql complains about a home it cannot).
 as_postgres() { (cd / && if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi); }

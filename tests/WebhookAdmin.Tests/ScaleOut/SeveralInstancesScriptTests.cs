@@ -77,6 +77,26 @@ public sealed class SeveralInstancesScriptTests
         }
     }
 
+    [Theory]
+    [InlineData("WEBHOOKADMIN_DATABASE", "x';DROP DATABASE postgres;--", "is not a database name this script creates")]
+    [InlineData("WEBHOOKADMIN_INSTANCE_PORTS", "5081 70000", "\"70000\" is not a TCP port")]
+    [InlineData("WEBHOOKADMIN_BALANCER_PORT", "80x", "\"80x\" is not a TCP port")]
+    public async Task The_script_refuses_a_bad_setting_before_it_starts_anything(string variable, string value, string message)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(Localization.SourceTree.Root, "deploy", "several-instances.sh"));
+        start.Environment[variable] = value;
+        using var script = System.Diagnostics.Process.Start(start)!;
+        var output = script.StandardOutput.ReadToEndAsync();
+        var errors = await script.StandardError.ReadToEndAsync();
+        await script.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, script.ExitCode);
+        Assert.Contains(message, errors);
+        // Nothing was installed, started or built: the script said nothing of its own.
+        Assert.Equal("", await output);
+    }
+
     /// <summary>Slow enough that the queues last while the second instance claims its share.</summary>
     private static readonly Answer SlowOk = async (_, _, aborted) =>
     {
