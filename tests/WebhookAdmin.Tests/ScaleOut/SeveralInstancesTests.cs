@@ -97,6 +97,13 @@ public sealed class SeveralInstancesTests
         await using var second = await DispatcherHost.StartAsync(settings, database: first.ConnectionString);
         for (var w = 0; w < 100; w++)
             await first.CreateUserWebhookAsync(receiver.Url, name: $"Spread {w}");
+        // Two live instances, as the fair share counts them: a host is started before its dispatcher's first heartbeat,
+        // and the first instance claiming before it would count itself alone and take every webhook.
+        await Eventually.WaitAsync(async () =>
+        {
+            await using var db = TestStorage.Context(first.ConnectionString);
+            return await db.DeliveryInstances.CountAsync();
+        }, n => n == 2, TimeSpan.FromSeconds(15), "both instances' heartbeats");
 
         await first.Publisher.PublishManyAsync(Ids.Acme, Enumerable.Range(0, 30).Select(n => Events.UserEdit(n)).ToArray());
         await Eventually.WaitAsync(() => receiver.Requests.Count, n => n >= 3_000, TimeSpan.FromSeconds(60), "3,000 deliveries");
