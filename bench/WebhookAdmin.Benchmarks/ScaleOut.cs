@@ -10,7 +10,7 @@ namespace WebhookAdmin.Benchmarks;
 
 /// <summary>How much CPU each part gets: PostgreSQL, each app instance, and this process (load generator and receiver).</summary>
 internal sealed record ScaleOutSettings(double PostgresCpus, double InstanceCpus, double LoadCpus, int MaxInstances,
-    int BurstEvents, int Webhooks, TimeSpan PublishTime, int Publishers, int Runs);
+    int BurstEvents, int Webhooks, TimeSpan PublishTime, int Publishers, int SpreadWebhooks, int Runs);
 
 /// <summary>
 /// Several instances measured as separate machines: PostgreSQL and each app instance are separate processes, each in a
@@ -19,6 +19,8 @@ internal sealed record ScaleOutSettings(double PostgresCpus, double InstanceCpus
 /// instances at the same per-instance quota: deliveries/s of a 100-webhook burst published through the API, publishes/s of
 /// one company calling <c>POST events</c> (one event per call) from <see cref="ScaleOutSettings.Publishers"/> connections
 /// spread over the instances, PostgreSQL's CPU, and per delivery the statements, transactions and WAL bytes PostgreSQL saw.
+/// Publishing is measured twice: to one webhook, whose deliveries one instance makes in order (so that instance's CPU
+/// bounds what the cluster publishes), and spread over <see cref="ScaleOutSettings.SpreadWebhooks"/> webhooks of the same company.
 /// </summary>
 internal static class ScaleOutBenchmark
 {
@@ -42,27 +44,28 @@ internal static class ScaleOutBenchmark
                 $"{settings.LoadCpus:0.##} CPU; median of {settings.Runs} runs");
             Console.WriteLine($"burst: {settings.Webhooks} webhooks × {settings.BurstEvents:N0} events published through the API in batches of 50 " +
                 $"({settings.Webhooks * settings.BurstEvents:N0} deliveries); publishing: {settings.Publishers} connections, one event per call, " +
-                $"{settings.PublishTime.TotalSeconds:0} s, one company, one webhook");
+                $"{settings.PublishTime.TotalSeconds:0} s, one company, to one webhook, then spread over {settings.SpreadWebhooks} (one per workflow)");
             Console.WriteLine();
-            var rows = new List<(int Instances, Phase Burst, Phase Publish)>();
+            var rows = new List<(int Instances, Phase Burst, Phase Publish, Phase Spread)>();
             for (var instances = 1; instances <= settings.MaxInstances; instances++)
             {
-                var measured = new List<(Phase Burst, Phase Publish)>();
+                var measured = new List<(Phase Burst, Phase Publish, Phase Spread)>();
                 for (var run = 0; run < settings.Runs; run++)
                     measured.Add(await RunOnceAsync(settings, instances, server, receiver, postgresGroup, loadGroup));
-                rows.Add((instances, Median(measured.Select(m => m.Burst), p => p.PerSecond), Median(measured.Select(m => m.Publish), p => p.PerSecond)));
+                rows.Add((instances, Median(measured.Select(m => m.Burst), p => p.PerSecond), Median(measured.Select(m => m.Publish), p => p.PerSecond),
+                    Median(measured.Select(m => m.Spread), p => p.PerSecond)));
                 var last = rows[^1];
-                Console.WriteLine($"  {instances} instance(s): burst {last.Burst}; publishing {last.Publish}");
+                Console.WriteLine($"  {instances} instance(s): burst {last.Burst}; publishing to one webhook {last.Publish}; spread {last.Spread}");
             }
             Console.WriteLine();
-            Console.WriteLine("| instances | burst deliveries/s | × 1 instance | publishes/s | × 1 instance | CPU used in the burst: PostgreSQL, instances, load | in publishing | per delivery (burst): statements, transactions, WAL bytes |");
-            Console.WriteLine("|---|---|---|---|---|---|---|---|");
-            foreach (var (instances, burst, publish) in rows)
+            Console.WriteLine($"| instances | burst deliveries/s | × 1 instance | publishes/s, one webhook | × 1 instance | publishes/s, {settings.SpreadWebhooks} webhooks | × 1 instance | " +
+                "CPU used (PostgreSQL, instances, load): burst | one webhook | spread | per delivery, burst (statements, transactions, WAL bytes) | spread |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+            foreach (var (instances, burst, publish, spread) in rows)
             {
                 Console.WriteLine($"| {instances} | {burst.PerSecond:N0} | {burst.PerSecond / rows[0].Burst.PerSecond:0.00}× | {publish.PerSecond:N0} | " +
-                    $"{publish.PerSecond / rows[0].Publish.PerSecond:0.00}× | {burst.PostgresCpus:0.00}, {burst.InstancesCpus:0.00}, {burst.LoadCpus:0.00} | " +
-                    $"{publish.PostgresCpus:0.00}, {publish.InstancesCpus:0.00}, {publish.LoadCpus:0.00} | " +
-                    $"{burst.Statements:0.0}, {burst.Transactions:0.00}, {burst.WalBytes:N0} |");
+                    $"{publish.PerSecond / rows[0].Publish.PerSecond:0.00}× | {spread.PerSecond:N0} | {spread.PerSecond / rows[0].Spread.PerSecond:0.00}× | " +
+                    $"{burst.Cpus} | {publish.Cpus} | {spread.Cpus} | {burst.PerDelivery} | {spread.PerDelivery} |");
             }
         }
         finally
@@ -72,7 +75,7 @@ internal static class ScaleOutBenchmark
         }
     }
 
-    private static async Task<(Phase Burst, Phase Publish)> RunOnceAsync(ScaleOutSettings settings, int instanceCount, PostgresServer server,
+    private static async Task<(Phase Burst, Phase Publish, Phase Spread)> RunOnceAsync(ScaleOutSettings settings, int instanceCount, PostgresServer server,
         BenchReceiver receiver, CpuGroup postgresGroup, CpuGroup loadGroup)
     {
         var database = await server.CreateDatabaseAsync();
@@ -99,9 +102,10 @@ internal static class ScaleOutBenchmark
             try
             {
                 var cpu = new Groups(postgresGroup, groups, loadGroup);
-                var publish = await PublishingAsync(settings, clients, receiver, database, cpu);
+                var publish = await PublishingAsync(settings, clients, receiver, database, cpu, webhooks: 1);
+                var spread = await PublishingAsync(settings, clients, receiver, database, cpu, settings.SpreadWebhooks);
                 var burst = await BurstAsync(settings, clients, receiver, database, cpu);
-                return (burst, publish);
+                return (burst, publish, spread);
             }
             finally
             {
@@ -118,17 +122,30 @@ internal static class ScaleOutBenchmark
         }
     }
 
-    /// <summary>One company, one webhook: every connection posts one event per call as fast as it is answered.</summary>
-    private static async Task<Phase> PublishingAsync(ScaleOutSettings settings, List<HttpClient> clients, BenchReceiver receiver, string database, Groups cpu)
+    /// <summary>
+    /// One company: every connection posts one event per call as fast as it is answered. With one webhook, a user
+    /// webhook takes every event; with several, task webhooks of as many workflows take one event in turn each.
+    /// </summary>
+    private static async Task<Phase> PublishingAsync(
+        ScaleOutSettings settings, List<HttpClient> clients, BenchReceiver receiver, string database, Groups cpu, int webhooks)
     {
-        await CreateWebhooksAsync(clients[0], receiver, 0, 1);
+        Func<int, int, string> eventJson = EventJson;
+        if (webhooks == 1)
+        {
+            await CreateWebhooksAsync(clients[0], receiver, 0, 1);
+        }
+        else
+        {
+            await CreateTaskWebhooksAsync(clients[0], receiver, webhooks);
+            eventJson = (run, n) => TaskEventJson(run, n, webhooks);
+        }
         // Warm-up: a fresh process on a quarter of a core spends its first seconds compiling; that is not the measure.
-        var warm = receiver.Begin(1, 400);
+        var warm = receiver.Begin(webhooks, 400);
         await Task.WhenAll(Enumerable.Range(0, 4).Select(async p =>
         {
             for (var n = p; n < 400; n += 4)
             {
-                using var content = new StringContent(EventJson(warm, n), Encoding.UTF8, "application/json");
+                using var content = new StringContent(eventJson(warm, n), Encoding.UTF8, "application/json");
                 using var response = await clients[n % clients.Count].PostAsync("/api/v3/webhook/events", content);
                 response.EnsureSuccessStatusCode();
             }
@@ -136,7 +153,8 @@ internal static class ScaleOutBenchmark
         await WaitForAsync(() => receiver.Received >= 400, TimeSpan.FromMinutes(5), "the warm-up's 400 deliveries");
 
         await ResetStatementsAsync(database);
-        var run = receiver.Begin(1, 2_000_000);
+        // Each event reaches one webhook; room for 300,000 events at each is far beyond any run.
+        var run = receiver.Begin(webhooks, 300_000);
         var next = -1;
         var before = await Counters.ReadAsync(database, cpu);
         var clock = Stopwatch.StartNew();
@@ -146,7 +164,7 @@ internal static class ScaleOutBenchmark
             while (clock.Elapsed < settings.PublishTime)
             {
                 var n = Interlocked.Increment(ref next);
-                using var content = new StringContent(EventJson(run, n), Encoding.UTF8, "application/json");
+                using var content = new StringContent(eventJson(run, n), Encoding.UTF8, "application/json");
                 using var response = await client.PostAsync("/api/v3/webhook/events", content);
                 if (response.StatusCode != HttpStatusCode.Accepted)
                     throw new InvalidOperationException($"A publish was answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
@@ -155,7 +173,7 @@ internal static class ScaleOutBenchmark
         var elapsed = clock.Elapsed;
         var after = await Counters.ReadAsync(database, cpu);
         var published = next + 1;
-        await PrintBusiestStatementsAsync(database, clients.Count, published);
+        await PrintBusiestStatementsAsync(database, clients.Count, webhooks, published);
         // The deliveries drain before the burst, so that it measures only itself.
         await WaitForAsync(() => receiver.Received >= published, TimeSpan.FromMinutes(5), $"{published:N0} publishes delivered");
         return Phase.Of(published, elapsed, before, after, deliveries: published);
@@ -212,7 +230,7 @@ internal static class ScaleOutBenchmark
         "'SELECT pg_advisory_unlock_all()', 'DISCARD TEMP', 'DISCARD SEQUENCES'";
 
     /// <summary>Where a publish's statements go: the run's most frequent ones, per published event.</summary>
-    private static async Task PrintBusiestStatementsAsync(string database, int instances, int published)
+    private static async Task PrintBusiestStatementsAsync(string database, int instances, int webhooks, int published)
     {
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
@@ -225,7 +243,7 @@ internal static class ScaleOutBenchmark
             ORDER BY 1 DESC LIMIT 10
             """.Replace("{{Reset}}", ResetStatements), connection);
         await using var reader = await command.ExecuteReaderAsync();
-        Console.WriteLine($"    publishing with {instances} instance(s), the most frequent statements per published event:");
+        Console.WriteLine($"    publishing to {webhooks} webhook(s) with {instances} instance(s), the most frequent statements per published event:");
         while (await reader.ReadAsync())
             Console.WriteLine($"      {reader.GetInt64(0) / (double)published,5:0.00}  {reader.GetString(1)}");
     }
@@ -239,6 +257,28 @@ internal static class ScaleOutBenchmark
             created.EnsureSuccessStatusCode();
         }
     }
+
+    /// <summary>Task webhooks posting to <c>/hook/0</c>…: the receiver tells runs apart, so the paths may repeat earlier ones.</summary>
+    private static async Task CreateTaskWebhooksAsync(HttpClient api, BenchReceiver receiver, int count)
+    {
+        for (var w = 0; w < count; w++)
+        {
+            using var created = await api.PostAsJsonAsync("/api/v3/webhook/subscription", new
+            {
+                name = $"Scale-out tasks {w}",
+                url = $"{receiver.BaseUrl}/hook/{w}",
+                trigger = "create-edit-delete-task",
+                context = new { taskGroup = Workflow(w) },
+            });
+            created.EnsureSuccessStatusCode();
+        }
+    }
+
+    private static string Workflow(int w) => $"6261612a8f1e99002e{w:x6}";
+
+    /// <summary>Event <paramref name="n"/> goes to task webhook <c>n % webhooks</c> (through its workflow).</summary>
+    private static string TaskEventJson(int run, int n, int webhooks) =>
+        $$$"""{"type":"COTTask","event":"edit","data":{"run":{{{run}}},"n":{{{n}}},"_id":"62742b7562f37034d9399915","taskGroup":"{{{Workflow(n % webhooks)}}}","name":"Benchmark task"}}""";
 
     private static string EventJson(int run, int n) =>
         $$$"""{"type":"COTUser","event":"edit","data":{"run":{{{run}}},"n":{{{n}}},"_id":"62742b7562f37034d9399914","name":"Benchmark user","email":"bench@example.com"}}""";
@@ -304,6 +344,10 @@ internal static class ScaleOutBenchmark
             (after.Statements - before.Statements) / (double)deliveries,
             (after.Transactions - before.Transactions) / (double)deliveries,
             (after.WalBytes - before.WalBytes) / (double)deliveries);
+
+        public string Cpus => $"{PostgresCpus:0.00}, {InstancesCpus:0.00}, {LoadCpus:0.00}";
+
+        public string PerDelivery => $"{Statements:0.0}, {Transactions:0.00}, {WalBytes:N0}";
 
         public override string ToString() =>
             $"{PerSecond:N0}/s, CPU used: PostgreSQL {PostgresCpus:0.00}, instances {InstancesCpus:0.00}, load {LoadCpus:0.00}; per delivery {Statements:0.0} statements, {Transactions:0.00} transactions, {WalBytes:N0} WAL bytes";
@@ -442,7 +486,16 @@ internal sealed class CpuGroup : IDisposable
     public static void MoveTreeToRoot(int pid)
     {
         foreach (var member in Tree(pid))
-            MoveToRoot(member);
+        {
+            try
+            {
+                MoveToRoot(member);
+            }
+            catch (IOException) when (!Directory.Exists($"/proc/{member}"))
+            {
+                // A backend that ended between the listing and the move (ESRCH): nothing left to move.
+            }
+        }
     }
 
     /// <summary>

@@ -137,16 +137,22 @@ public sealed class SimStore(SimWorld world, SimInstance instance) : IDeliverySt
         return world.Database.Pending(webhookId, afterSequence, limit);
     }
 
-    public async Task<IReadOnlyList<string>> ClaimWorkAsync(IReadOnlyCollection<string> held, int busy, CancellationToken cancellationToken)
+    public async Task<WorkClaim> ClaimWorkAsync(IReadOnlyCollection<string> held, int busy, IReadOnlyCollection<string> askedAbout, CancellationToken cancellationToken)
     {
         await world.StatementAsync(instance);
         if (!world.Shared)
-            return world.Database.WebhooksWithWork();
+            return WorkClaim.Alone(world.Database.WebhooksWithWork());
         FailIfLeaseStatementsDo();
+        var now = world.Clock.Now;
+        var heldElsewhere = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        foreach (var id in askedAbout)
+        {
+            if (world.Leases.TryGetValue(id, out var lease) && lease.Owner != instance.Number && lease.ExpiresAt > now)
+                heldElsewhere[id] = TimeSpan.FromTicks(lease.ExpiresAt - now);
+        }
         var wanted = Heartbeat() - busy;
         if (wanted <= 0)
-            return [];
-        var now = world.Clock.Now;
+            return new WorkClaim([], heldElsewhere);
         var candidates = world.Database.WebhooksWithWork()
             .Where(id => !held.Contains(id) && !(world.Leases.TryGetValue(id, out var lease) && lease.ExpiresAt > now && lease.Owner != instance.Number))
             .OrderBy(_ => world.Random.Next())
@@ -160,7 +166,7 @@ public sealed class SimStore(SimWorld world, SimInstance instance) : IDeliverySt
         }
         if (candidates.Count > 0)
             world.Note($"instance {instance.Number} claims {string.Join(", ", candidates)}");
-        return candidates;
+        return new WorkClaim(candidates, heldElsewhere);
     }
 
     public async Task<LeaseRenewal> RenewAsync(IReadOnlyCollection<string> held, CancellationToken cancellationToken)
@@ -193,6 +199,8 @@ public sealed class SimStore(SimWorld world, SimInstance instance) : IDeliverySt
             if (world.Leases.TryGetValue(id, out var lease) && lease.Owner == instance.Number)
                 world.Leases.Remove(id);
         }
+        var given = webhookIds.ToArray();
+        world.Notify(instance, other => other.Feed.Released(given));
     }
 
     public async Task LeaveAsync(CancellationToken cancellationToken)
@@ -203,6 +211,7 @@ public sealed class SimStore(SimWorld world, SimInstance instance) : IDeliverySt
         foreach (var id in world.Leases.Where(l => l.Value.Owner == instance.Number).Select(l => l.Key).ToList())
             world.Leases.Remove(id);
         world.Heartbeats.Remove(instance.Number);
+        world.Notify(instance, other => other.Feed.Released(null));
     }
 
     private void FailIfLeaseStatementsDo()

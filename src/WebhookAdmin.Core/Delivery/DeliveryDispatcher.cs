@@ -19,9 +19,10 @@ namespace WebhookAdmin.Core.Delivery;
 /// news to read from storage otherwise. Lanes take them into their windows, or read their backlog a window at a time;
 /// the <see cref="IAttemptSender"/> makes each attempt; <see cref="AttemptOutcome"/> decides what comes next; the
 /// <see cref="LeaseKeeper"/> keeps the leases. A scan every <see cref="DeliveryOptions.PollInterval"/>, at start, and
-/// whenever news names a webhook without a lane, claims work and starts lanes: deliveries left by the previous run, a
-/// webhook activated again, a webhook another instance let go. The engine has one path: how instances share a store is
-/// the store's contract (<see cref="IDeliveryStore.LeaseTerm"/>, <see cref="EventWrite.HandedToLanes"/>).
+/// whenever news names a webhook without a lane that no other instance is known to hold, claims work and starts lanes:
+/// deliveries left by the previous run, a webhook activated again, a webhook another instance let go. The engine has one
+/// path: how instances share a store is the store's contract (<see cref="IDeliveryStore.LeaseTerm"/>,
+/// <see cref="EventWrite.HandedToLanes"/>).
 /// </remarks>
 public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryListener
 {
@@ -42,6 +43,23 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
     private readonly ILogger<DeliveryDispatcher> _logger;
     private CancellationToken _stopping = new(canceled: true);
     private long _lastScanAt;
+
+    /// <summary>
+    /// Webhooks without a lane here that news named since the last claim: the claim says which of them another instance
+    /// holds (<see cref="_heldElsewhere"/>).
+    /// </summary>
+    private readonly ConcurrentDictionary<string, byte> _askedAbout = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Webhooks another instance holds, with the engine clock's timestamp when its lease runs out at the latest, as the
+    /// last claim saw it: news of them starts no claim before then (with several instances publishing for one webhook,
+    /// each publish would otherwise cost every other instance a heartbeat and a claim). A webhook given back is forgotten
+    /// at once (<see cref="IDeliveryListener.Released"/>).
+    /// </summary>
+    private readonly ConcurrentDictionary<string, long> _heldElsewhere = new(StringComparer.Ordinal);
+
+    /// <summary>Counts the give-backs heard of, so a claim that overlapped one does not remember a lease already given back.</summary>
+    private long _releasesHeard;
 
     /// <summary>Set when a lane ended without giving its webhook back (its lease was lost or ran out): see <see cref="ScanAsync"/>.</summary>
     private int _leaseLostSinceScan;
@@ -77,6 +95,11 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
 
     /// <summary>HTTP attempts this instance has made since it started.</summary>
     public long AttemptsMade => _parts.AttemptsMade;
+
+    /// <summary>Times this instance has asked the store for work since it started (each a heartbeat and a claim with several instances).</summary>
+    public long Claims => Interlocked.Read(ref _claims);
+
+    private long _claims;
 
     /// <summary>
     /// Whether the dispatcher's loop is going round: it has looked for work within twice its poll interval (plus the
@@ -150,8 +173,54 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
             }
         }
         var claimedAt = _clock.GetTimestamp();
-        foreach (var webhookId in await _store.ClaimWorkAsync(lanes.Select(l => l.WebhookId).ToArray(), lanes.Count(l => l.IsBusy), stoppingToken))
+        var releasesBefore = Interlocked.Read(ref _releasesHeard);
+        var asked = TakeAskedAbout();
+        Interlocked.Increment(ref _claims);
+        WorkClaim claim;
+        try
+        {
+            claim = await _store.ClaimWorkAsync(lanes.Select(l => l.WebhookId).ToArray(), lanes.Count(l => l.IsBusy), asked, stoppingToken);
+        }
+        catch
+        {
+            foreach (var webhookId in asked)
+                _askedAbout.TryAdd(webhookId, 0);
+            throw;
+        }
+        // Timed from before the claim was sent, so the memory runs out no later than the lease itself.
+        if (Interlocked.Read(ref _releasesHeard) == releasesBefore)
+        {
+            foreach (var (webhookId, left) in claim.HeldElsewhere)
+                _heldElsewhere[webhookId] = claimedAt + (long)(left.TotalSeconds * _clock.TimestampFrequency);
+        }
+        else if (claim.HeldElsewhere.Count > 0)
+        {
+            LookForWork();
+        }
+        foreach (var webhookId in claim.Claimed)
+        {
+            _heldElsewhere.TryRemove(webhookId, out _);
             StartLane(webhookId, claimedAt);
+        }
+    }
+
+    private string[] TakeAskedAbout()
+    {
+        var asked = _askedAbout.Keys.ToArray();
+        foreach (var webhookId in asked)
+            _askedAbout.TryRemove(webhookId, out _);
+        return asked;
+    }
+
+    /// <summary>Whether another instance holds the webhook, as far as this one knows; a memory that ran out is dropped.</summary>
+    private bool HeldElsewhere(string webhookId)
+    {
+        if (!_heldElsewhere.TryGetValue(webhookId, out var until))
+            return false;
+        if (_clock.GetTimestamp() < until)
+            return true;
+        _heldElsewhere.TryRemove(KeyValuePair.Create(webhookId, until));
+        return false;
     }
 
     private async Task WaitToScanAsync(CancellationToken stoppingToken)
@@ -231,13 +300,47 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
 
     void IDeliveryListener.RemoteWork(IReadOnlyCollection<string>? webhookIds)
     {
-        var unheld = webhookIds is null;
-        foreach (var lane in webhookIds is null ? _lanes.Values : webhookIds.Select(id => _lanes.GetValueOrDefault(id)))
+        if (webhookIds is null)
         {
-            if (lane is null || !lane.Behind())
-                unheld = true;
+            foreach (var lane in _lanes.Values)
+                lane.Behind();
+            LookForWork();
+            return;
         }
-        if (unheld)
+        var claimable = false;
+        foreach (var webhookId in webhookIds)
+        {
+            if (_lanes.TryGetValue(webhookId, out var lane))
+            {
+                // A lane that is ending cannot take news: the next claim looks at its webhook again.
+                claimable |= !lane.Behind();
+            }
+            else if (!HeldElsewhere(webhookId))
+            {
+                _askedAbout.TryAdd(webhookId, 0);
+                claimable = true;
+            }
+        }
+        if (claimable)
+            LookForWork();
+    }
+
+    void IDeliveryListener.Released(IReadOnlyCollection<string>? webhookIds)
+    {
+        Interlocked.Increment(ref _releasesHeard);
+        var forgotten = false;
+        if (webhookIds is null)
+        {
+            forgotten = !_heldElsewhere.IsEmpty;
+            _heldElsewhere.Clear();
+        }
+        else
+        {
+            foreach (var webhookId in webhookIds)
+                forgotten |= _heldElsewhere.TryRemove(webhookId, out _);
+        }
+        // Only news this instance let pass for the webhooks needs a claim now; the others' claims were never put off.
+        if (forgotten)
             LookForWork();
     }
 
@@ -246,6 +349,9 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
         // Reading forward from the last delivery known would strand a missed resend behind steady traffic.
         foreach (var lane in _lanes.Values)
             lane.Reread();
+        // A give-back may be among what was missed.
+        Interlocked.Increment(ref _releasesHeard);
+        _heldElsewhere.Clear();
         LookForWork();
     }
 

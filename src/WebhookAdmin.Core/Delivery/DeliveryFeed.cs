@@ -29,6 +29,9 @@ public sealed class DeliveryFeed
     /// </summary>
     public void RemoteWork(IReadOnlyCollection<string>? webhookIds) => _listener?.RemoteWork(webhookIds);
 
+    /// <summary>Another instance gave these webhooks back (null: all it held, it stopped): whoever wants them may claim them now.</summary>
+    public void Released(IReadOnlyCollection<string>? webhookIds) => _listener?.Released(webhookIds);
+
     /// <summary>
     /// What the other instances said may have been missed (the listening connection was lost): new deliveries, and
     /// resends or requeues that put deliveries back behind what a lane already holds. Every lane reads its queue again
@@ -46,6 +49,8 @@ internal interface IDeliveryListener
     void LookForWork();
 
     void RemoteWork(IReadOnlyCollection<string>? webhookIds);
+
+    void Released(IReadOnlyCollection<string>? webhookIds);
 
     void NewsMissed();
 }

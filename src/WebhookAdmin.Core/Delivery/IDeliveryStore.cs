@@ -34,9 +34,11 @@ public interface IDeliveryStore : IPendingDeliveries
     /// <summary>
     /// Active webhooks with pending deliveries that this instance may now deliver, beyond <paramref name="held"/>. With
     /// one instance, every such webhook; with several, the ones whose lease it just took, so that its
-    /// <paramref name="busy"/> lanes (those with work) reach its fair share.
+    /// <paramref name="busy"/> lanes (those with work) reach its fair share. Of <paramref name="askedAbout"/> (webhooks
+    /// named in news since the last claim), it also says which another instance holds and for how long yet, so that
+    /// news of them starts no claim until that lease runs out or is given back.
     /// </summary>
-    Task<IReadOnlyList<string>> ClaimWorkAsync(IReadOnlyCollection<string> held, int busy, CancellationToken cancellationToken);
+    Task<WorkClaim> ClaimWorkAsync(IReadOnlyCollection<string> held, int busy, IReadOnlyCollection<string> askedAbout, CancellationToken cancellationToken);
 
     /// <summary>
     /// Says this instance is alive and extends its leases on <paramref name="held"/>: what comes back is what it still
@@ -52,6 +54,18 @@ public interface IDeliveryStore : IPendingDeliveries
 
     /// <summary>How many deliveries wait for a first attempt and for a retry, and since when the oldest waits (for the metrics).</summary>
     Task<BacklogSnapshot> BacklogAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// What a claim found: the webhooks this instance just took, and those asked about that another instance holds, with
+/// the time its lease has left (by the store's clock, when the claim ran).
+/// </summary>
+public sealed record WorkClaim(IReadOnlyList<string> Claimed, IReadOnlyDictionary<string, TimeSpan> HeldElsewhere)
+{
+    private static readonly IReadOnlyDictionary<string, TimeSpan> NoneElsewhere = new Dictionary<string, TimeSpan>();
+
+    /// <summary>A claim on a store where no other instance holds anything.</summary>
+    public static WorkClaim Alone(IReadOnlyList<string> claimed) => new(claimed, NoneElsewhere);
 }
 
 /// <summary>What a heartbeat found: the webhooks still held, and how many this instance should hold at most.</summary>

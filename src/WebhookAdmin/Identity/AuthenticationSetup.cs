@@ -26,6 +26,9 @@ public static class AuthenticationSetup
         var requireHttpsMetadata = !builder.Environment.IsDevelopment();
 
         builder.Services.AddSingleton<CompanyIdentity>();
+        builder.Services.AddSingleton<ValidatedTokens>();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<ValidatedTokens>((options, tokens) => options.Events = tokens.Events());
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddAuthorization(options => AdminPolicies.Add(options, settings));
         builder.Services

@@ -139,7 +139,7 @@ public sealed class WriterTests
         public Task<IReadOnlyList<QueuedDelivery>> PendingAsync(string webhookId, long afterSequence, int limit, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
-        public Task<IReadOnlyList<string>> ClaimWorkAsync(IReadOnlyCollection<string> held, int busy, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<WorkClaim> ClaimWorkAsync(IReadOnlyCollection<string> held, int busy, IReadOnlyCollection<string> askedAbout, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<LeaseRenewal> RenewAsync(IReadOnlyCollection<string> held, CancellationToken cancellationToken) => throw new NotSupportedException();
 

@@ -35,8 +35,18 @@ internal sealed partial class PostgreSqlNotifications(
                     feed.NewsMissed();
                     missedSome = false;
                 }
-                while (true)
-                    await connection.WaitAsync(stoppingToken);
+                try
+                {
+                    while (true)
+                        await connection.WaitAsync(stoppingToken);
+                }
+                finally
+                {
+                    // Pooled connections are not reset (PostgreSqlStorage): one still listening would collect every
+                    // notification for whoever opens it next.
+                    if (connection.State == System.Data.ConnectionState.Open)
+                        await Unlisten(connection);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -48,6 +58,19 @@ internal sealed partial class PostgreSqlNotifications(
                 missedSome = true;
                 await Task.Delay(ReconnectDelay, CancellationToken.None);
             }
+        }
+    }
+
+    private static async Task Unlisten(NpgsqlConnection connection)
+    {
+        try
+        {
+            await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
+            await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // Mostly a connection that broke meanwhile, which does not go back to the pool; stopping must not fail on it.
         }
     }
 
@@ -67,6 +90,9 @@ internal sealed partial class PostgreSqlNotifications(
                 break;
             case ClusterMessage.WebhooksChanged when ids.Length > 0:
                 directory.ChangedElsewhere(ids[0], ids[1..]);
+                break;
+            case ClusterMessage.Released:
+                feed.Released(ids.Length == 0 ? null : ids);
                 break;
             case ClusterMessage.Requeued:
                 foreach (var webhookId in ids)

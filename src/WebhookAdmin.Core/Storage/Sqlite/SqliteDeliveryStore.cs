@@ -197,7 +197,7 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
 
     public Task LeaveAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task<IReadOnlyList<string>> ClaimWorkAsync(IReadOnlyCollection<string> held, int busy, CancellationToken cancellationToken)
+    public async Task<WorkClaim> ClaimWorkAsync(IReadOnlyCollection<string> held, int busy, IReadOnlyCollection<string> askedAbout, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -210,7 +210,7 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
             webhooks.Add(reader.GetString(0));
-        return webhooks;
+        return WorkClaim.Alone(webhooks);
     }
 
     /// <summary>The writer connection's settings, as SQLite reports them (for the durability tests).</summary>
