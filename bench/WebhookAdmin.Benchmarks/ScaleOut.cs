@@ -357,16 +357,13 @@ internal static class ScaleOutBenchmark
     private sealed class InstanceProcess : IAsyncDisposable
     {
         private readonly Process _process;
-        private readonly StringBuilder _output = new();
+        private readonly ProcessOutput _output;
 
         private InstanceProcess(Process process, Uri baseAddress)
         {
             _process = process;
             BaseAddress = baseAddress;
-            process.OutputDataReceived += (_, e) => Append(e.Data);
-            process.ErrorDataReceived += (_, e) => Append(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
+            _output = ProcessOutput.Capture(process);
         }
 
         public Uri BaseAddress { get; }
@@ -389,42 +386,20 @@ internal static class ScaleOutBenchmark
             })
                 start.ArgumentList.Add(argument);
             var instance = new InstanceProcess(Process.Start(start)!, baseAddress);
-            await instance.WaitUntilReadyAsync();
-            return instance;
+            try
+            {
+                await ChildProcesses.WaitUntilAnswersAsync(instance._process, instance._output, baseAddress, TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(5));
+                return instance;
+            }
+            catch
+            {
+                await instance.DisposeAsync();
+                throw;
+            }
         }
 
         public Task<HttpClient> ApiClientAsync() => DevelopmentTokens.AuthorizeAsync(
             new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) });
-
-        private async Task WaitUntilReadyAsync()
-        {
-            using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-            var deadline = Stopwatch.StartNew();
-            while (true)
-            {
-                if (_process.HasExited)
-                    throw new InvalidOperationException($"An instance exited with {_process.ExitCode} before it was ready:\n{_output}");
-                try
-                {
-                    using var response = await client.GetAsync("/.well-known/openid-configuration");
-                    if (response.IsSuccessStatusCode)
-                        return;
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                {
-                }
-                if (deadline.Elapsed > TimeSpan.FromMinutes(3))
-                    throw new TimeoutException($"An instance did not answer within 3 minutes:\n{_output}");
-                await Task.Delay(200);
-            }
-        }
-
-        private void Append(string? line)
-        {
-            if (line is not null)
-                lock (_output)
-                    _output.AppendLine(line);
-        }
 
         public async ValueTask DisposeAsync()
         {

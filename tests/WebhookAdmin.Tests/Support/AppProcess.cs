@@ -10,8 +10,7 @@ namespace WebhookAdmin.Tests.Support;
 public sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly System.Text.StringBuilder _output = new();
-
+    private readonly ProcessOutput _output;
     private readonly string _home;
 
     private AppProcess(Process process, Uri baseAddress, string home)
@@ -19,10 +18,7 @@ public sealed class AppProcess : IAsyncDisposable
         _process = process;
         _home = home;
         BaseAddress = baseAddress;
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _output = ProcessOutput.Capture(process);
     }
 
     public Uri BaseAddress { get; }
@@ -31,14 +27,7 @@ public sealed class AppProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>What the process printed, for failure messages.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-                return _output.ToString();
-        }
-    }
+    public string Output => _output.Text;
 
     /// <param name="connectionString">The database, of the run's provider (<see cref="TestStorage"/>).</param>
     public static async Task<AppProcess> StartAsync(string connectionString, params string[] settings)
@@ -64,7 +53,7 @@ public sealed class AppProcess : IAsyncDisposable
         var app = new AppProcess(Process.Start(start)!, baseAddress, home);
         try
         {
-            await app.WaitUntilReadyAsync();
+            await ChildProcesses.WaitUntilAnswersAsync(app._process, app._output, baseAddress, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(2));
             return app;
         }
         catch
@@ -79,15 +68,10 @@ public sealed class AppProcess : IAsyncDisposable
     {
         if (_process.HasExited)
             return;
-        if (SendSignal(_process.Id, SigTerm) != 0)
+        if (ChildProcesses.Signal(_process.Id, ChildProcesses.SigTerm) != 0)
             throw new InvalidOperationException($"Could not send SIGTERM to process {_process.Id}.");
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
     }
-
-    private const int SigTerm = 15;
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int pid, int signal);
 
     /// <summary>SIGKILL: no shutdown, no flush, nothing the app can do about it.</summary>
     public async Task KillAsync()
@@ -100,41 +84,6 @@ public sealed class AppProcess : IAsyncDisposable
 
     public Task<HttpClient> ApiClientAsync(string clientId = "acme-platform", string clientSecret = "acme-platform-secret") =>
         DevelopmentTokens.AuthorizeAsync(new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) }, clientId, clientSecret);
-
-    private async Task WaitUntilReadyAsync()
-    {
-        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            if (_process.HasExited)
-                throw new InvalidOperationException($"The app exited with {_process.ExitCode} before it was ready:\n{Output}");
-            try
-            {
-                using var response = await client.GetAsync("/.well-known/openid-configuration");
-                if (response.IsSuccessStatusCode)
-                    return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"The app did not answer within 60 s:\n{Output}");
-            await Task.Delay(100);
-        }
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-            return;
-        lock (_output)
-            _output.AppendLine(line);
-    }
-
 
     public async ValueTask DisposeAsync()
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.RegularExpressions;
 using WebhookAdmin.Hosting;
 using WebhookAdmin.Tests.Localization;
@@ -15,7 +14,7 @@ public sealed partial class SeveralInstancesScript : IAsyncDisposable
     private const string TestDatabase = "webhookadmin_script_test";
     private readonly Process _process;
     private readonly string _work;
-    private readonly StringBuilder _output = new();
+    private readonly ProcessOutput _output;
     private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _postgreSqlPort;
 
@@ -24,10 +23,7 @@ public sealed partial class SeveralInstancesScript : IAsyncDisposable
         _process = process;
         _work = work;
         Balancer = balancer;
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _output = ProcessOutput.Capture(process, Read);
     }
 
     /// <summary>nginx's address, the one the script tells the admin to open.</summary>
@@ -36,14 +32,7 @@ public sealed partial class SeveralInstancesScript : IAsyncDisposable
     /// <summary>A connection string to the database the instances share.</summary>
     public string Database { get; private set; } = "";
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-                return _output.ToString();
-        }
-    }
+    public string Output => _output.Text;
 
     public static async Task<SeveralInstancesScript> StartAsync()
     {
@@ -83,7 +72,7 @@ public sealed partial class SeveralInstancesScript : IAsyncDisposable
     {
         if (_process.HasExited)
             return;
-        Assert.Equal(0, SendSignal(_process.Id, SigInt));
+        Assert.Equal(0, ChildProcesses.Signal(_process.Id, ChildProcesses.SigInt));
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
     }
 
@@ -102,12 +91,9 @@ public sealed partial class SeveralInstancesScript : IAsyncDisposable
         }
     }
 
-    private void Append(string? line)
+    /// <summary>Each line the script prints: where PostgreSQL is, then whether it got ready.</summary>
+    private void Read(string line)
     {
-        if (line is null)
-            return;
-        lock (_output)
-            _output.AppendLine(line);
         if (PostgreSqlLine().Match(line) is { Success: true } postgreSql)
             _postgreSqlPort = postgreSql.Groups[1].Value;
         if (line.StartsWith("several-instances: ready", StringComparison.Ordinal))
@@ -116,11 +102,6 @@ public sealed partial class SeveralInstancesScript : IAsyncDisposable
             _ready.TrySetException(new InvalidOperationException("The script stopped before it was ready."));
     }
 
-
-    private const int SigInt = 2;
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int pid, int signal);
 
     [GeneratedRegex(@"^several-instances: PostgreSQL \S+ on port (\d+), database")]
     private static partial Regex PostgreSqlLine();
