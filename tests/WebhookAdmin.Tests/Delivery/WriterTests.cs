@@ -93,6 +93,49 @@ public sealed class WriterTests
     }
 
     [Fact]
+    public async Task One_batch_of_mixed_publishes_stores_each_new_event_once_in_the_order_given_and_answers_repeats_with_the_first()
+    {
+        await using var host = await DispatcherHost.StartAsync(dispatch: false);
+        var (first, second) = (await host.CreateUserWebhookAsync("https://receiver.example/1", "One"), await host.CreateUserWebhookAsync("https://receiver.example/2", "Two"));
+        var store = host.Services.GetRequiredService<IDeliveryStore>();
+        var earlier = new EventWrite(Ids.Globex, "seen-before", "user", "edit", DateTime.UtcNow, "{}"u8.ToArray(), []);
+        await store.WriteAsync([earlier], CancellationToken.None);
+
+        EventWrite Publish(string company, string? caller, string type, params string[] webhooks) =>
+            new(company, caller, type, "edit", DateTime.UtcNow, Encoding.UTF8.GetBytes($$"""{"type":"{{type}}"}"""), webhooks);
+        var batch = new[]
+        {
+            Publish(Ids.Acme, null, "a1", second.Id, first.Id),
+            Publish(Ids.Globex, "seen-before", "repeat of earlier"),
+            Publish(Ids.Acme, "x", "a2", first.Id),
+            Publish(Ids.Globex, null, "g1"),
+            Publish(Ids.Acme, "x", "repeat of a2", first.Id),
+            Publish(Ids.Acme, null, "a3", second.Id),
+        };
+        await store.WriteAsync(batch, CancellationToken.None);
+
+        var (a1, earlierAgain, a2, g1, a2Again, a3) = (batch[0], batch[1], batch[2], batch[3], batch[4], batch[5]);
+        Assert.Equal([false, true, false, false, true, false], batch.Select(w => w.Repeated));
+        Assert.Equal((earlier.Sequence, earlier.EventId, 0), (earlierAgain.Sequence, earlierAgain.EventId, earlierAgain.Deliveries));
+        Assert.Equal((a2.Sequence, a2.EventId, 1), (a2Again.Sequence, a2Again.EventId, a2Again.Deliveries));
+        Assert.Empty(a2Again.Created);
+        // New events are numbered in the order given, after everything stored before.
+        Assert.True(earlier.Sequence < a1.Sequence && a1.Sequence < a2.Sequence && a2.Sequence < g1.Sequence && g1.Sequence < a3.Sequence);
+        Assert.Equal([second.Id, first.Id], a1.Created.Select(d => d.WebhookId));
+        Assert.Empty(g1.Created);
+
+        // What each write was told is what was stored.
+        await using var db = TestStorage.Context(host.ConnectionString);
+        var logs = await db.WebhookLogs.Include(l => l.Event).OrderBy(l => l.Id).ToListAsync();
+        var told = new[] { a1, a2, a3 }.SelectMany(w => w.Created).OrderBy(d => d.LogId).ToList();
+        Assert.Equal(told.Select(d => (d.LogId, d.WebhookId, d.Sequence)), logs.Select(l => (l.Id, l.WebhookId, l.Sequence)));
+        Assert.Equal(["a1", "a1", "a2", "a3"], logs.Select(l => l.Event!.Type));
+        // A webhook's deliveries have ids in sequence order too.
+        Assert.Equal(logs.Where(l => l.WebhookId == first.Id).Select(l => l.Sequence).Order(), logs.Where(l => l.WebhookId == first.Id).Select(l => l.Sequence));
+        Assert.Equal(["user", "a1", "a2", "g1", "a3"], await db.Events.OrderBy(e => e.Sequence).Select(e => e.Type).ToListAsync());
+    }
+
+    [Fact]
     public async Task An_attempt_record_the_database_refuses_for_a_while_is_retried_and_later_records_wait_for_it()
     {
         var store = new FlakyStore(failures: 3);

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
 using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Logs;
 
@@ -35,11 +34,10 @@ internal sealed class PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, Insta
     public TimeSpan LeaseTerm => options.Value.LeaseTimeout;
 
     /// <remarks>
-    /// One round trip for a batch of attempt records, two when it publishes: the transaction is opened and committed by
-    /// the batches themselves (BEGIN first, COMMIT last) rather than by separate calls. With publishes, the first round
-    /// trip takes the companies' locks, finds the caller ids seen before and draws numbers; the second carries every
-    /// insert, update and NOTIFY and the commit. (A round trip costs up to a millisecond on a loaded 2-core machine;
-    /// the first version's seven per batch held publishing to about 1,000 events/s.)
+    /// One round trip per batch, publishes included: the transaction is opened and committed by the batch itself (BEGIN
+    /// first, COMMIT last) rather than by separate calls, and publishing is decided in the database (see
+    /// <see cref="PostgreSqlPublish"/>). (A round trip costs up to a millisecond on a loaded 2-core machine; the first
+    /// version's seven per batch held publishing to about 1,000 events/s.)
     /// </remarks>
     public async Task WriteAsync(IReadOnlyList<DeliveryWrite> batch, CancellationToken cancellationToken)
     {
@@ -47,14 +45,9 @@ internal sealed class PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, Insta
         try
         {
             await using var writes = connection.CreateBatch();
-            var results = new List<Action>();
-            var work = new HashSet<string>(StringComparer.Ordinal);
-
+            writes.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
             var events = batch.OfType<EventWrite>().ToList();
-            if (events.Count > 0)
-                await PrepareEventsAsync(connection, events, writes, results, work, cancellationToken);
-            else
-                writes.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+            var publish = events.Count > 0 ? new PostgreSqlPublish(events, writes) : null;
             var attempts = batch.OfType<AttemptWrite>().ToList();
             if (attempts.Count > 0)
             {
@@ -63,12 +56,29 @@ internal sealed class PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, Insta
                     writes.BatchCommands.Add(RecordStreaks(streaks));
             }
 
+            // Named before the database decides which events are repeats of a caller id: a repeat's webhooks get news of
+            // no new work, which costs their holder one read (repeats are rare; a second round trip on every publish is not).
+            var work = events.SelectMany(e => e.WebhookIds).ToHashSet(StringComparer.Ordinal);
             var changed = work.Concat(attempts.Select(a => a.WebhookId)).ToHashSet(StringComparer.Ordinal);
             foreach (var payload in ClusterMessage.Format(me.Id, ClusterMessage.Work, [.. work]).Where(_ => work.Count > 0)
                 .Concat(ClusterMessage.Format(me.Id, ClusterMessage.Logs, [.. changed]).Where(_ => changed.Count > 0)))
                 writes.BatchCommands.Add(Command("SELECT pg_notify($1, $2)", PostgreSqlStorage.Channel, payload));
             writes.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-            await writes.ExecuteNonQueryAsync(cancellationToken);
+
+            if (publish is null)
+            {
+                await writes.ExecuteNonQueryAsync(cancellationToken);
+                return;
+            }
+            IReadOnlyList<Action> results;
+            await using (var reader = await writes.ExecuteReaderAsync(cancellationToken))
+            {
+                results = await publish.ReadAsync(reader, cancellationToken);
+                // To the COMMIT's answer: a statement after the publish (an attempt record, the commit) can still fail.
+                while (await reader.NextResultAsync(cancellationToken))
+                {
+                }
+            }
             // Results are filled in only once committed: a failed batch leaves every write as it was, ready to retry.
             foreach (var result in results)
                 result();
@@ -83,122 +93,6 @@ internal sealed class PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, Insta
             }
             throw;
         }
-    }
-
-    /// <summary>
-    /// Takes the companies' locks, finds the caller ids seen before and draws numbers (one round trip), then adds the
-    /// inserts to <paramref name="writes"/>. Numbers are drawn for every event, repeats included: a repeat's number
-    /// is simply never used (sequences may have gaps; their order is what matters).
-    /// </summary>
-    private static async Task PrepareEventsAsync(
-        NpgsqlConnection connection, List<EventWrite> events, NpgsqlBatch writes, List<Action> results, HashSet<string> work, CancellationToken cancellationToken)
-    {
-        var seen = new Dictionary<(string Company, string Caller), (long Sequence, DateTime At, int Deliveries)>();
-        var withCaller = events.Where(e => e.CallerId is not null).ToArray();
-        var logCount = events.Sum(e => e.WebhookIds.Count);
-        long[] sequences, logIds;
-        await using (var prepare = connection.CreateBatch())
-        {
-            prepare.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-            // One company at a time, in a fixed order, so two writers never wait for each other in a circle.
-            var companies = events.Select(e => e.CompanyId).Distinct().Order(StringComparer.Ordinal).ToArray();
-            foreach (var company in companies)
-                prepare.BatchCommands.Add(Command("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", company));
-            prepare.BatchCommands.Add(Command("""
-                SELECT e."CompanyId", e."CallerId", e."Sequence", e."PublishedAt", e."Deliveries"
-                FROM "Events" AS e JOIN unnest($1::text[], $2::text[]) AS u(company, caller) ON e."CompanyId" = u.company AND e."CallerId" = u.caller
-                WHERE e."CallerId" IS NOT NULL
-                """, withCaller.Select(e => e.CompanyId).ToArray(), withCaller.Select(e => e.CallerId!).ToArray()));
-            prepare.BatchCommands.Add(Command("""SELECT nextval(pg_get_serial_sequence('"Events"', 'Sequence')) FROM generate_series(1, $1)""", events.Count));
-            prepare.BatchCommands.Add(Command("""SELECT nextval(pg_get_serial_sequence('"WebhookLogs"', 'Id')) FROM generate_series(1, $1)""", logCount));
-            await using var reader = await prepare.ExecuteReaderAsync(cancellationToken);
-            for (var i = 0; i < companies.Length; i++)
-                await reader.NextResultAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-                seen[(reader.GetString(0), reader.GetString(1))] = (reader.GetInt64(2), UnixTime.FromMilliseconds(reader.GetInt64(3)), reader.GetInt32(4));
-            sequences = await ReadNumbersAsync(reader, cancellationToken);
-            logIds = await ReadNumbersAsync(reader, cancellationToken);
-        }
-
-        // In the order given: a caller id already stored (or earlier in this batch) repeats the first answer.
-        var stored = new List<EventWrite>();
-        var firstInBatch = new Dictionary<(string, string), EventWrite>();
-        var repeatsInBatch = new List<Action>();
-        foreach (var write in events)
-        {
-            if (write.CallerId is { } caller)
-            {
-                if (seen.TryGetValue((write.CompanyId, caller), out var before))
-                {
-                    results.Add(() => write.StoredBefore(before.Sequence, before.At, before.Deliveries));
-                    continue;
-                }
-                if (firstInBatch.TryGetValue((write.CompanyId, caller), out var first))
-                {
-                    // Filled in after the first one's own result, below.
-                    repeatsInBatch.Add(() => write.StoredBefore(first.Sequence, first.PublishedAt, first.Deliveries));
-                    continue;
-                }
-                firstInBatch[(write.CompanyId, caller)] = write;
-            }
-            stored.Add(write);
-        }
-        if (stored.Count == 0)
-        {
-            results.AddRange(repeatsInBatch);
-            return;
-        }
-
-        // The numbers were drawn under the locks and sorted: within a company they follow the order given.
-        var eventSequences = sequences[..stored.Count];
-        var logs = new List<(long Id, string WebhookId, long At, long Sequence)>();
-        var l = 0;
-        for (var i = 0; i < stored.Count; i++)
-        {
-            var write = stored[i];
-            var at = UnixTime.ToMilliseconds(write.PublishedAt);
-            var deliveries = new List<QueuedDelivery>(write.WebhookIds.Count);
-            foreach (var webhookId in write.WebhookIds)
-            {
-                logs.Add((logIds[l], webhookId, at, eventSequences[i]));
-                deliveries.Add(new QueuedDelivery(logIds[l], webhookId, eventSequences[i], write.PublishedAt, write.Body) { TraceParent = write.TraceParent });
-                work.Add(webhookId);
-                l++;
-            }
-            var sequence = eventSequences[i];
-            // Not handed to the lanes as they are: another instance may have committed deliveries of the same webhooks just
-            // before these, whose NOTIFY has not arrived. The lane holding the webhook reads both from storage, in order
-            // (publishing is serialised per company, so commit order is sequence order).
-            results.Add(() => write.Stored(sequence, deliveries, handedToLanes: false));
-        }
-        results.AddRange(repeatsInBatch);
-
-        writes.BatchCommands.Add(Command("""
-            INSERT INTO "Events" ("Sequence", "CompanyId", "CallerId", "Type", "Event", "PublishedAt", "Deliveries", "Body", "TraceParent")
-            SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::bigint[], $7::int[], $8::bytea[], $9::varchar[])
-            """,
-            eventSequences, stored.Select(e => e.CompanyId).ToArray(), stored.Select(e => e.CallerId).ToArray(), stored.Select(e => e.Type).ToArray(),
-            stored.Select(e => e.EventName).ToArray(), stored.Select(e => UnixTime.ToMilliseconds(e.PublishedAt)).ToArray(),
-            stored.Select(e => e.WebhookIds.Count).ToArray(), new NpgsqlParameter { Value = stored.Select(e => e.Body).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea },
-            stored.Select(e => e.TraceParent).ToArray()));
-        if (logs.Count > 0)
-        {
-            writes.BatchCommands.Add(Command("""
-                INSERT INTO "WebhookLogs" ("Id", "WebhookId", "CreatedAt", "Status", "Retry", "Response", "Version", "Sequence", "State", "NextAttemptAt", "ManualAttemptRequested")
-                SELECT u.id, u.webhook, u.at, 0, 0, '', 0, u.seq, 0, u.at, false FROM unnest($1::bigint[], $2::varchar[], $3::bigint[], $4::bigint[]) AS u(id, webhook, at, seq)
-                """, logs.Select(x => x.Id).ToArray(), logs.Select(x => x.WebhookId).ToArray(), logs.Select(x => x.At).ToArray(), logs.Select(x => x.Sequence).ToArray()));
-        }
-    }
-
-    /// <summary>The next result's numbers, ascending.</summary>
-    private static async Task<long[]> ReadNumbersAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
-    {
-        await reader.NextResultAsync(cancellationToken);
-        var values = new List<long>();
-        while (await reader.ReadAsync(cancellationToken))
-            values.Add(reader.GetInt64(0));
-        values.Sort();
-        return [.. values];
     }
 
     /// <summary>
@@ -444,7 +338,7 @@ internal sealed class PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, Insta
         return ((int)Math.Min(int.MaxValue, (withWork + instances - 1) / instances), heldElsewhere);
     }
 
-    private static NpgsqlBatchCommand Command(string sql, params object?[] values)
+    internal static NpgsqlBatchCommand Command(string sql, params object?[] values)
     {
         var command = new NpgsqlBatchCommand(sql);
         AddAll(command.Parameters, values);
