@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using WebhookAdmin.Core.Storage;
 
@@ -7,11 +8,10 @@ namespace WebhookAdmin.Core.Delivery;
 // something), and tells the lanes and the open logs tabs what each commit changed.
 public sealed partial class DeliveryWriter
 {
-    private async Task RunAsync()
+    private async Task RunAsync(ChannelReader<Unit> reader)
     {
         var units = new List<Unit>();
         var writes = new List<DeliveryWrite>();
-        var reader = _queue.Reader;
         while (await reader.WaitToReadAsync())
         {
             units.Clear();

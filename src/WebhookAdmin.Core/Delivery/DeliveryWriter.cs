@@ -11,7 +11,9 @@ namespace WebhookAdmin.Core.Delivery;
 /// The one door to the delivery tables (a group commit). Publishers and lanes hand it writes; it takes everything that
 /// has arrived, commits it as one transaction (one flush to disk for all of it), then answers every publisher of that
 /// batch and tells the dispatcher and open logs tabs what changed. While one batch is being committed the next one
-/// gathers, so the busier the system, the more each flush carries.
+/// gathers, so the busier the system, the more each flush carries. Where the store commits publishes apart
+/// (<see cref="IDeliveryStore.CommitsPublishesApart"/>: PostgreSQL), publishes and attempt records each have such a
+/// loop, so a publisher does not also wait for the attempt records' commit in flight.
 /// </summary>
 /// <remarks>
 /// Publishers wait for their batch's commit: an accepted event is durable. Lanes do not wait for their attempt's
@@ -42,6 +44,9 @@ public sealed partial class DeliveryWriter : IAttemptRecorder, IHostedService, I
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(10);
 
     private readonly Channel<Unit> _queue = Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Publishes, when the store commits them apart from attempt records (see <see cref="IDeliveryStore.CommitsPublishesApart"/>).</summary>
+    private readonly Channel<Unit>? _publishes;
     private readonly SemaphoreSlim _attemptRoom;
     private readonly IDeliveryStore _store;
     private readonly DeliveryFeed _feed;
@@ -70,6 +75,8 @@ public sealed partial class DeliveryWriter : IAttemptRecorder, IHostedService, I
         _notifications = notifications;
         _logger = logger;
         _attemptRoom = new SemaphoreSlim(options.Value.MaxUnrecordedAttempts);
+        if (store.CommitsPublishesApart)
+            _publishes = Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = true });
     }
 
     /// <summary>Whether the writer's loop is running (from the host's start until it stops).</summary>
@@ -98,7 +105,7 @@ public sealed partial class DeliveryWriter : IAttemptRecorder, IHostedService, I
     public async Task StoreAsync(IReadOnlyList<EventWrite> events, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var unit = new Unit(events, Waiter());
-        Enqueue(unit);
+        Enqueue(unit, _publishes ?? _queue);
         try
         {
             // Once handed in, the write goes ahead even if this caller stops waiting (a client gone): the caller id
@@ -125,23 +132,30 @@ public sealed partial class DeliveryWriter : IAttemptRecorder, IHostedService, I
     public async ValueTask RecordAsync(AttemptWrite attempt, CancellationToken cancellationToken = default)
     {
         await _attemptRoom.WaitAsync(cancellationToken);
-        Enqueue(new Unit([attempt], null));
+        Enqueue(new Unit([attempt], null), _queue);
     }
 
     /// <summary>Returns once everything handed in before the call is committed.</summary>
     public Task FlushAsync(CancellationToken cancellationToken = default)
     {
-        var unit = new Unit([], Waiter());
-        Enqueue(unit);
-        return unit.Done!.Task.WaitAsync(cancellationToken);
+        var units = new List<Unit>(2);
+        foreach (var queue in Queues)
+        {
+            var unit = new Unit([], Waiter());
+            Enqueue(unit, queue);
+            units.Add(unit);
+        }
+        return Task.WhenAll(units.Select(u => u.Done!.Task)).WaitAsync(cancellationToken);
     }
 
-    private void Enqueue(Unit unit)
+    private IEnumerable<Channel<Unit>> Queues => _publishes is null ? [_queue] : [_queue, _publishes];
+
+    private void Enqueue(Unit unit, Channel<Unit> queue)
     {
         // The first write after a quiet spell starts the clock, unless the database was already failing us.
         if (Interlocked.Increment(ref _waiting) == 1 && !_failing)
             Interlocked.Exchange(ref _answeredAt, Environment.TickCount64);
-        if (!_queue.Writer.TryWrite(unit))
+        if (!queue.Writer.TryWrite(unit))
         {
             Interlocked.Decrement(ref _waiting);
             throw new InvalidOperationException("The delivery writer has stopped: the app is shutting down.");
@@ -154,7 +168,7 @@ public sealed partial class DeliveryWriter : IAttemptRecorder, IHostedService, I
     public Task StartAsync(CancellationToken cancellationToken)
     {
         lock (_queue)
-            _loop ??= EngineTasks.Start(RunAsync);
+            _loop ??= Task.WhenAll(Queues.Select(queue => EngineTasks.Start(() => RunAsync(queue.Reader))).ToList());
         return Task.CompletedTask;
     }
 
@@ -165,7 +179,8 @@ public sealed partial class DeliveryWriter : IAttemptRecorder, IHostedService, I
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
+        foreach (var queue in Queues)
+            queue.Writer.TryComplete();
         Task? loop;
         lock (_queue)
             loop = _loop;
@@ -200,7 +215,8 @@ public sealed partial class DeliveryWriter : IAttemptRecorder, IHostedService, I
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
             return;
-        _queue.Writer.TryComplete();
+        foreach (var queue in Queues)
+            queue.Writer.TryComplete();
         _stopping.Cancel();
     }
 

@@ -20,9 +20,18 @@ public interface IDeliveryStore : IPendingDeliveries
     /// <summary>
     /// Applies every write of <paramref name="batch"/>, in order, in one transaction, and returns once it is committed and
     /// flushed to disk, with each write's results filled in. When it throws, nothing of the batch is stored.
-    /// Only the <see cref="DeliveryWriter"/> calls it, one batch at a time.
+    /// Only the <see cref="DeliveryWriter"/> calls it: one batch at a time, or, where <see cref="CommitsPublishesApart"/>,
+    /// at most one batch of publishes and one of attempt records at a time.
     /// </summary>
     Task WriteAsync(IReadOnlyList<DeliveryWrite> batch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether publishes are committed in batches of their own, at the same time as the attempt records' batches. Where
+    /// writers do not exclude each other (PostgreSQL), a publish then waits for one commit, its own, instead of also the
+    /// attempt records' commit in flight; where one writer at a time holds the database (SQLite), one batch carrying both
+    /// shares a single flush to disk.
+    /// </summary>
+    bool CommitsPublishesApart => false;
 
     /// <summary>
     /// How long this instance's lease on a webhook's queue lasts after its last renewal: another instance may take the

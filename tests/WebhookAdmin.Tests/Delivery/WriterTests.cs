@@ -38,6 +38,38 @@ public sealed class WriterTests
     }
 
     [Fact]
+    [Trait(TestStorage.Trait, TestStorage.PostgreSqlOnly)]
+    public async Task On_postgresql_a_publish_is_not_held_behind_an_attempt_record_waiting_for_the_database_and_a_flush_waits_for_both()
+    {
+        await using var host = await DispatcherHost.StartAsync(dispatch: false);
+        var webhook = await host.CreateUserWebhookAsync("https://receiver.example/hook");
+        await host.PublishAsync(Events.UserEdit(1));
+        var log = Assert.Single(await host.LogsAsync(webhook.Id));
+        var writer = host.Services.GetRequiredService<DeliveryWriter>();
+
+        // Attempt records insert into WebhookLogAttempts, which publishes never touch: hold it, and only they must wait.
+        await using (var db = TestStorage.Context(host.ConnectionString))
+        {
+            await using var hold = await db.Database.BeginTransactionAsync();
+            await db.Database.ExecuteSqlRawAsync("LOCK TABLE \"WebhookLogAttempts\" IN EXCLUSIVE MODE");
+            await writer.RecordAsync(Record(log.Id));
+            await Task.Delay(200);
+
+            var published = host.PublishAsync(Events.UserEdit(2));
+            var flushed = writer.FlushAsync();
+            // Behind the attempt record, the publish would wait out its store timeout and be told to try later.
+            var answered = await Task.WhenAny(published, Task.Delay(TimeSpan.FromSeconds(10))) == published && published.IsCompletedSuccessfully;
+            await Task.Delay(200);
+
+            Assert.True(answered, "the publish waited for the attempt record's commit");
+            Assert.False(flushed.IsCompleted, "the flush returned before the attempt record was committed");
+            await hold.RollbackAsync();
+            await flushed.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        Assert.Equal(2, (await host.LogsAsync(webhook.Id)).Length);
+    }
+
+    [Fact]
     public async Task An_accepted_event_and_its_deliveries_are_already_readable_by_another_connection()
     {
         await using var host = await DispatcherHost.StartAsync(dispatch: false);

@@ -37,7 +37,12 @@ public sealed partial class SeveralInstancesScript : IAsyncDisposable
     public static async Task<SeveralInstancesScript> StartAsync()
     {
         var balancerPort = TestApp.FreeTcpPort();
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = SourceTree.Root };
+        // Through env, which gives bash Ctrl-C's default handling: a test run started in the background (`./test.sh &`)
+        // ignores SIGINT, every child inherits that, and a non-interactive bash cannot trap a signal ignored on entry (the
+        // stop below then waited 90 s for a script that never heard it).
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = SourceTree.Root };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("bash");
         start.ArgumentList.Add(Path.Combine(SourceTree.Root, "deploy", "several-instances.sh"));
         start.ArgumentList.Add("--fresh");
         start.Environment["WEBHOOKADMIN_BALANCER_PORT"] = balancerPort.ToString();

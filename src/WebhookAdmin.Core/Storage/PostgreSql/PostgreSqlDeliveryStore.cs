@@ -34,6 +34,13 @@ internal sealed class PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, Insta
     public TimeSpan LeaseTerm => options.Value.LeaseTimeout;
 
     /// <remarks>
+    /// Safe because a publish and an attempt record never touch the same row: a delivery is attempted only once its
+    /// publish is committed (its lane reads it from storage), and the two kinds lock nothing in an order the other takes
+    /// in reverse (several instances already commit both kinds at once).
+    /// </remarks>
+    public bool CommitsPublishesApart => true;
+
+    /// <remarks>
     /// One round trip per batch, publishes included: the transaction is opened and committed by the batch itself (BEGIN
     /// first, COMMIT last) rather than by separate calls, and publishing is decided in the database (see
     /// <see cref="PostgreSqlPublish"/>). (A round trip costs up to a millisecond on a loaded 2-core machine; the first
