@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WebhookAdmin.Core;
 using WebhookAdmin.Core.Delivery;
+using WebhookAdmin.Core.Events;
 using WebhookAdmin.Core.Logs;
 using WebhookAdmin.Tests.Delivery.Support;
 using WebhookAdmin.Tests.Support;
@@ -187,6 +188,29 @@ public sealed class SeveralInstancesTests
         await Eventually.WaitAsync(() => seen.LastOrDefault(), last => last == (DeliveryState.Succeeded, 2), what: "the tab reading the other instance's final attempt");
         Assert.Equal(0, Attempts(people));
         Assert.Equal(2, Attempts(worker));
+    }
+
+    [Fact]
+    public async Task A_logs_tab_on_one_instance_hears_of_an_event_published_on_another()
+    {
+        // Neither instance delivers: the only news of the webhook is the publish's.
+        var quiet = new Dictionary<string, string> { ["Enabled"] = "false" };
+        await using var people = await DispatcherHost.StartAsync(quiet);
+        await using var publisher = await DispatcherHost.StartAsync(quiet, database: people.ConnectionString);
+        var webhook = await people.CreateUserWebhookAsync("https://receiver.example/hook");
+        var heard = new TaskCompletionSource();
+        using var tab = people.Services.GetRequiredService<LogNotifications>().Subscribe(webhook.Id, () =>
+        {
+            heard.TrySetResult();
+            return Task.CompletedTask;
+        });
+
+        // The publisher matches the webhook once it has heard it was created.
+        await Eventually.WaitAsync(
+            async () => await publisher.Publisher.PublishAsync(Ids.Acme, Events.UserEdit(1)), outcome => outcome is PublishOutcome.Accepted { Deliveries: 1 },
+            what: "a publish on the other instance matching the new webhook");
+
+        await heard.Task.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]

@@ -22,7 +22,8 @@ namespace WebhookAdmin.Core.Storage.PostgreSql;
 /// still held by this instance (the fencing Hangfire applies to its fetched jobs): a record from an instance that lost
 /// its lease is dropped, and the new holder sends that delivery again (a repeat, never an inversion).</para>
 /// <para><b>News.</b> Each batch ends with NOTIFYs (delivered on commit) naming the webhooks that got new deliveries
-/// and whose logs changed, so the instance delivering them and any open logs tab hear of it at once.</para>
+/// (which changes their logs too) and the other webhooks whose logs changed, so the instance delivering them and any
+/// open logs tab hear of it at once: one message per batch of publishes, one per batch of attempt records.</para>
 /// </remarks>
 internal sealed class PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, InstanceIdentity me, IOptions<DeliveryOptions> options) : IDeliveryStore
 {
@@ -66,7 +67,7 @@ internal sealed class PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, Insta
             // Named before the database decides which events are repeats of a caller id: a repeat's webhooks get news of
             // no new work, which costs their holder one read (repeats are rare; a second round trip on every publish is not).
             var work = events.SelectMany(e => e.WebhookIds).ToHashSet(StringComparer.Ordinal);
-            var changed = work.Concat(attempts.Select(a => a.WebhookId)).ToHashSet(StringComparer.Ordinal);
+            var changed = attempts.Select(a => a.WebhookId).Where(id => !work.Contains(id)).ToHashSet(StringComparer.Ordinal);
             foreach (var payload in ClusterMessage.Format(me.Id, ClusterMessage.Work, [.. work]).Where(_ => work.Count > 0)
                 .Concat(ClusterMessage.Format(me.Id, ClusterMessage.Logs, [.. changed]).Where(_ => changed.Count > 0)))
                 writes.BatchCommands.Add(Command("SELECT pg_notify($1, $2)", PostgreSqlStorage.Channel, payload));

@@ -83,6 +83,8 @@ internal sealed partial class PostgreSqlNotifications(
         {
             case ClusterMessage.Work:
                 feed.RemoteWork(ids);
+                foreach (var webhookId in ids)
+                    logs.Changed(webhookId);
                 break;
             case ClusterMessage.Logs:
                 foreach (var webhookId in ids)

@@ -120,10 +120,10 @@ internal sealed partial class PostgreSqlSignals(NpgsqlDataSource dataSource, Ins
 /// </summary>
 internal static class ClusterMessage
 {
-    /// <summary>New pending deliveries of these webhooks.</summary>
+    /// <summary>New pending deliveries of these webhooks (so their logs changed too).</summary>
     public const string Work = "w";
 
-    /// <summary>These webhooks' logs changed (for open logs tabs).</summary>
+    /// <summary>These webhooks' logs changed (for open logs tabs), beyond those named as <see cref="Work"/>.</summary>
     public const string Logs = "l";
 
     /// <summary>These webhooks of the company (first id) were saved.</summary>
