@@ -48,10 +48,8 @@ public sealed class WriterTests
         var writer = host.Services.GetRequiredService<DeliveryWriter>();
 
         // Attempt records insert into WebhookLogAttempts, which publishes never touch: hold it, and only they must wait.
-        await using (var db = TestStorage.Context(host.ConnectionString))
+        await using (var hold = await TestStorage.HoldWritesAsync(host.ConnectionString, "WebhookLogAttempts"))
         {
-            await using var hold = await db.Database.BeginTransactionAsync();
-            await db.Database.ExecuteSqlRawAsync("LOCK TABLE \"WebhookLogAttempts\" IN EXCLUSIVE MODE");
             await writer.RecordAsync(Record(log.Id));
             await Task.Delay(200);
 
@@ -63,7 +61,7 @@ public sealed class WriterTests
 
             Assert.True(answered, "the publish waited for the attempt record's commit");
             Assert.False(flushed.IsCompleted, "the flush returned before the attempt record was committed");
-            await hold.RollbackAsync();
+            await hold.DisposeAsync();
             await flushed.WaitAsync(TimeSpan.FromSeconds(10));
         }
         Assert.Equal(2, (await host.LogsAsync(webhook.Id)).Length);

@@ -30,17 +30,24 @@ public static class TestStorage
         [$"--{StorageSetup.ProviderKey}={Provider}", $"--ConnectionStrings:{StorageSetup.ConnectionStringName}={connectionString}"];
 
     /// <summary>
-    /// Takes, from a connection of its own, the lock that publishing needs (SQLite's write lock; an exclusive lock on
-    /// PostgreSQL's events table) and keeps it until disposed, so a test can see what waits for a commit.
+    /// Takes, from a connection of its own, the lock that writing <paramref name="table"/> needs (SQLite's write lock,
+    /// whatever the table; an exclusive lock on that table on PostgreSQL: by default the events table, which every
+    /// publish writes) and keeps it until disposed, so a test can see what waits for a commit.
     /// </summary>
-    public static async Task<IAsyncDisposable> HoldWritesAsync(string connectionString)
+    public static async Task<IAsyncDisposable> HoldWritesAsync(string connectionString, string table = "Events")
     {
         var db = Context(connectionString);
         var transaction = await db.Database.BeginTransactionAsync();
         if (IsPostgreSql)
-            await db.Database.ExecuteSqlRawAsync("LOCK TABLE \"Events\" IN EXCLUSIVE MODE");
+        {
+            // A table name cannot be a parameter; it comes from the test itself, never from outside.
+            var lockTable = $"LOCK TABLE \"{table}\" IN EXCLUSIVE MODE";
+            await db.Database.ExecuteSqlRawAsync(lockTable);
+        }
         else
+        {
             await db.Database.ExecuteSqlRawAsync("UPDATE \"Events\" SET \"Deliveries\" = \"Deliveries\" WHERE 0");
+        }
         return new Hold(db, transaction);
     }
 
@@ -49,10 +56,15 @@ public static class TestStorage
         ? new PostgreSqlWebhookAdminDbContext(new DbContextOptionsBuilder<PostgreSqlWebhookAdminDbContext>().UseNpgsql(connectionString).Options)
         : new SqliteWebhookAdminDbContext(new DbContextOptionsBuilder<SqliteWebhookAdminDbContext>().UseSqlite(connectionString).Options);
 
+    /// <summary>Released by the first dispose (a test lets go mid-way, then its <c>await using</c> ends).</summary>
     private sealed class Hold(WebhookAdminDbContext db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction) : IAsyncDisposable
     {
+        private int _released;
+
         public async ValueTask DisposeAsync()
         {
+            if (Interlocked.Exchange(ref _released, 1) == 1)
+                return;
             await transaction.RollbackAsync();
             await transaction.DisposeAsync();
             await db.DisposeAsync();
