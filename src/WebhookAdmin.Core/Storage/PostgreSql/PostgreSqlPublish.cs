@@ -25,6 +25,42 @@ internal sealed class PostgreSqlPublish
     private readonly int _companies;
     private readonly bool _asksAboutCallers;
 
+    /// <summary>The events already stored under the batch's caller ids (a test looks at its plan).</summary>
+    /// <remarks>
+    /// Both statements look events up one caller id at a time (a LATERAL … LIMIT 1, a scalar subquery), never as a join:
+    /// a prepared statement's generic plan is kept for the connection's life, and one planned while <c>Events</c> was
+    /// small hashed the whole table on every publish.
+    /// </remarks>
+    internal const string CallerIdsSql = """
+        SELECT e."CompanyId", e."CallerId", e."Sequence", e."PublishedAt", e."Deliveries"
+        FROM unnest($1::text[], $2::text[]) AS u(company, caller)
+        CROSS JOIN LATERAL (
+            SELECT * FROM "Events" AS e WHERE e."CompanyId" = u.company AND e."CallerId" = u.caller AND e."CallerId" IS NOT NULL LIMIT 1) AS e
+        """;
+
+    /// <summary>Draws the numbers and stores the new events and their deliveries (a test looks at its plan).</summary>
+    internal const string PublishSql = """
+        WITH input AS (
+            SELECT * FROM unnest($1::int[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::bigint[], $7::int[], $8::bytea[], $9::varchar[])
+                AS u(ord, company, caller, type, event, at, deliveries, body, trace)
+            WHERE u.caller IS NULL
+               OR (SELECT 1 FROM "Events" AS e WHERE e."CompanyId" = u.company AND e."CallerId" = u.caller LIMIT 1) IS NULL),
+        numbered AS (
+            SELECT *, nextval(pg_get_serial_sequence('"Events"', 'Sequence')) AS seq FROM input ORDER BY ord),
+        events AS (
+            INSERT INTO "Events" ("Sequence", "CompanyId", "CallerId", "Type", "Event", "PublishedAt", "Deliveries", "Body", "TraceParent")
+            SELECT seq, company, caller, type, event, at, deliveries, body, trace FROM numbered),
+        logs AS (
+            INSERT INTO "WebhookLogs" ("Id", "WebhookId", "CreatedAt", "Status", "Retry", "Response", "Version", "Sequence", "State", "NextAttemptAt", "ManualAttemptRequested")
+            SELECT nextval(pg_get_serial_sequence('"WebhookLogs"', 'Id')), l.webhook, n.at, 0, 0, '', 0, n.seq, 0, n.at, false
+            FROM unnest($10::int[], $11::varchar[]) WITH ORDINALITY AS l(ord, webhook, pos) JOIN numbered AS n ON n.ord = l.ord
+            ORDER BY l.pos
+            RETURNING "Id", "WebhookId", "Sequence")
+        SELECT ord, seq, NULL::bigint, NULL::varchar FROM numbered
+        UNION ALL
+        SELECT NULL, "Sequence", "Id", "WebhookId" FROM logs
+        """;
+
     /// <summary>Adds the statements to <paramref name="writes"/>, after its BEGIN.</summary>
     public PostgreSqlPublish(List<EventWrite> events, NpgsqlBatch writes)
     {
@@ -48,11 +84,7 @@ internal sealed class PostgreSqlPublish
         _asksAboutCallers = withCaller.Length > 0;
         if (_asksAboutCallers)
         {
-            writes.BatchCommands.Add(Command("""
-                SELECT e."CompanyId", e."CallerId", e."Sequence", e."PublishedAt", e."Deliveries"
-                FROM "Events" AS e JOIN unnest($1::text[], $2::text[]) AS u(company, caller) ON e."CompanyId" = u.company AND e."CallerId" = u.caller
-                WHERE e."CallerId" IS NOT NULL
-                """, withCaller.Select(e => e.CompanyId).ToArray(), withCaller.Select(e => e.CallerId!).ToArray()));
+            writes.BatchCommands.Add(Command(CallerIdsSql, withCaller.Select(e => e.CompanyId).ToArray(), withCaller.Select(e => e.CallerId!).ToArray()));
         }
 
         var logEvents = new List<int>();
@@ -69,27 +101,7 @@ internal sealed class PostgreSqlPublish
         // Numbers are drawn in the order given: since PostgreSQL 9.6 a SELECT's output (the nextval() calls) is computed
         // after its ORDER BY sort. "numbered" is read three times and volatile, so it is computed once. A caller id seen
         // before is skipped here exactly as the SELECT above reports it: both run under the company's lock.
-        writes.BatchCommands.Add(Command("""
-            WITH input AS (
-                SELECT * FROM unnest($1::int[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::bigint[], $7::int[], $8::bytea[], $9::varchar[])
-                    AS u(ord, company, caller, type, event, at, deliveries, body, trace)
-                WHERE u.caller IS NULL
-                   OR NOT EXISTS (SELECT 1 FROM "Events" AS e WHERE e."CompanyId" = u.company AND e."CallerId" = u.caller)),
-            numbered AS (
-                SELECT *, nextval(pg_get_serial_sequence('"Events"', 'Sequence')) AS seq FROM input ORDER BY ord),
-            events AS (
-                INSERT INTO "Events" ("Sequence", "CompanyId", "CallerId", "Type", "Event", "PublishedAt", "Deliveries", "Body", "TraceParent")
-                SELECT seq, company, caller, type, event, at, deliveries, body, trace FROM numbered),
-            logs AS (
-                INSERT INTO "WebhookLogs" ("Id", "WebhookId", "CreatedAt", "Status", "Retry", "Response", "Version", "Sequence", "State", "NextAttemptAt", "ManualAttemptRequested")
-                SELECT nextval(pg_get_serial_sequence('"WebhookLogs"', 'Id')), l.webhook, n.at, 0, 0, '', 0, n.seq, 0, n.at, false
-                FROM unnest($10::int[], $11::varchar[]) WITH ORDINALITY AS l(ord, webhook, pos) JOIN numbered AS n ON n.ord = l.ord
-                ORDER BY l.pos
-                RETURNING "Id", "WebhookId", "Sequence")
-            SELECT ord, seq, NULL::bigint, NULL::varchar FROM numbered
-            UNION ALL
-            SELECT NULL, "Sequence", "Id", "WebhookId" FROM logs
-            """,
+        writes.BatchCommands.Add(Command(PublishSql,
             Enumerable.Range(0, _candidates.Count).ToArray(), _candidates.Select(e => e.CompanyId).ToArray(), _candidates.Select(e => e.CallerId).ToArray(),
             _candidates.Select(e => e.Type).ToArray(), _candidates.Select(e => e.EventName).ToArray(),
             _candidates.Select(e => UnixTime.ToMilliseconds(e.PublishedAt)).ToArray(), _candidates.Select(e => e.WebhookIds.Count).ToArray(),
