@@ -8,20 +8,22 @@ namespace WebhookAdmin.Tests.Storage;
 
 /// <summary>
 /// The delivery writes run as prepared statements with generic plans, kept for a connection's life: a plan made on
-/// empty tables must still reach logs and events by key once they hold millions of rows.
+/// empty tables must still reach logs, events, webhooks and leases by key once they hold millions of rows.
 /// </summary>
 [Trait(TestStorage.Trait, TestStorage.PostgreSqlOnly)]
 public sealed partial class PostgreSqlPlanTests
 {
     [Theory]
     [InlineData("attempt records")]
+    [InlineData("failure streaks")]
     [InlineData("caller ids")]
     [InlineData("publish")]
-    public async Task A_writes_generic_plan_made_on_empty_tables_reaches_logs_and_events_by_key(string statement)
+    public async Task A_writes_generic_plan_made_on_empty_tables_reaches_rows_by_key(string statement)
     {
         var sql = statement switch
         {
             "attempt records" => PostgreSqlDeliveryStore.RecordAttemptsSql,
+            "failure streaks" => PostgreSqlDeliveryStore.RecordStreaksSql,
             "caller ids" => PostgreSqlPublish.CallerIdsSql,
             _ => PostgreSqlPublish.PublishSql,
         };
@@ -31,9 +33,11 @@ public sealed partial class PostgreSqlPlanTests
 
         var plan = await GenericPlanAsync(connectionString, sql);
 
-        // A scan of the whole table, or of every log of the leased webhooks, grows with the table the plan never sees grow.
-        Assert.DoesNotMatch(@"Seq Scan on ""(WebhookLogs|Events)""", plan);
+        // A scan of the whole table, of every log of the leased webhooks or of every lease this instance holds grows
+        // with what the plan never sees grow.
+        Assert.DoesNotMatch(@"Seq Scan on ""(WebhookLogs|Events|Webhooks|DeliveryLeases)""", plan);
         Assert.DoesNotContain("IX_WebhookLogs_WebhookId", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("IX_DeliveryLeases_Owner", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("hashed SubPlan", plan, StringComparison.Ordinal);
     }
 

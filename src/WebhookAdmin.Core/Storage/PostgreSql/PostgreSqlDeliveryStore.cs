@@ -161,6 +161,20 @@ internal sealed class PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, Insta
     }
 
     /// <summary>
+    /// The statement of <see cref="RecordStreaks"/> (a test looks at its plan). The lease is checked per row, as in
+    /// <see cref="RecordAttemptsSql"/>: with <c>EXISTS</c>, the generic plan read every lease this instance holds on each
+    /// batch of attempts.
+    /// </summary>
+    internal const string RecordStreaksSql = """
+        UPDATE "Webhooks" AS w SET
+            "FailingSince" = CASE WHEN u.restarted THEN u.first ELSE coalesce(w."FailingSince", u.first) END,
+            "ConsecutiveFailures" = CASE WHEN u.restarted THEN u.failures ELSE w."ConsecutiveFailures" + u.failures END
+        FROM unnest($1::varchar[], $2::boolean[], $3::bigint[], $4::int[]) AS u(id, restarted, first, failures)
+        WHERE w."Id" = u.id AND (u.failures > 0 OR w."FailingSince" IS NOT NULL OR w."ConsecutiveFailures" <> 0)
+          AND (SELECT d."Owner" FROM "DeliveryLeases" AS d WHERE d."WebhookId" = w."Id") = $5
+        """;
+
+    /// <summary>
     /// Each webhook's run of failures, for automatic deactivation (see <see cref="FailureStreak"/>), fenced like the
     /// attempts. A webhook that keeps succeeding is not written: in PostgreSQL every UPDATE leaves a dead row version.
     /// </summary>
@@ -168,14 +182,7 @@ internal sealed class PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, Insta
     {
         // In id order, so two transactions locking several webhooks' rows take them in the same order.
         var rows = streaks.OrderBy(s => s.WebhookId, StringComparer.Ordinal).ToArray();
-        return Command("""
-            UPDATE "Webhooks" AS w SET
-                "FailingSince" = CASE WHEN u.restarted THEN u.first ELSE coalesce(w."FailingSince", u.first) END,
-                "ConsecutiveFailures" = CASE WHEN u.restarted THEN u.failures ELSE w."ConsecutiveFailures" + u.failures END
-            FROM unnest($1::varchar[], $2::boolean[], $3::bigint[], $4::int[]) AS u(id, restarted, first, failures)
-            WHERE w."Id" = u.id AND (u.failures > 0 OR w."FailingSince" IS NOT NULL OR w."ConsecutiveFailures" <> 0)
-              AND EXISTS (SELECT 1 FROM "DeliveryLeases" AS d WHERE d."WebhookId" = w."Id" AND d."Owner" = $5)
-            """,
+        return Command(RecordStreaksSql,
             rows.Select(r => r.WebhookId).ToArray(), rows.Select(r => r.Restarted).ToArray(),
             rows.Select(r => r.FirstFailure is { } first ? UnixTime.ToMilliseconds(first) : (long?)null).ToArray(),
             rows.Select(r => r.Failures).ToArray(), me.Id);
