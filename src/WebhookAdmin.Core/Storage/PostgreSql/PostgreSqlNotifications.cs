@@ -83,9 +83,7 @@ internal sealed partial class PostgreSqlNotifications(
         {
             case ClusterMessage.Work:
                 feed.RemoteWork(ids);
-                foreach (var webhookId in ids)
-                    logs.Changed(webhookId);
-                break;
+                goto case ClusterMessage.Logs; // new deliveries change the logs too
             case ClusterMessage.Logs:
                 foreach (var webhookId in ids)
                     logs.Changed(webhookId);
