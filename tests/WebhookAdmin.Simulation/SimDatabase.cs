@@ -24,7 +24,10 @@ public sealed class SimDatabase
     /// <summary>While true every statement fails as a database that is down or unreachable does.</summary>
     public bool Unavailable { get; set; }
 
-    /// <summary>Several instances commit to it (PostgreSQL's contract): new deliveries are read by lanes from storage, never handed over.</summary>
+    /// <summary>
+    /// Several instances commit to it (PostgreSQL's contract): each new delivery says what of its webhook was pending
+    /// before it (<see cref="QueuedDelivery.PendingBefore"/>), so a lane takes it in hand only when it knows that one.
+    /// </summary>
     public bool Shared { get; init; }
 
     /// <summary>Deliberate contract breaches, to show the checks catch them.</summary>
@@ -66,11 +69,18 @@ public sealed class SimDatabase
         var created = new List<QueuedDelivery>();
         foreach (var webhookId in write.WebhookIds)
         {
+            long? pendingBefore = null;
+            if (Shared)
+            {
+                pendingBefore = Fault == PlantedFault.HidesPendingBefore
+                    ? 0
+                    : Logs.Values.Where(l => l.WebhookId == webhookId && l.State == DeliveryState.Pending).Select(l => l.Sequence).DefaultIfEmpty(0).Max();
+            }
             var log = new StoredLog(++_logId, webhookId, sequence, write.PublishedAt);
             Logs.Add(log.LogId, log);
-            created.Add(new QueuedDelivery(log.LogId, webhookId, sequence, write.PublishedAt, write.Body));
+            created.Add(new QueuedDelivery(log.LogId, webhookId, sequence, write.PublishedAt, write.Body) { PendingBefore = pendingBefore });
         }
-        return () => write.Stored(sequence, created, handedToLanes: !Shared);
+        return () => write.Stored(sequence, created, handedToLanes: true);
     }
 
     private void Record(AttemptWrite write, Action<string> violation)
@@ -124,6 +134,9 @@ public enum PlantedFault
     None,
     ReordersQueue,
     LosesAttemptRecords,
+
+    /// <summary>A shared store that says nothing was pending before each new delivery: lanes take them ahead of others' unheard-of ones.</summary>
+    HidesPendingBefore,
 }
 
 public sealed class SimWebhook(string id, string companyId)

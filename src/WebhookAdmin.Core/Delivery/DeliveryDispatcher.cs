@@ -15,8 +15,8 @@ namespace WebhookAdmin.Core.Delivery;
 /// </summary>
 /// <remarks>
 /// The parts: the <see cref="DeliveryWriter"/> commits publishes and attempt records in batches and passes the new
-/// deliveries on (<see cref="IDeliveryListener"/>): in hand when the store says the commit holds the queue's order, as
-/// news to read from storage otherwise. Lanes take them into their windows, or read their backlog a window at a time;
+/// deliveries on (<see cref="IDeliveryListener"/>): in hand when the store says the commit holds the queue's order or
+/// what was pending before each (<see cref="QueuedDelivery.PendingBefore"/>), as news to read from storage otherwise. Lanes take them into their windows, or read their backlog a window at a time;
 /// the <see cref="IAttemptSender"/> makes each attempt; <see cref="AttemptOutcome"/> decides what comes next; the
 /// <see cref="LeaseKeeper"/> keeps the leases. A scan every <see cref="DeliveryOptions.PollInterval"/>, at start, and
 /// whenever news names a webhook without a lane that no other instance is known to hold, claims work and starts lanes:
@@ -283,11 +283,23 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
             Offer(group.Key, group.ToList());
     }
 
-    // A webhook without a running lane is claimed by the next scan, whose lane reads its queue from the start.
+    // A webhook without a running lane is claimed by the next scan, whose lane reads its queue from the start; on a
+    // shared store only if no other instance is known to hold it (as for news from another instance).
     private void Offer(string webhookId, IReadOnlyList<QueuedDelivery> deliveries)
     {
-        if (!_lanes.TryGetValue(webhookId, out var lane) || !lane.Offer(deliveries))
+        if (_lanes.TryGetValue(webhookId, out var lane))
+        {
+            if (!lane.Offer(deliveries))
+                LookForWork();
+        }
+        else if (deliveries[0].PendingBefore is null)
+        {
             LookForWork();
+        }
+        else
+        {
+            ((IDeliveryListener)this).RemoteWork([webhookId]);
+        }
     }
 
     void IDeliveryListener.Reread(string webhookId)

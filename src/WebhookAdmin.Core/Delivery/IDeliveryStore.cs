@@ -128,7 +128,8 @@ public sealed class EventWrite(string companyId, string? callerId, string type, 
     /// <summary>
     /// Whether the lanes may take <see cref="Created"/> in hand as committed: true when no other instance can have
     /// committed deliveries to the same webhooks just before them that this one has not heard of yet (taking these first
-    /// would send them ahead). Otherwise the lanes read them from storage, where both are in order.
+    /// would send them ahead), or when each says what was pending before it (<see cref="QueuedDelivery.PendingBefore"/>),
+    /// so that a lane can tell. Otherwise the lanes read them from storage, where both are in order.
     /// </summary>
     public bool HandedToLanes { get; private set; }
 
@@ -207,4 +208,13 @@ public sealed class QueuedDelivery(long logId, string webhookId, long sequence, 
 
     /// <summary>The publish's trace context (W3C traceparent), when it was traced: each attempt's span joins that trace.</summary>
     public string? TraceParent { get; init; }
+
+    /// <summary>
+    /// Set on a delivery just committed to a store other instances share: the highest sequence of its webhook that storage
+    /// held pending when it was committed, before the batch's own (0: none). The lane takes it in hand only if it already
+    /// knows that one: another instance may have committed deliveries of the webhook just before it that no news has
+    /// brought yet, and they are pending (only the lease holder attempts them), so they would show here. Null: nothing
+    /// can have been committed before it unheard of (one instance alone), and the lane takes it when caught up.
+    /// </summary>
+    public long? PendingBefore { get; init; }
 }

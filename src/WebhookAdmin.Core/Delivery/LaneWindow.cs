@@ -7,7 +7,7 @@ namespace WebhookAdmin.Core.Delivery;
 /// </summary>
 /// <remarks>
 /// Correctness rests on three rules. The window only ever holds a gap-free run of the queue: an offer is taken only
-/// while the lane is caught up and has room, and once one is refused the lane reads the rest from storage, after the
+/// while the lane is caught up and has room (and, on a shared store, knows what was pending before it), and once one is refused the lane reads the rest from storage, after the
 /// last sequence it holds. A read may only declare the lane caught up if no offer was refused while it ran. And
 /// anything that puts deliveries back out of order (a resend, a new lane, news missed) makes the lane drop the window
 /// and read the queue from its start, once the writer has stored every outcome already handed in.
@@ -23,7 +23,10 @@ internal sealed class LaneWindow(int size, DeliveryBuffer buffer)
     private bool _retired;
     private readonly LaneSignal _signal = new();
 
-    /// <summary>Takes deliveries (in sequence order) when caught up and with room; false when the lane has ended.</summary>
+    /// <summary>
+    /// Takes deliveries (in sequence order) when caught up, with room, and sure nothing pending comes between them and the
+    /// window (<see cref="QueuedDelivery.PendingBefore"/>); false when the lane has ended.
+    /// </summary>
     public bool Offer(IReadOnlyList<QueuedDelivery> deliveries)
     {
         lock (_gate)
@@ -37,7 +40,7 @@ internal sealed class LaneWindow(int size, DeliveryBuffer buffer)
             {
                 if (delivery.Sequence <= _lastKnown)
                     continue;
-                if (_caughtUp && _window.Count < size && buffer.TryTakeOne())
+                if (_caughtUp && (delivery.PendingBefore is not { } before || before <= _lastKnown) && _window.Count < size && buffer.TryTakeOne())
                 {
                     _window.Enqueue(delivery);
                     _lastKnown = delivery.Sequence;

@@ -39,6 +39,12 @@ internal sealed class PostgreSqlPublish
         """;
 
     /// <summary>Draws the numbers and stores the new events and their deliveries (a test looks at its plan).</summary>
+    /// <remarks>
+    /// It also answers, per webhook, the highest sequence pending before the batch (a seek at the end of the pending
+    /// index), read under the company's lock, so it includes every delivery of the webhook committed before these: the
+    /// lane holding the webhook here takes the new deliveries in hand when it knows that one, instead of reading them back
+    /// (<see cref="QueuedDelivery.PendingBefore"/>).
+    /// </remarks>
     internal const string PublishSql = """
         WITH input AS (
             SELECT * FROM unnest($1::int[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::bigint[], $7::int[], $8::bytea[], $9::varchar[])
@@ -59,6 +65,9 @@ internal sealed class PostgreSqlPublish
         SELECT ord, seq, NULL::bigint, NULL::varchar FROM numbered
         UNION ALL
         SELECT NULL, "Sequence", "Id", "WebhookId" FROM logs
+        UNION ALL
+        SELECT NULL, (SELECT max(p."Sequence") FROM "WebhookLogs" AS p WHERE p."WebhookId" = w.webhook AND p."State" = 0), NULL, w.webhook
+        FROM (SELECT DISTINCT webhook FROM unnest($11::varchar[]) AS webhook) AS w
         """;
 
     /// <summary>Adds the statements to <paramref name="writes"/>, after its BEGIN.</summary>
@@ -129,12 +138,15 @@ internal sealed class PostgreSqlPublish
         await reader.NextResultAsync(cancellationToken);
         var sequences = new Dictionary<int, long>();
         var logIds = new Dictionary<(long Sequence, string WebhookId), long>();
+        var pendingBefore = new Dictionary<string, long>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken))
         {
-            if (reader.IsDBNull(0))
+            if (!reader.IsDBNull(0))
+                sequences[reader.GetInt32(0)] = reader.GetInt64(1);
+            else if (!reader.IsDBNull(2))
                 logIds[(reader.GetInt64(1), reader.GetString(3))] = reader.GetInt64(2);
             else
-                sequences[reader.GetInt32(0)] = reader.GetInt64(1);
+                pendingBefore[reader.GetString(3)] = reader.IsDBNull(1) ? 0 : reader.GetInt64(1);
         }
 
         var results = new List<Action>(_events.Count);
@@ -158,13 +170,17 @@ internal sealed class PostgreSqlPublish
             }
             if (!sequences.TryGetValue(_candidateIndex[write], out var sequence))
                 throw new InvalidOperationException($"An event of company {write.CompanyId} was neither stored nor found stored before.");
+            // Another instance may have committed deliveries of the same webhooks just before these, whose NOTIFY has not
+            // arrived: each says what was pending before the batch, and a lane that does not know that one reads both from
+            // storage, in order (publishing is serialised per company, so commit order is sequence order).
             var deliveries = write.WebhookIds
-                .Select(webhookId => new QueuedDelivery(logIds[(sequence, webhookId)], webhookId, sequence, write.PublishedAt, write.Body) { TraceParent = write.TraceParent })
+                .Select(webhookId => new QueuedDelivery(logIds[(sequence, webhookId)], webhookId, sequence, write.PublishedAt, write.Body)
+                {
+                    TraceParent = write.TraceParent,
+                    PendingBefore = pendingBefore[webhookId],
+                })
                 .ToList();
-            // Not handed to the lanes as they are: another instance may have committed deliveries of the same webhooks just
-            // before these, whose NOTIFY has not arrived. The lane holding the webhook reads both from storage, in order
-            // (publishing is serialised per company, so commit order is sequence order).
-            results.Add(() => write.Stored(sequence, deliveries, handedToLanes: false));
+            results.Add(() => write.Stored(sequence, deliveries, handedToLanes: true));
         }
         results.AddRange(repeatsInBatch);
         return results;
