@@ -16,8 +16,9 @@ namespace WebhookAdmin.Core.Delivery;
 /// <remarks>
 /// The parts: the <see cref="DeliveryWriter"/> commits publishes and attempt records in batches and passes the new
 /// deliveries on (<see cref="IDeliveryListener"/>): in hand when the store says the commit holds the queue's order or
-/// what was pending before each (<see cref="QueuedDelivery.PendingBefore"/>), as news to read from storage otherwise. Lanes take them into their windows, or read their backlog a window at a time;
-/// the <see cref="IAttemptSender"/> makes each attempt; <see cref="AttemptOutcome"/> decides what comes next; the
+/// what was pending before each (<see cref="QueuedDelivery.PendingBefore"/>), as news to read from storage otherwise.
+/// Lanes take them into their windows, or read their backlog a window at a time; the <see cref="IAttemptSender"/> makes
+/// each attempt; <see cref="AttemptOutcome"/> decides what comes next; the
 /// <see cref="LeaseKeeper"/> keeps the leases. A scan every <see cref="DeliveryOptions.PollInterval"/>, at start, and
 /// whenever news names a webhook without a lane that no other instance is known to hold, claims work and starts lanes:
 /// deliveries left by the previous run, a webhook activated again, a webhook another instance let go. The engine has one

@@ -7,10 +7,11 @@ namespace WebhookAdmin.Core.Delivery;
 /// </summary>
 /// <remarks>
 /// Correctness rests on three rules. The window only ever holds a gap-free run of the queue: an offer is taken only
-/// while the lane is caught up and has room (and, on a shared store, knows what was pending before it), and once one is refused the lane reads the rest from storage, after the
-/// last sequence it holds. A read may only declare the lane caught up if no offer was refused while it ran. And
-/// anything that puts deliveries back out of order (a resend, a new lane, news missed) makes the lane drop the window
-/// and read the queue from its start, once the writer has stored every outcome already handed in.
+/// while the lane is caught up and has room (and, on a shared store, knows what was pending before it), and once one
+/// is refused the lane reads the rest from storage, after the last sequence it holds. A read may only declare the lane
+/// caught up if no offer was refused while it ran. And anything that puts deliveries back out of order (a resend, a new
+/// lane, news missed) makes the lane drop the window and read the queue from its start, once the writer has stored
+/// every outcome already handed in.
 /// </remarks>
 internal sealed class LaneWindow(int size, DeliveryBuffer buffer)
 {
