@@ -138,7 +138,7 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
                 catch (Exception e)
                 {
                     LogScanFailed(e);
-                    await Task.Delay(ScanErrorBackoff, _clock, CancellationToken.None);
+                    await EngineTasks.PauseAsync(ScanErrorBackoff, _clock, stoppingToken);
                 }
             }
         }

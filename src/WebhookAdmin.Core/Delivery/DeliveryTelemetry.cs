@@ -151,7 +151,7 @@ public sealed partial class BacklogSampler(
             catch (Exception e)
             {
                 LogSampleFailed(e);
-                await Task.Delay(Every, clock, CancellationToken.None);
+                await EngineTasks.PauseAsync(Every, clock, stoppingToken);
             }
         }
     }

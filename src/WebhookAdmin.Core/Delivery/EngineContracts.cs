@@ -45,4 +45,21 @@ internal static class EngineTasks
     /// </summary>
     public static TaskCompletionSource Signal() =>
         new(TaskScheduler.Current == TaskScheduler.Default ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
+
+    /// <summary>
+    /// A background loop's pause after a failure: over after <paramref name="delay"/>, or at once when the app stops,
+    /// without throwing (the loop sees the stop itself). Waiting the whole pause held the app's shutdown for it: up to
+    /// ten minutes for <see cref="FailingWebhooks"/>, cut short only by the host's shutdown timeout.
+    /// </summary>
+    public static async Task PauseAsync(TimeSpan delay, TimeProvider clock, CancellationToken stopping)
+    {
+        try
+        {
+            await Task.Delay(delay, clock, stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping: the loop ends at its next check.
+        }
+    }
 }

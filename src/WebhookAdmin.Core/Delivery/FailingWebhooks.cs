@@ -38,7 +38,7 @@ public sealed partial class FailingWebhooks(
             catch (Exception e)
             {
                 LogCheckFailed(e);
-                await Task.Delay(every, clock, CancellationToken.None);
+                await EngineTasks.PauseAsync(every, clock, stoppingToken);
             }
         }
     }

@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Storage;
 using WebhookAdmin.Core.Webhooks;
@@ -105,6 +107,34 @@ public sealed class AutomaticDeactivationTests(AutomaticDeactivationTests.App ap
 
         var recovered = await Eventually.WaitAsync(() => WebhookAsync(webhookId), w => w.FailingSince is null, what: "the run ended");
         Assert.Equal((0, true), (recovered.ConsecutiveFailures, recovered.IsActive));
+    }
+
+    [Fact]
+    public async Task A_check_that_failed_does_not_hold_the_app_s_shutdown_for_its_pause()
+    {
+        var database = new UnreachableDatabase();
+        // At the default five days, a check runs every ten minutes, and so does the next try after a failure.
+        using var checks = new FailingWebhooks(database, app.Get<WebhookDirectory>(), Options.Create(new DeliveryOptions()), TimeProvider.System,
+            NullLogger<FailingWebhooks>.Instance);
+        await checks.StartAsync(CancellationToken.None);
+        await database.Asked.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Delay(200);
+
+        var stopped = checks.StopAsync(CancellationToken.None);
+        var stoppedAtOnce = await Task.WhenAny(stopped, Task.Delay(TimeSpan.FromSeconds(10))) == stopped;
+
+        Assert.True(stoppedAtOnce, "stopping waited for the pause after the failed check");
+    }
+
+    private sealed class UnreachableDatabase : IDbContextFactory<WebhookAdminDbContext>
+    {
+        public TaskCompletionSource Asked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public WebhookAdminDbContext CreateDbContext()
+        {
+            Asked.TrySetResult();
+            throw new TimeoutException("The database did not answer.");
+        }
     }
 
     private async Task<Webhook> WebhookAsync(string id)
