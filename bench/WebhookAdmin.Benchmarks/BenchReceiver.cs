@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using WebhookAdmin.Tests.Support;
 
 namespace WebhookAdmin.Benchmarks;
 
@@ -39,9 +40,7 @@ public sealed class BenchReceiver : IAsyncDisposable
 
     public static async Task<BenchReceiver> StartAsync()
     {
-        // A receiver reads no settings. Left to reload them, the host watches every folder under the working directory
-        // (976 inotify watches from the repository's root; run from /tmp, each write to PostgreSQL's data folder woke it).
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
+        var builder = ReceiverHosts.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using WebhookAdmin.Tests.Support;
 
 namespace WebhookAdmin.Benchmarks;
 
@@ -51,9 +52,7 @@ internal sealed class ChaosReceiver : IAsyncDisposable
 
     public static async Task<ChaosReceiver> StartAsync()
     {
-        // A receiver reads no settings. Left to reload them, the host watches every folder under the working directory
-        // (976 inotify watches from the repository's root; run from /tmp, each write to PostgreSQL's data folder woke it).
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
+        var builder = ReceiverHosts.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         // Silent receivers hold requests open; stopping must not wait the default 30 s for them.

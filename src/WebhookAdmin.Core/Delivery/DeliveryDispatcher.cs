@@ -18,12 +18,11 @@ namespace WebhookAdmin.Core.Delivery;
 /// deliveries on (<see cref="IDeliveryListener"/>): in hand when the store says the commit holds the queue's order or
 /// what was pending before each (<see cref="QueuedDelivery.PendingBefore"/>), as news to read from storage otherwise.
 /// Lanes take them into their windows, or read their backlog a window at a time; the <see cref="IAttemptSender"/> makes
-/// each attempt; <see cref="AttemptOutcome"/> decides what comes next; the
-/// <see cref="LeaseKeeper"/> keeps the leases. A scan every <see cref="DeliveryOptions.PollInterval"/>, at start, and
-/// whenever news names a webhook without a lane that no other instance is known to hold, claims work and starts lanes:
-/// deliveries left by the previous run, a webhook activated again, a webhook another instance let go. The engine has one
-/// path: how instances share a store is the store's contract (<see cref="IDeliveryStore.LeaseTerm"/>,
-/// <see cref="EventWrite.HandedToLanes"/>).
+/// each attempt; <see cref="AttemptOutcome"/> decides what comes next; the <see cref="LeaseKeeper"/> keeps the leases.
+/// A scan every <see cref="DeliveryOptions.PollInterval"/>, at start, and whenever news names a webhook without a lane
+/// that no other instance is known to hold, claims work and starts lanes: deliveries left by the previous run, a
+/// webhook activated again, a webhook another instance let go. The engine has one path: how instances share a store is
+/// the store's contract (<see cref="IDeliveryStore.LeaseTerm"/>, <see cref="EventWrite.HandedToLanes"/>).
 /// </remarks>
 public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryListener
 {

@@ -89,14 +89,8 @@ public sealed partial class DeliveryWriter
                 _droppingRecords = true;
                 continue;
             }
-            try
-            {
-                await Task.Delay(RetryBackoff, _clock, _stopping.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // Shutting down: the next turn gives the record up.
-            }
+            // Shutting down cuts the pause short: the next turn gives the record up.
+            await EngineTasks.PauseAsync(RetryBackoff, _clock, _stopping.Token);
         }
     }
 
@@ -114,14 +108,8 @@ public sealed partial class DeliveryWriter
                 return failure;
             foreach (var unit in units)
                 unit.Pause();
-            try
-            {
-                await Task.Delay(RetryBackoff, _clock, _stopping.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // Shutting down: one last try, then the usual shutdown path.
-            }
+            // Shutting down cuts the pause short: one last try, then the usual shutdown path.
+            await EngineTasks.PauseAsync(RetryBackoff, _clock, _stopping.Token);
             var givenUp = units.RemoveAll(unit => !unit.TryStart());
             Interlocked.Add(ref _waiting, -givenUp);
             writes.Clear();
