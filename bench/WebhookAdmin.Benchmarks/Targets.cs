@@ -57,8 +57,11 @@ internal static class BenchEvents
               SELECT '{Company}', NULL, 'COTUser', 'edit', {now}, 1, convert_to({body}, 'UTF8') FROM generate_series(0, {count} - 1) AS i
               """;
         var logs = $"""
-            INSERT INTO "WebhookLogs" ("WebhookId", "CreatedAt", "Status", "Retry", "Response", "Version", "Sequence", "State", "NextAttemptAt", "ManualAttemptRequested")
-            SELECT '{webhookId}', {now}, 0, 0, '', 0, "Sequence", 0, {now}, {(target.Storage.IsSqlite ? "0" : "false")} FROM "Events" ORDER BY "Sequence"
+            INSERT INTO "WebhookLogs" ("WebhookId", "CreatedAt", "Status", "Retry", "Response", "Version", "Sequence", "WebhookSequence", "State", "NextAttemptAt", "ManualAttemptRequested")
+            SELECT '{webhookId}', {now}, 0, 0, '', 0, "Sequence", row_number() OVER (ORDER BY "Sequence"), 0, {now}, {(target.Storage.IsSqlite ? "0" : "false")}
+            FROM "Events" ORDER BY "Sequence";
+            INSERT INTO "WebhookCounters" ("WebhookId", "LastSequence") VALUES ('{webhookId}', {count})
+            ON CONFLICT ("WebhookId") DO UPDATE SET "LastSequence" = excluded."LastSequence";
             """;
         // Raw SQL is a format string to EF: the JSON's braces are doubled.
         await db.Database.ExecuteSqlRawAsync(events.Replace("{", "{{").Replace("}", "}}"));

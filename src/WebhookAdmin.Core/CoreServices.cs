@@ -22,6 +22,8 @@ public static class CoreServices
         services.AddSingleton<ContextChoices>();
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<WebhookLogQueries>();
+        services.AddSingleton<Receivers.ReceiverKeys>();
+        services.AddSingleton<Receivers.DeliveryCatchUp>();
         services.AddSingleton<LogNotifications>();
         return services;
     }

@@ -21,7 +21,7 @@ public sealed class LaneAloneTests
         var clock = new SimClock();
         var scheduler = new SimScheduler(new Random(1));
         var start = clock.GetUtcNow().UtcDateTime;
-        var queue = new Queue(Enumerable.Range(1, 3).Select(n => new QueuedDelivery(n, "w1", n, start, Encoding.UTF8.GetBytes($"{{\"n\":{n}}}"))));
+        var queue = new Queue(Enumerable.Range(1, 3).Select(n => new QueuedDelivery(n, "w1", n, n, start, Encoding.UTF8.GetBytes($"{{\"n\":{n}}}"))));
         var sender = new Sender(clock, failFirst: 1);
         var recorder = new Recorder();
         var lane = new DeliveryLane("w1", Parts(queue, recorder, sender, clock, Timeout.InfiniteTimeSpan), clock.GetTimestamp());
@@ -43,7 +43,7 @@ public sealed class LaneAloneTests
         var clock = new SimClock();
         var scheduler = new SimScheduler(new Random(2));
         var start = clock.GetUtcNow().UtcDateTime;
-        var queue = new Queue(Enumerable.Range(1, 5_000).Select(n => new QueuedDelivery(n, "w1", n, start, Encoding.UTF8.GetBytes("{}"))));
+        var queue = new Queue(Enumerable.Range(1, 5_000).Select(n => new QueuedDelivery(n, "w1", n, n, start, Encoding.UTF8.GetBytes("{}"))));
         var sender = new Sender(clock, failFirst: 0);
         // A 75 s lease renewed by nobody: usable for 60 s, and an attempt (timeout 30 s) starts only in its first 30.
         var lane = new DeliveryLane("w1", Parts(queue, new Recorder(), sender, clock, TimeSpan.FromSeconds(75)), clock.GetTimestamp());

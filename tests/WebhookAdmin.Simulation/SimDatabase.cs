@@ -20,6 +20,7 @@ public sealed class SimDatabase
     public Dictionary<(long LogId, int Number), WebhookLogAttempt> Attempts { get; } = [];
 
     private readonly Dictionary<(string Company, string CallerId), StoredEvent> _callers = [];
+    private readonly Dictionary<string, long> _webhookCounters = new(StringComparer.Ordinal);
 
     /// <summary>While true every statement fails as a database that is down or unreachable does.</summary>
     public bool Unavailable { get; set; }
@@ -76,9 +77,12 @@ public sealed class SimDatabase
                     ? 0
                     : Logs.Values.Where(l => l.WebhookId == webhookId && l.State == DeliveryState.Pending).Select(l => l.Sequence).DefaultIfEmpty(0).Max();
             }
-            var log = new StoredLog(++_logId, webhookId, sequence, write.PublishedAt);
+            var webhookSequence = _webhookCounters[webhookId] = _webhookCounters.GetValueOrDefault(webhookId) + 1;
+            if (Fault == PlantedFault.RepeatsAWebhookNumber && webhookSequence % 5 == 0)
+                _webhookCounters[webhookId] = --webhookSequence;
+            var log = new StoredLog(++_logId, webhookId, sequence, webhookSequence, write.PublishedAt);
             Logs.Add(log.LogId, log);
-            created.Add(new QueuedDelivery(log.LogId, webhookId, sequence, write.PublishedAt, write.Body) { PendingBefore = pendingBefore });
+            created.Add(new QueuedDelivery(log.LogId, webhookId, sequence, webhookSequence, write.PublishedAt, write.Body) { PendingBefore = pendingBefore });
         }
         return () => write.Stored(sequence, created, handedToLanes: true);
     }
@@ -103,7 +107,7 @@ public sealed class SimDatabase
             .Where(l => l.WebhookId == webhookId && l.State == DeliveryState.Pending && l.Sequence > afterSequence)
             .OrderBy(l => l.Sequence)
             .Take(limit)
-            .Select(l => new QueuedDelivery(l.LogId, l.WebhookId, l.Sequence, l.CreatedAt, Events[(int)l.Sequence - 1].Body)
+            .Select(l => new QueuedDelivery(l.LogId, l.WebhookId, l.Sequence, l.WebhookSequence, l.CreatedAt, Events[(int)l.Sequence - 1].Body)
             {
                 Retry = l.Retry,
                 NextAttemptAt = l.NextAttemptAt,
@@ -137,6 +141,9 @@ public enum PlantedFault
 
     /// <summary>A shared store that says nothing was pending before each new delivery: lanes take them ahead of others' unheard-of ones.</summary>
     HidesPendingBefore,
+
+    /// <summary>A store whose webhook counter gives every fifth delivery the number of the one before (a lost update).</summary>
+    RepeatsAWebhookNumber,
 }
 
 public sealed class SimWebhook(string id, string companyId)
@@ -151,11 +158,12 @@ public sealed class SimWebhook(string id, string companyId)
 
 public sealed record StoredEvent(long Sequence, string CompanyId, DateTime PublishedAt, byte[] Body, IReadOnlyList<string> WebhookIds);
 
-public sealed class StoredLog(long logId, string webhookId, long sequence, DateTime createdAt)
+public sealed class StoredLog(long logId, string webhookId, long sequence, long webhookSequence, DateTime createdAt)
 {
     public long LogId { get; } = logId;
     public string WebhookId { get; } = webhookId;
     public long Sequence { get; } = sequence;
+    public long WebhookSequence { get; } = webhookSequence;
     public DateTime CreatedAt { get; } = createdAt;
     public DeliveryState State { get; set; }
     public int Retry { get; set; }

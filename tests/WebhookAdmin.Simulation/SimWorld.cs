@@ -112,7 +112,7 @@ public sealed class SimWorld
     {
         OnSchedule();
         var webhook = Database.Webhooks[delivery.WebhookId];
-        var send = new Send(Sends.Count, instance, delivery.LogId, delivery.WebhookId, delivery.Sequence, delivery.Retry + 1, delivery.Manual, Clock.Now);
+        var send = new Send(Sends.Count, instance, delivery, Clock.Now);
         Sends.Add(send);
         if (_inFlight.TryGetValue(delivery.WebhookId, out var other))
             Violation($"two attempts in flight for webhook {delivery.WebhookId}: log {other.LogId} (instance {other.Instance.Number}) and log {send.LogId} (instance {instance.Number})");
@@ -150,15 +150,21 @@ public sealed class SimWorld
 }
 
 /// <summary>One request sent to a receiver.</summary>
-public sealed class Send(int number, SimInstance instance, long logId, string webhookId, long sequence, int attempt, bool manual, long startedAt)
+public sealed class Send(int number, SimInstance instance, QueuedDelivery delivery, long startedAt)
 {
     public int Id { get; } = number;
     public SimInstance Instance { get; } = instance;
-    public long LogId { get; } = logId;
-    public string WebhookId { get; } = webhookId;
-    public long Sequence { get; } = sequence;
-    public int Number { get; } = attempt;
-    public bool Manual { get; } = manual;
+    public long LogId { get; } = delivery.LogId;
+    public string WebhookId { get; } = delivery.WebhookId;
+    public long Sequence { get; } = delivery.Sequence;
+
+    /// <summary>What the request's <c>webhook-sequence</c> header says.</summary>
+    public long WebhookSequence { get; } = delivery.WebhookSequence;
+
+    /// <summary>What the request's <c>webhook-attempt</c> header says.</summary>
+    public int Number { get; } = delivery.AttemptNumber;
+
+    public bool Manual { get; } = delivery.Manual;
     public long StartedAt { get; } = startedAt;
     public long? ArrivedAt { get; set; }
     public bool Ended { get; set; }

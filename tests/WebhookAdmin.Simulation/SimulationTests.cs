@@ -49,6 +49,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
     [InlineData(PlantedFault.ReordersQueue)]
     [InlineData(PlantedFault.LosesAttemptRecords)]
     [InlineData(PlantedFault.HidesPendingBefore)]
+    [InlineData(PlantedFault.RepeatsAWebhookNumber)]
     public void The_search_catches_a_store_that_breaks_its_contract(PlantedFault fault)
     {
         var results = Search(1, 200, fault);

@@ -179,6 +179,19 @@ public static class Simulator
                 world.Violation($"attempt {send.Number} of log {send.LogId} was made (and answered {send.Result!.Status}) but is not in the log");
         }
 
+        // Each webhook's deliveries are numbered 1, 2, 3… in publish order, and every request for one says its number.
+        foreach (var webhook in database.Logs.Values.GroupBy(l => l.WebhookId))
+        {
+            var numbers = webhook.OrderBy(l => l.Sequence).Select(l => l.WebhookSequence).ToList();
+            if (!numbers.SequenceEqual(Enumerable.Range(1, numbers.Count).Select(n => (long)n)))
+                world.Violation($"webhook {webhook.Key}'s deliveries are numbered [{string.Join(", ", numbers.Take(20))}…] in publish order, not 1 to {numbers.Count}");
+        }
+        foreach (var send in world.Sends)
+        {
+            if (database.Logs.TryGetValue(send.LogId, out var log) && send.WebhookSequence != log.WebhookSequence)
+                world.Violation($"a request for log {send.LogId} said webhook-sequence {send.WebhookSequence}; the log's number is {log.WebhookSequence}");
+        }
+
         // Receivers see each webhook's deliveries arrive for the first time in publish order (a resend is the admin's choice).
         foreach (var webhook in world.Sends.Where(s => !s.Manual && s.ArrivedAt is not null).GroupBy(s => s.WebhookId))
         {

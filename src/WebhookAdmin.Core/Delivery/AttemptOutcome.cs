@@ -9,7 +9,7 @@ public static class AttemptOutcome
     public static AttemptWrite Apply(QueuedDelivery delivery, AttemptResult result, DeliveryOptions options, DateTime now)
     {
         var manual = delivery.Manual;
-        var retry = delivery.Retry + 1;
+        var retry = delivery.AttemptNumber;
         // A manual resend is one attempt: if it fails, the admin decides what happens next.
         var state = result.Succeeded ? DeliveryState.Succeeded
             : manual || retry >= options.MaxAttempts ? DeliveryState.Failed

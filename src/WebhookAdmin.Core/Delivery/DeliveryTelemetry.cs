@@ -56,7 +56,8 @@ public sealed class DeliveryTelemetry : IDisposable
             return null;
         activity.SetTag("webhook.id", delivery.WebhookId);
         activity.SetTag("webhook.message_id", delivery.MessageId);
-        activity.SetTag("webhook.attempt", delivery.Retry + 1);
+        activity.SetTag("webhook.attempt", delivery.AttemptNumber);
+        activity.SetTag("webhook.sequence", delivery.WebhookSequence);
         // The origin only: a receiver's url often carries a token in its path or query.
         if (Uri.TryCreate(url, UriKind.Absolute, out var uri))
         {

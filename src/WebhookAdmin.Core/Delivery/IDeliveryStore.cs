@@ -185,18 +185,25 @@ public sealed class AttemptWrite(
 /// A pending delivery as a lane holds it: what is sent (the shared event body) and where it stands. The lane that owns
 /// it is the only one to change it, between attempts.
 /// </summary>
-public sealed class QueuedDelivery(long logId, string webhookId, long sequence, DateTime createdAt, byte[] body)
+public sealed class QueuedDelivery(long logId, string webhookId, long sequence, long webhookSequence, DateTime createdAt, byte[] body)
 {
     private string? _messageId;
 
     public long LogId { get; } = logId;
     public string WebhookId { get; } = webhookId;
     public long Sequence { get; } = sequence;
+
+    /// <summary>The <c>webhook-sequence</c> header: its place among the webhook's deliveries (<see cref="WebhookLog.WebhookSequence"/>).</summary>
+    public long WebhookSequence { get; } = webhookSequence;
+
     public DateTime CreatedAt { get; } = createdAt;
     public byte[] Body { get; } = body;
 
     /// <summary>Attempts made so far.</summary>
     public int Retry { get; set; }
+
+    /// <summary>The <c>webhook-attempt</c> header of the next attempt, and its attempt row's number: 1 for the first.</summary>
+    public int AttemptNumber => Retry + 1;
 
     public DateTime NextAttemptAt { get; set; } = createdAt;
 

@@ -18,6 +18,12 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<DeliveryO
 
     public const string ClientName = "WebhookAdmin.Delivery";
     public const string UserAgent = "WebhookAdmin/1.0";
+
+    /// <summary>The delivery's place among its webhook's (1, 2, 3… without gaps), the same on every attempt and resend.</summary>
+    public const string SequenceHeader = "webhook-sequence";
+
+    /// <summary>Which attempt of the delivery this is: 1, 2, 3…, counting resends.</summary>
+    public const string AttemptHeader = "webhook-attempt";
     private const string TruncationMarker = "\n…[truncated: the response exceeded {0} bytes]";
 
     /// <summary>The documented success range: 200–209. 210 and above, redirects and errors are failures.</summary>
@@ -38,6 +44,10 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<DeliveryO
         message.Content.Headers.TryAddWithoutValidation("content-type", "application/json");
         message.Headers.TryAddWithoutValidation("webhook-id", delivery.MessageId);
         message.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
+        // Not signed (the Standard Webhooks signature covers id, timestamp and body only): the sequence is the log's, fixed
+        // at publish, and a receiver that must trust it reads it back from the catch-up API, where it comes with the body.
+        message.Headers.TryAddWithoutValidation(SequenceHeader, delivery.WebhookSequence.ToString(CultureInfo.InvariantCulture));
+        message.Headers.TryAddWithoutValidation(AttemptHeader, delivery.AttemptNumber.ToString(CultureInfo.InvariantCulture));
         message.Headers.TryAddWithoutValidation("webhook-signature",
             WebhookSigner.SignatureHeader(target.SigningKeys(startedAt.UtcDateTime), delivery.MessageId, timestamp, delivery.Body));
 

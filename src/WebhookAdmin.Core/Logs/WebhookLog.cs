@@ -39,6 +39,14 @@ public sealed class WebhookLog
     /// </summary>
     public long Sequence { get; init; }
 
+    /// <summary>
+    /// The delivery's place among its webhook's deliveries (the <c>webhook-sequence</c> header): 1 for the webhook's
+    /// first, then one more for each event that matched it, without gaps, in <see cref="Sequence"/> order. Drawn from the
+    /// webhook's <see cref="WebhookCounter"/> in the transaction that stores the delivery, so a receiver that sees
+    /// <c>n</c> then <c>n + 2</c> knows exactly one delivery is missing; retries and resends keep it.
+    /// </summary>
+    public long WebhookSequence { get; init; }
+
     /// <summary>The event this delivery carries; loaded when the body or the company is needed.</summary>
     public PublishedEvent? Event { get; init; }
 
@@ -72,6 +80,18 @@ public enum DeliveryState
     Pending = 0,
     Succeeded = 1,
     Failed = 2,
+}
+
+/// <summary>
+/// The last <see cref="WebhookLog.WebhookSequence"/> given for a webhook. Kept apart from the logs, which retention
+/// deletes (counting them would start a webhook over at 1), and from the webhook's own row, which admins edit: every
+/// publish updates it, and a narrow row costs little to rewrite.
+/// </summary>
+public sealed class WebhookCounter
+{
+    public required string WebhookId { get; init; }
+
+    public long LastSequence { get; set; }
 }
 
 /// <summary>One HTTP attempt of a delivery, kept so the logs panel can show each try, not just the last.</summary>

@@ -23,7 +23,7 @@ public sealed class WebhookLogQueries(IDbContextFactory<WebhookAdminDbContext> d
         PageAsync(companyId, webhookId, LogFilter.None, page, limit, (db, logs) =>
             from log in logs
             join published in db.Events on log.Sequence equals published.Sequence
-            select new LogEntry(log.Id, log.CreatedAt, published.CompanyId, log.Status, log.Retry, log.Response, log.Sequence, log.WebhookId, log.Version),
+            select new LogEntry(log.Id, log.CreatedAt, published.CompanyId, log.Status, log.Retry, log.Response, log.Sequence, log.WebhookId, log.Version, log.WebhookSequence),
             cancellationToken);
 
     /// <summary>The logs table's rows, filtered, newest first; null when the company has no such webhook.</summary>
@@ -34,7 +34,7 @@ public sealed class WebhookLogQueries(IDbContextFactory<WebhookAdminDbContext> d
             // A test event is a small sample: only bodies that small leave the database to be told apart, so a page of
             // 1 MiB events costs no more to list than a page of small ones.
             select new LogRow(ObjectId.OfLog(log.CreatedAt, log.Id), log.CreatedAt, log.State, log.Status, log.Retry, published.Type, published.Event,
-                Events.SampleEvents.IsTest(published.Body.Length <= Events.SampleEvents.MaxBytes ? published.Body : null)),
+                Events.SampleEvents.IsTest(published.Body.Length <= Events.SampleEvents.MaxBytes ? published.Body : null), log.WebhookSequence),
             cancellationToken);
 
     /// <summary>One log with every attempt, oldest attempt first; null when it is not the company's.</summary>

@@ -15,6 +15,9 @@ public static class ApiDocument
 {
     public const string SchemeName = "Bearer";
 
+    /// <summary>A webhook's receiver key, accepted by the catch-up API only.</summary>
+    public const string ReceiverKeySchemeName = "ReceiverKey";
+
     /// <summary>Bodies read by the endpoints themselves (to name a bad field precisely), so not known to the generator.</summary>
     private static readonly Dictionary<string, Type[]> RequestBodies = new()
     {
@@ -46,6 +49,13 @@ public static class ApiDocument
                         Scheme = "bearer",
                         BearerFormat = "JWT",
                         Description = "An access token from your OpenID Connect provider (client credentials for platforms), with the company claim and the admin role.",
+                    },
+                    [ReceiverKeySchemeName] = new OpenApiSecurityScheme
+                    {
+                        Type = SecuritySchemeType.Http,
+                        Scheme = "bearer",
+                        BearerFormat = "whrk_…",
+                        Description = "A webhook's receiver key (POST subscription/{id}/receiver-key): read-only access to that webhook's deliveries through GET subscription/{id}/deliveries, and nothing else.",
                     },
                 };
                 document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, document)] = [] }];
@@ -81,6 +91,14 @@ public static class ApiDocument
                             ["application/json"] = new() { Schema = schemas.Count == 1 ? schemas[0] : new OpenApiSchema { OneOf = schemas } },
                         },
                     };
+                }
+                if (operation.OperationId == Features.Receivers.CatchUpApi.OperationId && context.Document is { } document)
+                {
+                    operation.Security =
+                    [
+                        new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, document)] = [] },
+                        new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ReceiverKeySchemeName, document)] = [] },
+                    ];
                 }
                 // Every call can meet these, whatever the endpoint.
                 operation.Responses ??= new OpenApiResponses();

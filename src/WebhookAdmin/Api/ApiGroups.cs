@@ -9,10 +9,11 @@ public static class ApiGroups
     /// endpoint that forgets the Bearer-token admin check. A database that is down, restarting, locked or full is a 503
     /// with <c>Retry-After</c> on every endpoint, never a 500.
     /// </summary>
-    public static RouteGroupBuilder MapWebhookApiGroup(this IEndpointRouteBuilder endpoints, string tag)
+    /// <param name="policy">Who may call: an admin's token (<see cref="AdminPolicies.ApiAdmin"/>) unless the endpoints say otherwise.</param>
+    public static RouteGroupBuilder MapWebhookApiGroup(this IEndpointRouteBuilder endpoints, string tag, string policy = AdminPolicies.ApiAdmin)
     {
         var group = endpoints.MapGroup("/api/v3/webhook")
-            .RequireAuthorization(AdminPolicies.ApiAdmin)
+            .RequireAuthorization(policy)
             .RequireRateLimiting(Hosting.Operations.ApiRateLimitPolicy)
             .WithTags(tag);
         group.AddEndpointFilter(async (context, next) =>

@@ -63,3 +63,10 @@ public sealed class UnsupportedMediaTypeProblem(string? title, string? detail)
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status415UnsupportedMediaType);
 }
+
+/// <summary>410: what was asked for is no longer held (log retention); the extensions say what still is.</summary>
+public sealed class GoneProblem(string? title, string? detail, IDictionary<string, object?> extensions)
+    : StatusProblem(StatusCodes.Status410Gone, title, detail, extensions), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, StatusCodes.Status410Gone);
+}

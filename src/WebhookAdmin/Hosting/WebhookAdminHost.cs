@@ -12,6 +12,7 @@ using WebhookAdmin.Core.Storage;
 using WebhookAdmin.Features.ContextDirectory;
 using WebhookAdmin.Features.Events;
 using WebhookAdmin.Features.Logs;
+using WebhookAdmin.Features.Receivers;
 using WebhookAdmin.Features.Webhooks;
 using WebhookAdmin.Identity;
 using WebhookAdmin.Identity.EmbeddedProvider;
@@ -101,6 +102,8 @@ public static class WebhookAdminHost
         app.MapWebhookApi();
         app.MapWebhookLogApi();
         app.MapWebhookSecretApi();
+        app.MapReceiverKeyApi();
+        app.MapCatchUpApi();
         app.MapEventApi();
         app.MapDirectoryApi();
         app.MapApiFallback();

@@ -92,7 +92,8 @@ public static class AuthenticationSetup
                 options.MapInboundClaims = false;
                 options.TokenValidationParameters.NameClaimType = "name";
                 options.TokenValidationParameters.RoleClaimType = settings.RoleClaim;
-            });
+            })
+            .AddScheme<AuthenticationSchemeOptions, Features.Receivers.ReceiverKeyAuthentication>(Features.Receivers.ReceiverKeyAuthentication.SchemeName, null);
 
         if (settings.EmbeddedProvider.Enabled)
             builder.AddEmbeddedIdentityProvider(new Uri(authority + "/"), settings);

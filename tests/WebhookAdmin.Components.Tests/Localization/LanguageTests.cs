@@ -137,7 +137,7 @@ public sealed class LanguageTests : ComponentTest
         var chip = tab.Find("td[data-column=result] .log-result");
         Assert.Equal("EXITOSO", chip.TextContent.Trim());
         Assert.Equal("SUCCESS", chip.GetAttribute("data-result"));
-        Assert.Equal(["Resultado", "Fecha de ejecución", "Estado", "Reintentos", "Evento", "Registro"], tab.FindAll("thead th").Select(th => th.TextContent.Trim()));
+        Assert.Equal(["Resultado", "Fecha de ejecución", "Secuencia", "Estado", "Reintentos", "Evento", "Registro"], tab.FindAll("thead th").Select(th => th.TextContent.Trim()));
     }
 
     [Fact]

@@ -42,6 +42,22 @@ public sealed class LogsTabTests : ComponentTest
     }
 
     [Fact]
+    public async Task Each_row_and_the_open_log_show_the_delivery_s_webhook_sequence()
+    {
+        await Deliveries.PublishUserEditAsync(Acme, new { name = "first" });
+        await Deliveries.AttemptAsync(_webhook.Id, 200, "ok");
+        await Deliveries.PublishUserEditAsync(Acme, new { name = "second" });
+        var tab = RenderTab();
+
+        tab.WaitForAssertion(() => Assert.Equal(["2", "1"], tab.FindAll("td[data-column=sequence]").Select(c => c.TextContent.Trim())));
+        Assert.Contains("webhook-sequence", tab.Find("th span[title]").GetAttribute("title"));
+        tab.FindAll("button[aria-label^='Logs of delivery']")[1].Click();
+
+        tab.WaitForAssertion(() => Assert.Equal("Delivery 1 of this webhook (webhook-sequence header), the same on every attempt.",
+            tab.Find("[data-testid=log-sequence]").TextContent.Trim()));
+    }
+
+    [Fact]
     public async Task A_delivery_that_used_up_its_attempts_is_FAILED_and_one_not_yet_tried_is_PENDING()
     {
         await Deliveries.PublishUserEditAsync(Acme, new { name = "doomed" });

@@ -44,6 +44,11 @@ public sealed class AccessibilityJourneys(EndToEndFixture fixture, ITestOutputHe
         await Expect(page.GetByTestId("field-identifier")).ToHaveValueAsync(webhook.Id);
         output.WriteLine(await Accessibility.AssertCleanAsync(page, $"settings panel, saved @ {size}"));
 
+        await page.GetByTestId("receiver-key-section").GetByText("Receiver key", new() { Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+        await Expect(page.GetByTestId("new-receiver-key")).ToBeVisibleAsync();
+        output.WriteLine(await Accessibility.AssertCleanAsync(page, $"receiver key just made @ {size}"));
+
         await page.GotoAsync($"/admin/webhooks/{webhook.Id}?tab=logs");
         await EndToEndFixture.WaitForCircuitAsync(page);
         await Expect(page.GetByTestId("logs-table").Locator(".log-result")).ToHaveTextAsync(["SUCCESS"], new() { Timeout = 15_000 });

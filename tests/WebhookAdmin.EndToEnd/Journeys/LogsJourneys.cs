@@ -35,12 +35,14 @@ public sealed class LogsJourneys(EndToEndFixture fixture, ITestOutputHelper outp
         var failedRow = page.GetByTestId("logs-table").Locator("tbody tr").First;
         await Expect(failedRow).ToContainTextAsync("500");
         await Expect(failedRow.Locator("td[data-label=Retry]")).ToHaveTextAsync("3");
+        await Expect(page.GetByTestId("logs-table").Locator("td[data-column=sequence]")).ToHaveTextAsync(["2", "1"]);
 
         await failedRow.GetByRole(AriaRole.Button, new() { Name = "Logs" }).ClickAsync();
         var panel = page.GetByTestId("log-panel");
         await Expect(panel.GetByTestId("event-json").Locator("[data-path='$.data.n'] .json-number")).ToHaveTextAsync("2");
         await Expect(panel.GetByTestId("response-json")).ToContainTextAsync("Not JSON");
         await Expect(panel.GetByTestId("attempts").Locator("tbody tr")).ToHaveCountAsync(3);
+        await Expect(panel.GetByTestId("log-sequence")).ToContainTextAsync("Delivery 2 of this webhook");
 
         await panel.GetByRole(AriaRole.Button, new() { Name = "Copy event" }).ClickAsync();
         await Expect(page.GetByText("Event JSON copied to the clipboard.")).ToBeVisibleAsync();
@@ -58,6 +60,8 @@ public sealed class LogsJourneys(EndToEndFixture fixture, ITestOutputHelper outp
         await Expect(panel.GetByTestId("attempts")).ToContainTextAsync("4 (manual)");
         await Expect(results).ToHaveTextAsync(["SUCCESS", "SUCCESS"]);
         Assert.Equal([1, 2, 2, 2, 2], receiver.Arrivals);
+        // The resend is the same delivery: its number, and the attempt after the three automatic ones.
+        Assert.Equal(("2", "4"), (receiver.Requests[^1].Header("webhook-sequence"), receiver.Requests[^1].Header("webhook-attempt")));
         await EndToEndFixture.ScreenshotForDocsAsync(page, "logs-tab");
         await page.Context.CloseAsync();
     }

@@ -61,6 +61,18 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.App app) : IClassF
     }
 
     [Fact]
+    public async Task The_catch_up_endpoint_alone_says_it_takes_a_receiver_key_as_well_as_the_platform_token()
+    {
+        var document = await DocumentAsync();
+        var paths = document.GetProperty("paths");
+
+        Assert.Equal("whrk_…", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ReceiverKey").GetProperty("bearerFormat").GetString());
+        var security = paths.GetProperty($"{Api}/subscription/{{id}}/deliveries").GetProperty("get").GetProperty("security");
+        Assert.Equal(["Bearer", "ReceiverKey"], security.EnumerateArray().Select(requirement => Assert.Single(requirement.EnumerateObject()).Name));
+        Assert.False(paths.GetProperty($"{Api}/subscription/{{id}}/receiver-key").GetProperty("post").TryGetProperty("security", out _));
+    }
+
+    [Fact]
     public async Task Every_api_endpoint_is_in_the_document_with_its_answers_and_nothing_else_is()
     {
         var document = await DocumentAsync();
@@ -203,6 +215,20 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.App app) : IClassF
         await CallAsync(HttpMethod.Post, $"{Api}/subscription/{{id}}/logs/{{logId}}/resend", $"{Api}/subscription/{id}/logs/{failed}/resend", expect: HttpStatusCode.Conflict);
         hold.SetResult();
         await CallAsync(HttpMethod.Post, $"{Api}/subscription/{{id}}/logs/{{logId}}/resend", $"{Api}/subscription/{id}/logs/6b0b15480200000000999999/resend", expect: HttpStatusCode.NotFound);
+
+        var receiverKey = $"{Api}/subscription/{{id}}/receiver-key";
+        var deliveries = $"{Api}/subscription/{{id}}/deliveries";
+        await CallAsync(HttpMethod.Get, receiverKey, $"{Api}/subscription/{id}/receiver-key", expect: HttpStatusCode.NotFound);
+        await CallAsync(HttpMethod.Post, receiverKey, $"{Api}/subscription/{id}/receiver-key", expect: HttpStatusCode.Created);
+        await CallAsync(HttpMethod.Post, receiverKey, $"{Api}/subscription/{id}/receiver-key", expect: HttpStatusCode.Created);
+        await CallAsync(HttpMethod.Get, receiverKey, $"{Api}/subscription/{id}/receiver-key", expect: HttpStatusCode.OK);
+        await CallAsync(HttpMethod.Get, receiverKey, $"{Api}/subscription/nope/receiver-key", expect: HttpStatusCode.BadRequest);
+        var caughtUp = await CallAsync(HttpMethod.Get, deliveries, $"{Api}/subscription/{id}/deliveries?after=1&limit=1", expect: HttpStatusCode.OK);
+        Assert.Equal(2, caughtUp.GetProperty("deliveries")[0].GetProperty("sequence").GetInt32());
+        await CallAsync(HttpMethod.Get, deliveries, $"{Api}/subscription/{id}/deliveries?after=-1", expect: HttpStatusCode.BadRequest);
+        await CallAsync(HttpMethod.Get, deliveries, $"{Api}/subscription/62685990d918fb5557f9f992/deliveries", expect: HttpStatusCode.NotFound);
+        await CallAsync(HttpMethod.Delete, receiverKey, $"{Api}/subscription/{id}/receiver-key", expect: HttpStatusCode.NoContent);
+        await CallAsync(HttpMethod.Delete, receiverKey, $"{Api}/subscription/{id}/receiver-key", expect: HttpStatusCode.NotFound);
 
         var entry = $"{Api}/directory/{{kind}}/{{id}}";
         var workflow = $"{Api}/directory/workflow/{Ids.OtherWorkflow}";

@@ -25,7 +25,7 @@ public sealed class WebhookLogApiTests(TestApp app) : IClassFixture<TestApp>
         var logs = await acme.GetFromJsonAsync<JsonElement[]>($"/api/v3/webhook/subscription/logs/{webhookId}");
 
         var log = Assert.Single(logs!);
-        Assert.Equal(["_id", "company", "createdAt", "status", "retry", "response", "event", "subscription", "__v"],
+        Assert.Equal(["_id", "company", "createdAt", "status", "retry", "response", "event", "subscription", "__v", "sequence"],
             log.EnumerateObject().Select(p => p.Name));
         Assert.Equal("2022-05-05T20:04:40.084Z", log.GetProperty("createdAt").GetString());
         Assert.Equal((409, 3, "connect ETIMEDOUT 67.225.146.248:443"),

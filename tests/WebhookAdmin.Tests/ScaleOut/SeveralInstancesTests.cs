@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -74,6 +75,10 @@ public sealed class SeveralInstancesTests
             {
                 // 0 lost, 0 inversions: every event, first arrivals in publish order; repeats only of unrecorded deliveries.
                 Assert.Equal(Enumerable.Range(0, eventCount), receiver.Arrivals.Distinct());
+                // Numbered 1 to 5,000 whichever instance stored them: no gap, no repeat, one number per event.
+                Assert.Equal(Enumerable.Range(1, eventCount).Select(n => n.ToString(CultureInfo.InvariantCulture)),
+                    receiver.Requests.DistinctBy(r => r.N).Select(r => r.Header("webhook-sequence")));
+                Assert.All(receiver.Requests.GroupBy(r => r.Header("webhook-sequence")), number => Assert.Single(number.Select(r => r.N).Distinct()));
                 foreach (var repeated in receiver.Requests.GroupBy(r => r.N).Where(g => g.Count() > 1))
                 {
                     var messageId = Assert.Single(repeated.Select(r => r.Header("webhook-id")).Distinct());

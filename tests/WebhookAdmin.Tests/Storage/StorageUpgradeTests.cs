@@ -43,9 +43,16 @@ public sealed class StorageUpgradeTests
             Assert.Equal(3, sent.N);
             Assert.Equal(Body(3, "COTUser", "edit"), sent.Body);
             Assert.Equal(logs.Single(l => l.Sequence == 3).PublicId, sent.Header("webhook-id"));
-            // New events continue the sequence instead of reusing numbers.
+            // Deliveries stored before numbering are numbered in publish order; the pending one went out with its number.
+            var numbered = logs.OrderBy(l => l.Sequence).ThenBy(l => l.Id).Select(l => l.WebhookSequence);
+            Assert.Equal([1L, 2, 3, 4], numbered);
+            Assert.Equal(logs.Single(l => l.Sequence == 3).WebhookSequence.ToString(), sent.Header("webhook-sequence"));
+            // New events continue the sequence instead of reusing numbers, and the webhook's numbering after the last.
             await host.PublishUserEditsAsync(4);
-            Assert.True((await host.SettledLogsAsync(Webhook, 5)).Max(l => l.Sequence) > 3);
+            var after = await host.SettledLogsAsync(Webhook, 5);
+            Assert.True(after.Max(l => l.Sequence) > 3);
+            Assert.Equal(5, after.MaxBy(l => l.Sequence)!.WebhookSequence);
+            Assert.Equal("5", receiver.Requests[^1].Header("webhook-sequence"));
         }
         finally
         {

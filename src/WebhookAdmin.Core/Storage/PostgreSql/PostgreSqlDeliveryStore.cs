@@ -209,7 +209,7 @@ internal sealed class PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, Insta
     {
         // "State" = 0 is written out (not a parameter) so PostgreSQL can use the partial index of pending deliveries.
         await using var command = dataSource.CreateCommand("""
-            SELECT l."Id", l."Sequence", l."CreatedAt", l."Retry", l."NextAttemptAt", l."ManualAttemptRequested", e."Body", e."TraceParent"
+            SELECT l."Id", l."Sequence", l."CreatedAt", l."Retry", l."NextAttemptAt", l."ManualAttemptRequested", e."Body", e."TraceParent", l."WebhookSequence"
             FROM "WebhookLogs" AS l
             JOIN "Events" AS e ON e."Sequence" = l."Sequence"
             WHERE l."WebhookId" = $1 AND l."State" = 0 AND l."Sequence" > $2
@@ -221,7 +221,8 @@ internal sealed class PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, Insta
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            deliveries.Add(new QueuedDelivery(reader.GetInt64(0), webhookId, reader.GetInt64(1), UnixTime.FromMilliseconds(reader.GetInt64(2)), (byte[])reader.GetValue(6))
+            deliveries.Add(new QueuedDelivery(
+                reader.GetInt64(0), webhookId, reader.GetInt64(1), reader.GetInt64(8), UnixTime.FromMilliseconds(reader.GetInt64(2)), (byte[])reader.GetValue(6))
             {
                 Retry = reader.GetInt32(3),
                 NextAttemptAt = UnixTime.FromMilliseconds(reader.GetInt64(4)),

@@ -44,6 +44,8 @@ internal sealed class PostgreSqlPublish
     /// index), read under the company's lock, so it includes every delivery of the webhook committed before these: the
     /// lane holding the webhook here takes the new deliveries in hand when it knows that one, instead of reading them back
     /// (<see cref="QueuedDelivery.PendingBefore"/>).
+    /// Each webhook's counter moves once per batch by its count of new deliveries, and they are numbered below the new
+    /// value in sequence order: under the company's lock (a webhook is one company's), so numbers follow commit order.
     /// </remarks>
     internal const string PublishSql = """
         WITH input AS (
@@ -56,17 +58,27 @@ internal sealed class PostgreSqlPublish
         events AS (
             INSERT INTO "Events" ("Sequence", "CompanyId", "CallerId", "Type", "Event", "PublishedAt", "Deliveries", "Body", "TraceParent")
             SELECT seq, company, caller, type, event, at, deliveries, body, trace FROM numbered),
+        matched AS (
+            SELECT l.webhook, l.pos, n.seq, n.at,
+                row_number() OVER (PARTITION BY l.webhook ORDER BY n.seq) AS rank, count(*) OVER (PARTITION BY l.webhook) AS total
+            FROM unnest($10::int[], $11::varchar[]) WITH ORDINALITY AS l(ord, webhook, pos) JOIN numbered AS n ON n.ord = l.ord),
+        counters AS (
+            INSERT INTO "WebhookCounters" AS c ("WebhookId", "LastSequence")
+            SELECT webhook, count(*) FROM matched GROUP BY webhook ORDER BY webhook
+            ON CONFLICT ("WebhookId") DO UPDATE SET "LastSequence" = c."LastSequence" + excluded."LastSequence"
+            RETURNING c."WebhookId", c."LastSequence"),
         logs AS (
-            INSERT INTO "WebhookLogs" ("Id", "WebhookId", "CreatedAt", "Status", "Retry", "Response", "Version", "Sequence", "State", "NextAttemptAt", "ManualAttemptRequested")
-            SELECT nextval((SELECT pg_get_serial_sequence('"WebhookLogs"', 'Id')::regclass)), l.webhook, n.at, 0, 0, '', 0, n.seq, 0, n.at, false
-            FROM unnest($10::int[], $11::varchar[]) WITH ORDINALITY AS l(ord, webhook, pos) JOIN numbered AS n ON n.ord = l.ord
-            ORDER BY l.pos
-            RETURNING "Id", "WebhookId", "Sequence")
-        SELECT ord, seq, NULL::bigint, NULL::varchar FROM numbered
+            INSERT INTO "WebhookLogs" ("Id", "WebhookId", "CreatedAt", "Status", "Retry", "Response", "Version", "Sequence", "WebhookSequence", "State", "NextAttemptAt", "ManualAttemptRequested")
+            SELECT nextval((SELECT pg_get_serial_sequence('"WebhookLogs"', 'Id')::regclass)), m.webhook, m.at, 0, 0, '', 0, m.seq,
+                c."LastSequence" - m.total + m.rank, 0, m.at, false
+            FROM matched AS m JOIN counters AS c ON c."WebhookId" = m.webhook
+            ORDER BY m.pos
+            RETURNING "Id", "WebhookId", "Sequence", "WebhookSequence")
+        SELECT ord, seq, NULL::bigint, NULL::varchar, NULL::bigint FROM numbered
         UNION ALL
-        SELECT NULL, "Sequence", "Id", "WebhookId" FROM logs
+        SELECT NULL, "Sequence", "Id", "WebhookId", "WebhookSequence" FROM logs
         UNION ALL
-        SELECT NULL, (SELECT max(p."Sequence") FROM "WebhookLogs" AS p WHERE p."WebhookId" = w.webhook AND p."State" = 0), NULL, w.webhook
+        SELECT NULL, (SELECT max(p."Sequence") FROM "WebhookLogs" AS p WHERE p."WebhookId" = w.webhook AND p."State" = 0), NULL, w.webhook, NULL
         FROM (SELECT DISTINCT webhook FROM unnest($11::varchar[]) AS webhook) AS w
         """;
 
@@ -139,14 +151,14 @@ internal sealed class PostgreSqlPublish
 
         await reader.NextResultAsync(cancellationToken);
         var sequences = new Dictionary<int, long>();
-        var logIds = new Dictionary<(long Sequence, string WebhookId), long>();
+        var logIds = new Dictionary<(long Sequence, string WebhookId), (long Id, long WebhookSequence)>();
         var pendingBefore = new Dictionary<string, long>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken))
         {
             if (!reader.IsDBNull(0))
                 sequences[reader.GetInt32(0)] = reader.GetInt64(1);
             else if (!reader.IsDBNull(2))
-                logIds[(reader.GetInt64(1), reader.GetString(3))] = reader.GetInt64(2);
+                logIds[(reader.GetInt64(1), reader.GetString(3))] = (reader.GetInt64(2), reader.GetInt64(4));
             else
                 pendingBefore[reader.GetString(3)] = reader.IsDBNull(1) ? 0 : reader.GetInt64(1);
         }
@@ -176,10 +188,14 @@ internal sealed class PostgreSqlPublish
             // arrived: each says what was pending before the batch, and a lane that does not know that one reads both from
             // storage, in order (publishing is serialised per company, so commit order is sequence order).
             var deliveries = write.WebhookIds
-                .Select(webhookId => new QueuedDelivery(logIds[(sequence, webhookId)], webhookId, sequence, write.PublishedAt, write.Body)
+                .Select(webhookId =>
                 {
-                    TraceParent = write.TraceParent,
-                    PendingBefore = pendingBefore[webhookId],
+                    var log = logIds[(sequence, webhookId)];
+                    return new QueuedDelivery(log.Id, webhookId, sequence, log.WebhookSequence, write.PublishedAt, write.Body)
+                    {
+                        TraceParent = write.TraceParent,
+                        PendingBefore = pendingBefore[webhookId],
+                    };
                 })
                 .ToList();
             results.Add(() => write.Stored(sequence, deliveries, handedToLanes: true));

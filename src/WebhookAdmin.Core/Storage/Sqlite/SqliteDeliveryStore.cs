@@ -84,13 +84,17 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
 
         var deliveries = new List<QueuedDelivery>(write.WebhookIds.Count);
         var insertLog = statements.InsertLog;
+        var nextNumber = statements.NextWebhookSequence;
         foreach (var webhookId in write.WebhookIds)
         {
+            nextNumber.Bind(1, webhookId);
+            var webhookSequence = nextNumber.ReturnedInt64();
             insertLog.Bind(1, webhookId);
             insertLog.Bind(2, at);
             insertLog.Bind(3, sequence);
+            insertLog.Bind(4, webhookSequence);
             var logId = insertLog.ReturnedInt64();
-            deliveries.Add(new QueuedDelivery(logId, webhookId, sequence, write.PublishedAt, write.Body) { TraceParent = write.TraceParent });
+            deliveries.Add(new QueuedDelivery(logId, webhookId, sequence, webhookSequence, write.PublishedAt, write.Body) { TraceParent = write.TraceParent });
         }
         return () => write.Stored(sequence, deliveries, handedToLanes: true);
     }
@@ -142,7 +146,7 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
         await using var command = connection.CreateCommand();
         // "State" = 0 is written out (not a parameter) so SQLite can use the partial index of pending deliveries.
         command.CommandText = """
-            SELECT l."Id", l."Sequence", l."CreatedAt", l."Retry", l."NextAttemptAt", l."ManualAttemptRequested", e."Body", e."TraceParent"
+            SELECT l."Id", l."Sequence", l."CreatedAt", l."Retry", l."NextAttemptAt", l."ManualAttemptRequested", e."Body", e."TraceParent", l."WebhookSequence"
             FROM "WebhookLogs" AS l
             JOIN "Events" AS e ON e."Sequence" = l."Sequence"
             WHERE l."WebhookId" = $webhook AND l."State" = 0 AND l."Sequence" > $after
@@ -156,7 +160,8 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            deliveries.Add(new QueuedDelivery(reader.GetInt64(0), webhookId, reader.GetInt64(1), UnixTime.FromMilliseconds(reader.GetInt64(2)), (byte[])reader.GetValue(6))
+            deliveries.Add(new QueuedDelivery(
+                reader.GetInt64(0), webhookId, reader.GetInt64(1), reader.GetInt64(8), UnixTime.FromMilliseconds(reader.GetInt64(2)), (byte[])reader.GetValue(6))
             {
                 Retry = reader.GetInt32(3),
                 NextAttemptAt = UnixTime.FromMilliseconds(reader.GetInt64(4)),
@@ -266,10 +271,18 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING "Sequence"
             """);
 
+        // One writer at a time holds the database, so the webhook's numbers follow the events' sequences.
+        public Statement NextWebhookSequence { get; } = new(connection,
+            """
+            INSERT INTO "WebhookCounters" ("WebhookId", "LastSequence") VALUES (?1, 1)
+            ON CONFLICT ("WebhookId") DO UPDATE SET "LastSequence" = "LastSequence" + 1
+            RETURNING "LastSequence"
+            """);
+
         public Statement InsertLog { get; } = new(connection,
             """
-            INSERT INTO "WebhookLogs" ("WebhookId", "CreatedAt", "Status", "Retry", "Response", "Version", "Sequence", "State", "NextAttemptAt", "ManualAttemptRequested")
-            VALUES (?1, ?2, 0, 0, '', 0, ?3, 0, ?2, 0) RETURNING "Id"
+            INSERT INTO "WebhookLogs" ("WebhookId", "CreatedAt", "Status", "Retry", "Response", "Version", "Sequence", "WebhookSequence", "State", "NextAttemptAt", "ManualAttemptRequested")
+            VALUES (?1, ?2, 0, 0, '', 0, ?3, ?4, 0, ?2, 0) RETURNING "Id"
             """);
 
         public Statement UpdateLog { get; } = new(connection,
@@ -303,6 +316,7 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
             UpdateStreak.Dispose();
             FindCaller.Dispose();
             InsertEvent.Dispose();
+            NextWebhookSequence.Dispose();
             InsertLog.Dispose();
             UpdateLog.Dispose();
             InsertAttempt.Dispose();

@@ -53,6 +53,7 @@ public sealed class WebhookLogPage(IReadOnlyList<LogEntry> entries, EventBodyRea
                 writer.WriteNullValue();
             writer.WriteString("subscription", entry.WebhookId);
             writer.WriteNumber("__v", entry.Version);
+            writer.WriteNumber("sequence", entry.WebhookSequence);
             writer.WriteEndObject();
             writer.Flush();
             // Each log leaves before the next body is read: a slow reader holds the pipe's back-pressure, not our memory.

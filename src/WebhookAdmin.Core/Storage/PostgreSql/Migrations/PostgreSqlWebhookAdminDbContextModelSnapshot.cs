@@ -166,6 +166,20 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
                     b.ToTable("Events", (string)null);
                 });
 
+            modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookCounter", b =>
+                {
+                    b.Property<string>("WebhookId")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("WebhookId");
+
+                    b.ToTable("WebhookCounters", (string)null);
+                });
+
             modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLog", b =>
                 {
                     b.Property<long>("Id")
@@ -208,6 +222,9 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)");
 
+                    b.Property<long>("WebhookSequence")
+                        .HasColumnType("bigint");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Sequence");
@@ -219,6 +236,8 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
                         .HasFilter("\"State\" = 0");
 
                     b.HasIndex(new[] { "WebhookId", "CreatedAt" }, "IX_WebhookLogs_WebhookId_CreatedAt");
+
+                    b.HasIndex(new[] { "WebhookId", "WebhookSequence" }, "IX_WebhookLogs_WebhookSequence");
 
                     b.ToTable("WebhookLogs", (string)null);
                 });
@@ -253,6 +272,37 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
                     b.HasKey("LogId", "Number");
 
                     b.ToTable("WebhookLogAttempts", (string)null);
+                });
+
+            modelBuilder.Entity("WebhookAdmin.Core.Receivers.ReceiverKey", b =>
+                {
+                    b.Property<string>("WebhookId")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Hint")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<long?>("PreviousExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("PreviousHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("WebhookId");
+
+                    b.ToTable("ReceiverKeys", (string)null);
                 });
 
             modelBuilder.Entity("WebhookAdmin.Core.Webhooks.Webhook", b =>
@@ -367,6 +417,15 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
                     b.ToTable("Webhooks", (string)null);
                 });
 
+            modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookCounter", b =>
+                {
+                    b.HasOne("WebhookAdmin.Core.Webhooks.Webhook", null)
+                        .WithOne()
+                        .HasForeignKey("WebhookAdmin.Core.Logs.WebhookCounter", "WebhookId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLog", b =>
                 {
                     b.HasOne("WebhookAdmin.Core.Events.PublishedEvent", "Event")
@@ -389,6 +448,15 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
                     b.HasOne("WebhookAdmin.Core.Logs.WebhookLog", null)
                         .WithMany("Attempts")
                         .HasForeignKey("LogId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("WebhookAdmin.Core.Receivers.ReceiverKey", b =>
+                {
+                    b.HasOne("WebhookAdmin.Core.Webhooks.Webhook", null)
+                        .WithOne()
+                        .HasForeignKey("WebhookAdmin.Core.Receivers.ReceiverKey", "WebhookId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

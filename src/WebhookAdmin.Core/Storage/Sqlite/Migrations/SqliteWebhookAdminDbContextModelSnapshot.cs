@@ -157,6 +157,20 @@ namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
                     b.ToTable("Events", (string)null);
                 });
 
+            modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookCounter", b =>
+                {
+                    b.Property<string>("WebhookId")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("WebhookId");
+
+                    b.ToTable("WebhookCounters", (string)null);
+                });
+
             modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLog", b =>
                 {
                     b.Property<long>("Id")
@@ -197,6 +211,9 @@ namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
                         .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("WebhookSequence")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Sequence");
@@ -208,6 +225,8 @@ namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
                         .HasFilter("\"State\" = 0");
 
                     b.HasIndex(new[] { "WebhookId", "CreatedAt" }, "IX_WebhookLogs_WebhookId_CreatedAt");
+
+                    b.HasIndex(new[] { "WebhookId", "WebhookSequence" }, "IX_WebhookLogs_WebhookSequence");
 
                     b.ToTable("WebhookLogs", (string)null);
                 });
@@ -242,6 +261,37 @@ namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
                     b.HasKey("LogId", "Number");
 
                     b.ToTable("WebhookLogAttempts", (string)null);
+                });
+
+            modelBuilder.Entity("WebhookAdmin.Core.Receivers.ReceiverKey", b =>
+                {
+                    b.Property<string>("WebhookId")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hint")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PreviousExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PreviousHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("WebhookId");
+
+                    b.ToTable("ReceiverKeys", (string)null);
                 });
 
             modelBuilder.Entity("WebhookAdmin.Core.Webhooks.Webhook", b =>
@@ -356,6 +406,15 @@ namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
                     b.ToTable("Webhooks", (string)null);
                 });
 
+            modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookCounter", b =>
+                {
+                    b.HasOne("WebhookAdmin.Core.Webhooks.Webhook", null)
+                        .WithOne()
+                        .HasForeignKey("WebhookAdmin.Core.Logs.WebhookCounter", "WebhookId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookLog", b =>
                 {
                     b.HasOne("WebhookAdmin.Core.Events.PublishedEvent", "Event")
@@ -378,6 +437,15 @@ namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
                     b.HasOne("WebhookAdmin.Core.Logs.WebhookLog", null)
                         .WithMany("Attempts")
                         .HasForeignKey("LogId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("WebhookAdmin.Core.Receivers.ReceiverKey", b =>
+                {
+                    b.HasOne("WebhookAdmin.Core.Webhooks.Webhook", null)
+                        .WithOne()
+                        .HasForeignKey("WebhookAdmin.Core.Receivers.ReceiverKey", "WebhookId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
