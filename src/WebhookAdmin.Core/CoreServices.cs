@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WebhookAdmin.Core.ContextDirectory;
@@ -15,6 +16,10 @@ public static class CoreServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddWebhookStorage(connectionString, provider);
         services.TryAddSingleton<Delivery.DeliveryFeed>();
+        // Endpoint secrets are protected with the app's keys; the host keeps them in the database for every instance.
+        services.AddDataProtection();
+        services.AddSingleton<EndpointAuth.EndpointSecretBox>();
+        services.AddSingleton<EndpointAuth.EndpointAuthService>();
         services.AddSingleton<WebhookDirectory>();
         services.AddSingleton<WebhookService>();
         services.AddSingleton<WebhookListing>();

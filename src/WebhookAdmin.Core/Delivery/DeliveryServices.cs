@@ -38,6 +38,7 @@ public static class DeliveryServices
         services.AddSingleton<IEventPublisher>(provider => provider.GetRequiredService<EventPublisher>());
         services.AddSingleton<TestEventSender>();
         services.AddSingleton<DeliveryResender>();
+        services.AddSingleton<EndpointAuth.OAuthTokens>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<IAttemptSender>(provider => provider.GetRequiredService<WebhookSender>());
         services.AddSingleton<IDeliveryTargets>(provider => provider.GetRequiredService<WebhookDirectory>());

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using WebhookAdmin.Core.EndpointAuth;
 using WebhookAdmin.Core.Webhooks;
 
 namespace WebhookAdmin.Core.Delivery;
@@ -10,7 +11,7 @@ namespace WebhookAdmin.Core.Delivery;
 public sealed record AttemptResult(int Status, bool Succeeded, string Response, DateTime StartedAt, TimeSpan Duration, bool TransportError);
 
 /// <summary>Sends one signed attempt over the named client and reports how it went; it never throws for the receiver's faults.</summary>
-public sealed class WebhookSender(IHttpClientFactory clients, IOptions<DeliveryOptions> options, TimeProvider clock) : IAttemptSender
+public sealed class WebhookSender(IHttpClientFactory clients, IOptions<DeliveryOptions> options, OAuthTokens tokens, TimeProvider clock) : IAttemptSender
 {
     // One client for the life of the app: its handler pools connections per receiver and renews them itself
     // (PooledConnectionLifetime), so there is nothing to gain from a client per attempt but allocations.
@@ -36,31 +37,64 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<DeliveryO
         var startedAt = clock.GetUtcNow();
         var started = Stopwatch.GetTimestamp();
         var timestamp = startedAt.ToUnixTimeSeconds();
+        var signature = WebhookSigner.SignatureHeader(target.SigningKeys(startedAt.UtcDateTime), delivery.MessageId, timestamp, delivery.Body);
+        var credentials = target.Credentials;
 
-        using var message = new HttpRequestMessage(HttpMethod.Post, target.Url)
-        {
-            Content = new ByteArrayContent(delivery.Body),
-        };
-        message.Content.Headers.TryAddWithoutValidation("content-type", "application/json");
-        message.Headers.TryAddWithoutValidation("webhook-id", delivery.MessageId);
-        message.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-        // Not signed (the Standard Webhooks signature covers id, timestamp and body only): the sequence is the log's, fixed
-        // at publish, and a receiver that must trust it reads it back from the catch-up API, where it comes with the body.
-        message.Headers.TryAddWithoutValidation(SequenceHeader, delivery.WebhookSequence.ToString(CultureInfo.InvariantCulture));
-        message.Headers.TryAddWithoutValidation(AttemptHeader, delivery.AttemptNumber.ToString(CultureInfo.InvariantCulture));
-        message.Headers.TryAddWithoutValidation("webhook-signature",
-            WebhookSigner.SignatureHeader(target.SigningKeys(startedAt.UtcDateTime), delivery.MessageId, timestamp, delivery.Body));
-
-        // One budget for the whole exchange: a receiver that trickles its answer costs one timeout, like one that hangs.
+        // One budget for the whole exchange: a receiver that trickles its answer costs one timeout, like one that hangs;
+        // an OAuth2 token fetched first counts against it too.
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         attempt.CancelAfter(timeout);
         var status = 0;
         try
         {
-            using var response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attempt.Token);
-            status = (int)response.StatusCode;
-            var body = await ReadBoundedAsync(response.Content, DeliveryOptions.ResponseBodyLimit, attempt.Token);
-            return Result(status, IsSuccess(status), body, transportError: false);
+            string? token = null;
+            var fresh = false;
+            if (credentials is { Kind: EndpointAuthKind.OAuth2 })
+                (token, fresh) = await tokens.GetAsync(credentials, attempt.Token);
+            using var request = Request();
+            var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token);
+            if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized && token is not null)
+            {
+                // The receiver refused the token: never again. One kept from before may simply have been revoked early,
+                // so it is worth a new one and one more try within this attempt.
+                tokens.Invalidate(credentials!, token);
+                if (!fresh)
+                {
+                    response.Dispose();
+                    (token, _) = await tokens.GetAsync(credentials!, attempt.Token);
+                    using var again = Request();
+                    response = await _client.SendAsync(again, HttpCompletionOption.ResponseHeadersRead, attempt.Token);
+                }
+            }
+            using (response)
+            {
+                status = (int)response.StatusCode;
+                var body = await ReadBoundedAsync(response.Content, DeliveryOptions.ResponseBodyLimit, attempt.Token);
+                return Result(status, IsSuccess(status), body, transportError: false);
+            }
+
+            HttpRequestMessage Request()
+            {
+                var message = new HttpRequestMessage(HttpMethod.Post, target.Url) { Content = new ByteArrayContent(delivery.Body) };
+                // The admin's headers first: the delivery's own are added after, and the rules keep their names apart.
+                foreach (var (name, value) in credentials?.Headers ?? [])
+                {
+                    // Names .NET files under the content (Content-Language, Expires…) are refused on the request itself.
+                    if (!message.Headers.TryAddWithoutValidation(name, value))
+                        message.Content.Headers.TryAddWithoutValidation(name, value);
+                }
+                if ((token is not null ? "Bearer " + token : credentials?.StaticAuthorization) is { } authorization)
+                    message.Headers.TryAddWithoutValidation("authorization", authorization);
+                message.Content.Headers.TryAddWithoutValidation("content-type", "application/json");
+                message.Headers.TryAddWithoutValidation("webhook-id", delivery.MessageId);
+                message.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
+                message.Headers.TryAddWithoutValidation("webhook-signature", signature);
+                // Not signed (the Standard Webhooks signature covers id, timestamp and body only): the sequence is the log's,
+                // fixed at publish, and a receiver that must trust it reads it back from the catch-up API, signed with the body.
+                message.Headers.TryAddWithoutValidation(SequenceHeader, delivery.WebhookSequence.ToString(CultureInfo.InvariantCulture));
+                message.Headers.TryAddWithoutValidation(AttemptHeader, delivery.AttemptNumber.ToString(CultureInfo.InvariantCulture));
+                return message;
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -71,6 +105,10 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<DeliveryO
         catch (HttpRequestException e)
         {
             return Result(0, false, StoredText.Clean(Describe(e)), transportError: true);
+        }
+        catch (OAuthTokenException e)
+        {
+            return Result(0, false, StoredText.Clean(e.Message), transportError: true);
         }
 
         AttemptResult Result(int code, bool succeeded, string response, bool transportError) =>

@@ -21,6 +21,7 @@ public abstract class WebhookAdminDbContext(DbContextOptions options) : DbContex
     public DbSet<WebhookLogAttempt> WebhookLogAttempts => Set<WebhookLogAttempt>();
     public DbSet<WebhookCounter> WebhookCounters => Set<WebhookCounter>();
     public DbSet<Receivers.ReceiverKey> ReceiverKeys => Set<Receivers.ReceiverKey>();
+    public DbSet<EndpointAuth.EndpointAuthentication> EndpointAuthentications => Set<EndpointAuth.EndpointAuthentication>();
     public DbSet<PublishedEvent> Events => Set<PublishedEvent>();
     public DbSet<DeliveryLease> DeliveryLeases => Set<DeliveryLease>();
     public DbSet<DeliveryInstance> DeliveryInstances => Set<DeliveryInstance>();
@@ -114,6 +115,20 @@ public abstract class WebhookAdminDbContext(DbContextOptions options) : DbContex
             key.Property(k => k.CreatedAt).HasConversion(UnixMillisecondsConverter.Instance);
             key.Property(k => k.PreviousExpiresAt).HasConversion(UnixMillisecondsConverter.Nullable);
             key.HasOne<Webhook>().WithOne().HasForeignKey<Receivers.ReceiverKey>(k => k.WebhookId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<EndpointAuth.EndpointAuthentication>(auth =>
+        {
+            auth.ToTable("EndpointAuthentications");
+            auth.HasKey(a => a.WebhookId);
+            auth.Property(a => a.WebhookId).HasMaxLength(24);
+            auth.Property(a => a.Kind).HasConversion<string>().HasMaxLength(16);
+            auth.Property(a => a.Username).HasMaxLength(EndpointAuth.EndpointAuthRules.FieldMaxLength);
+            auth.Property(a => a.TokenUrl).HasMaxLength(EndpointAuth.EndpointAuthRules.FieldMaxLength);
+            auth.Property(a => a.ClientId).HasMaxLength(EndpointAuth.EndpointAuthRules.FieldMaxLength);
+            auth.Property(a => a.Scope).HasMaxLength(EndpointAuth.EndpointAuthRules.FieldMaxLength);
+            auth.Property(a => a.ModifiedAt).HasConversion(UnixMillisecondsConverter.Instance);
+            auth.HasOne<Webhook>().WithOne().HasForeignKey<EndpointAuth.EndpointAuthentication>(a => a.WebhookId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<WebhookLogAttempt>(attempt =>

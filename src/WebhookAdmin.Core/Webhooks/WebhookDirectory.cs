@@ -6,12 +6,15 @@ using WebhookAdmin.Core.Storage;
 namespace WebhookAdmin.Core.Webhooks;
 
 /// <summary>Where and how one webhook's deliveries go right now, as the dispatcher reads it before every attempt.</summary>
-public sealed class DeliveryTarget(Webhook webhook)
+public sealed class DeliveryTarget(Webhook webhook, EndpointAuth.EndpointCredentials? credentials = null)
 {
     public string WebhookId { get; } = webhook.Id;
     public string CompanyId { get; } = webhook.CompanyId;
     public bool IsActive { get; } = webhook.IsActive;
     public string Url { get; } = webhook.Url;
+
+    /// <summary>The custom headers and the authentication the receiver wants, in the clear; null when it wants none.</summary>
+    public EndpointAuth.EndpointCredentials? Credentials { get; } = credentials;
 
     /// <summary>The least time from one attempt's end to the next one's start; zero when the webhook has no throttle.</summary>
     public TimeSpan AttemptSpacing { get; } = webhook.RateLimit is > 0 and var perSecond ? TimeSpan.FromTicks(TimeSpan.TicksPerSecond / perSecond) : TimeSpan.Zero;
@@ -31,7 +34,7 @@ public sealed class DeliveryTarget(Webhook webhook)
 /// so the next publish and the next attempt see it; entries are also re-read after <see cref="RefreshAfter"/>, so a
 /// change made outside this process is seen within that time.
 /// </summary>
-public sealed class WebhookDirectory(IDbContextFactory<WebhookAdminDbContext> dbFactory, IClusterSignals cluster) : Delivery.IDeliveryTargets
+public sealed class WebhookDirectory(IDbContextFactory<WebhookAdminDbContext> dbFactory, IClusterSignals cluster, EndpointAuth.EndpointSecretBox secrets) : Delivery.IDeliveryTargets
 {
     public static readonly TimeSpan RefreshAfter = TimeSpan.FromSeconds(30);
 
@@ -51,7 +54,9 @@ public sealed class WebhookDirectory(IDbContextFactory<WebhookAdminDbContext> db
     /// <summary>The webhook's delivery target; null when there is no such webhook.</summary>
     public ValueTask<DeliveryTarget?> TargetAsync(string webhookId, CancellationToken cancellationToken = default) =>
         GetAsync(_targets, webhookId, async (db, id, ct) =>
-            await db.Webhooks.AsNoTracking().SingleOrDefaultAsync(w => w.Id == id, ct) is { } webhook ? new DeliveryTarget(webhook) : null,
+            await db.Webhooks.AsNoTracking().SingleOrDefaultAsync(w => w.Id == id, ct) is { } webhook
+                ? new DeliveryTarget(webhook, secrets.CredentialsOf(await db.EndpointAuthentications.AsNoTracking().SingleOrDefaultAsync(a => a.WebhookId == id, ct)))
+                : null,
             cancellationToken);
 
     /// <summary>Forgets what it knew of these webhooks and their company, here and in the other instances; call it once the change is committed.</summary>

@@ -25,6 +25,7 @@ public static class ApiDocument
         ["UpdateWebhook"] = [typeof(UpdateWebhookRequest)],
         ["PublishEvent"] = [typeof(PublishEventRequest), typeof(PublishEventRequest[])],
         ["PutDirectoryEntry"] = [typeof(Features.ContextDirectory.PutDirectoryEntryRequest)],
+        [Features.EndpointAuth.EndpointAuthApi.PutOperationId] = [typeof(Features.EndpointAuth.PutEndpointAuthRequest)],
     };
 
     public static IServiceCollection AddApiDocument(this IServiceCollection services) =>

@@ -10,6 +10,7 @@ using WebhookAdmin.Core;
 using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Storage;
 using WebhookAdmin.Features.ContextDirectory;
+using WebhookAdmin.Features.EndpointAuth;
 using WebhookAdmin.Features.Events;
 using WebhookAdmin.Features.Logs;
 using WebhookAdmin.Features.Receivers;
@@ -104,6 +105,7 @@ public static class WebhookAdminHost
         app.MapWebhookSecretApi();
         app.MapReceiverKeyApi();
         app.MapCatchUpApi();
+        app.MapEndpointAuthApi();
         app.MapEventApi();
         app.MapDirectoryApi();
         app.MapApiFallback();

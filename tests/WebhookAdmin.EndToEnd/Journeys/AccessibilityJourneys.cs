@@ -44,6 +44,11 @@ public sealed class AccessibilityJourneys(EndToEndFixture fixture, ITestOutputHe
         await Expect(page.GetByTestId("field-identifier")).ToHaveValueAsync(webhook.Id);
         output.WriteLine(await Accessibility.AssertCleanAsync(page, $"settings panel, saved @ {size}"));
 
+        await page.GetByTestId("endpoint-auth-section").GetByText("Endpoint authentication", new() { Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add header" }).ClickAsync();
+        await Expect(page.GetByTestId("auth-header-name")).ToBeVisibleAsync();
+        output.WriteLine(await Accessibility.AssertCleanAsync(page, $"endpoint authentication open @ {size}"));
+
         await page.GetByTestId("receiver-key-section").GetByText("Receiver key", new() { Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
         await Expect(page.GetByTestId("new-receiver-key")).ToBeVisibleAsync();

@@ -230,6 +230,15 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.App app) : IClassF
         await CallAsync(HttpMethod.Delete, receiverKey, $"{Api}/subscription/{id}/receiver-key", expect: HttpStatusCode.NoContent);
         await CallAsync(HttpMethod.Delete, receiverKey, $"{Api}/subscription/{id}/receiver-key", expect: HttpStatusCode.NotFound);
 
+        var authentication = $"{Api}/subscription/{{id}}/authentication";
+        await CallAsync(HttpMethod.Get, authentication, $"{Api}/subscription/{id}/authentication", expect: HttpStatusCode.OK);
+        await CallAsync(HttpMethod.Put, authentication, $"{Api}/subscription/{id}/authentication",
+            JsonContent.Create(new { kind = "bearer", token = "token-0123456789abcdef", headers = new[] { new { name = "X-Tenant", value = "acme" } } }), HttpStatusCode.OK);
+        await CallAsync(HttpMethod.Put, authentication, $"{Api}/subscription/{id}/authentication", JsonContent.Create(new { kind = "basic" }), HttpStatusCode.BadRequest);
+        await CallAsync(HttpMethod.Put, authentication, $"{Api}/subscription/{id}/authentication", new StringContent("kind=none", Encoding.UTF8, "text/plain"), HttpStatusCode.UnsupportedMediaType);
+        await CallAsync(HttpMethod.Get, authentication, $"{Api}/subscription/62685990d918fb5557f9f992/authentication", expect: HttpStatusCode.NotFound);
+        await CallAsync(HttpMethod.Delete, authentication, $"{Api}/subscription/{id}/authentication", expect: HttpStatusCode.NoContent);
+
         var entry = $"{Api}/directory/{{kind}}/{{id}}";
         var workflow = $"{Api}/directory/workflow/{Ids.OtherWorkflow}";
         await CallAsync(HttpMethod.Put, entry, workflow, JsonContent.Create(new { name = "Work orders" }), HttpStatusCode.Created);

@@ -116,6 +116,53 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
                     b.ToTable("DeliveryLeases", (string)null);
                 });
 
+            modelBuilder.Entity("WebhookAdmin.Core.EndpointAuth.EndpointAuthentication", b =>
+                {
+                    b.Property<string>("WebhookId")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("HeaderNames")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("ModifiedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ProtectedSecrets")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("TokenUrl")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("WebhookId");
+
+                    b.ToTable("EndpointAuthentications", (string)null);
+                });
+
             modelBuilder.Entity("WebhookAdmin.Core.Events.PublishedEvent", b =>
                 {
                     b.Property<long>("Sequence")
@@ -415,6 +462,15 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
                     b.HasIndex("CompanyId", "IsActive", "SortName");
 
                     b.ToTable("Webhooks", (string)null);
+                });
+
+            modelBuilder.Entity("WebhookAdmin.Core.EndpointAuth.EndpointAuthentication", b =>
+                {
+                    b.HasOne("WebhookAdmin.Core.Webhooks.Webhook", null)
+                        .WithOne()
+                        .HasForeignKey("WebhookAdmin.Core.EndpointAuth.EndpointAuthentication", "WebhookId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookCounter", b =>

@@ -109,6 +109,53 @@ namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
                     b.ToTable("DeliveryLeases", (string)null);
                 });
 
+            modelBuilder.Entity("WebhookAdmin.Core.EndpointAuth.EndpointAuthentication", b =>
+                {
+                    b.Property<string>("WebhookId")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HeaderNames")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ModifiedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedSecrets")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenUrl")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("WebhookId");
+
+                    b.ToTable("EndpointAuthentications", (string)null);
+                });
+
             modelBuilder.Entity("WebhookAdmin.Core.Events.PublishedEvent", b =>
                 {
                     b.Property<long>("Sequence")
@@ -404,6 +451,15 @@ namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
                     b.HasIndex("CompanyId", "IsActive", "SortName");
 
                     b.ToTable("Webhooks", (string)null);
+                });
+
+            modelBuilder.Entity("WebhookAdmin.Core.EndpointAuth.EndpointAuthentication", b =>
+                {
+                    b.HasOne("WebhookAdmin.Core.Webhooks.Webhook", null)
+                        .WithOne()
+                        .HasForeignKey("WebhookAdmin.Core.EndpointAuth.EndpointAuthentication", "WebhookId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("WebhookAdmin.Core.Logs.WebhookCounter", b =>
