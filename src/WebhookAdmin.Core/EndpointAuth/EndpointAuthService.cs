@@ -37,6 +37,19 @@ public sealed class EndpointAuthService(
 
     public async Task<EndpointAuthOutcome> SaveAsync(string companyId, string webhookId, EndpointAuthSettings settings, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return await ReplaceAsync(companyId, webhookId, settings, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Two first saves at once: the other's row is there now, and this save replaces it.
+            return await ReplaceAsync(companyId, webhookId, settings, cancellationToken);
+        }
+    }
+
+    private async Task<EndpointAuthOutcome> ReplaceAsync(string companyId, string webhookId, EndpointAuthSettings settings, CancellationToken cancellationToken)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (!await OwnsAsync(db, companyId, webhookId, cancellationToken))
             return new EndpointAuthOutcome.NotFound();

@@ -33,6 +33,19 @@ public sealed class ReceiverKeys(IDbContextFactory<WebhookAdminDbContext> dbFact
     /// <returns>The key, the only time it is shown; null when the company has no such webhook.</returns>
     public async Task<NewReceiverKey?> CreateAsync(string companyId, string webhookId, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return await MakeAsync(companyId, webhookId, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Two first keys made at once: the other's row is there now, and this one becomes a rotation of it.
+            return await MakeAsync(companyId, webhookId, cancellationToken);
+        }
+    }
+
+    private async Task<NewReceiverKey?> MakeAsync(string companyId, string webhookId, CancellationToken cancellationToken)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (!await db.Webhooks.AnyAsync(w => w.Id == webhookId && w.CompanyId == companyId, cancellationToken))
             return null;

@@ -29,12 +29,13 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
         using var transaction = _writer!.BeginTransaction(deferred: false);
         var results = new List<Action>();
         List<AttemptWrite>? attempts = null;
+        Dictionary<string, long>? numbers = null;
         foreach (var write in batch)
         {
             switch (write)
             {
                 case EventWrite published:
-                    results.Add(WriteEvent(statements, published));
+                    results.Add(WriteEvent(statements, published, numbers ??= new(StringComparer.Ordinal)));
                     break;
                 case AttemptWrite attempt:
                     WriteAttempt(statements, attempt);
@@ -46,6 +47,8 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
         }
         if (attempts is not null)
             WriteStreaks(statements, FailureStreak.Of(attempts));
+        if (numbers is not null)
+            WriteCounters(statements, numbers);
         transaction.Commit();
         // Results are filled in only once committed: a failed batch leaves every write as it was, ready to retry.
         foreach (var result in results)
@@ -54,7 +57,8 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
     }
 
     /// <returns>What to fill into <paramref name="write"/> once the batch is committed.</returns>
-    private static Action WriteEvent(WriterStatements statements, EventWrite write)
+    /// <param name="numbers">Each webhook's last <c>webhook-sequence</c> given in this batch, stored once at its end (<see cref="WriteCounters"/>).</param>
+    private static Action WriteEvent(WriterStatements statements, EventWrite write, Dictionary<string, long> numbers)
     {
         if (write.CallerId is not null)
         {
@@ -84,11 +88,17 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
 
         var deliveries = new List<QueuedDelivery>(write.WebhookIds.Count);
         var insertLog = statements.InsertLog;
-        var nextNumber = statements.NextWebhookSequence;
         foreach (var webhookId in write.WebhookIds)
         {
-            nextNumber.Bind(1, webhookId);
-            var webhookSequence = nextNumber.ReturnedInt64();
+            // One writer holds the database, so the counter read once per batch stays right in memory until it is stored.
+            if (!numbers.TryGetValue(webhookId, out var last))
+            {
+                var read = statements.ReadCounter;
+                read.Bind(1, webhookId);
+                last = read.Row() ? read.Int64(0) : 0;
+                read.Done();
+            }
+            var webhookSequence = numbers[webhookId] = last + 1;
             insertLog.Bind(1, webhookId);
             insertLog.Bind(2, at);
             insertLog.Bind(3, sequence);
@@ -97,6 +107,18 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
             deliveries.Add(new QueuedDelivery(logId, webhookId, sequence, webhookSequence, write.PublishedAt, write.Body) { TraceParent = write.TraceParent });
         }
         return () => write.Stored(sequence, deliveries, handedToLanes: true);
+    }
+
+    /// <summary>Each webhook's last <c>webhook-sequence</c> of the batch: one write per webhook, however many deliveries it got.</summary>
+    private static void WriteCounters(WriterStatements statements, Dictionary<string, long> numbers)
+    {
+        foreach (var (webhookId, last) in numbers)
+        {
+            var write = statements.WriteCounter;
+            write.Bind(1, webhookId);
+            write.Bind(2, last);
+            write.Execute();
+        }
     }
 
     /// <summary>Each webhook's run of failures, for automatic deactivation; a webhook that keeps succeeding is not written.</summary>
@@ -271,12 +293,12 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING "Sequence"
             """);
 
-        // One writer at a time holds the database, so the webhook's numbers follow the events' sequences.
-        public Statement NextWebhookSequence { get; } = new(connection,
+        public Statement ReadCounter { get; } = new(connection, """SELECT "LastSequence" FROM "WebhookCounters" WHERE "WebhookId" = ?1""");
+
+        public Statement WriteCounter { get; } = new(connection,
             """
-            INSERT INTO "WebhookCounters" ("WebhookId", "LastSequence") VALUES (?1, 1)
-            ON CONFLICT ("WebhookId") DO UPDATE SET "LastSequence" = "LastSequence" + 1
-            RETURNING "LastSequence"
+            INSERT INTO "WebhookCounters" ("WebhookId", "LastSequence") VALUES (?1, ?2)
+            ON CONFLICT ("WebhookId") DO UPDATE SET "LastSequence" = excluded."LastSequence"
             """);
 
         public Statement InsertLog { get; } = new(connection,
@@ -316,7 +338,8 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
             UpdateStreak.Dispose();
             FindCaller.Dispose();
             InsertEvent.Dispose();
-            NextWebhookSequence.Dispose();
+            ReadCounter.Dispose();
+            WriteCounter.Dispose();
             InsertLog.Dispose();
             UpdateLog.Dispose();
             InsertAttempt.Dispose();
