@@ -70,6 +70,49 @@ public sealed class ReceiverLibraryTests(ReceiverLibraryTests.OneAttempt app) : 
     }
 
     [Fact]
+    public async Task Deliveries_retention_removed_before_the_receiver_caught_up_are_reported_lost_and_the_receiver_goes_on()
+    {
+        await using var shortRetention = new OneAttemptShortRetention();
+        await shortRetention.InitializeAsync();
+        using var acme = await shortRetention.ApiClientAsync();
+        var lost = new List<(long From, long To)>();
+        var down = false;
+        await using var receiver = await LibraryReceiver.StartAsync(shortRetention, acme, "Lost to retention", message =>
+        {
+            if (down)
+                throw new InvalidOperationException("the application is down");
+        }, options => options.OnLost = (from, to, _) =>
+        {
+            lost.Add((from, to));
+            return Task.CompletedTask;
+        });
+        await PublishAsync(acme, 1);
+        await Eventually.WaitAsync(() => receiver.Handled.Count, n => n == 1, what: "the first event handled");
+
+        // Down while 2 and 3 are sent (one attempt each), and retention removes them before the next push.
+        down = true;
+        await PublishAsync(acme, 2, 3);
+        await Eventually.WaitAsync(() => acme.GetFromJsonAsync<JsonElement[]>($"{Subscriptions}/logs/{receiver.WebhookId}"),
+            l => l!.Length == 3 && l.All(x => x.GetProperty("status").GetInt32() != 0), what: "the attempts of 2 and 3 answered");
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        await shortRetention.Get<WebhookAdmin.Core.Logs.LogRetention>().PurgeAsync(CancellationToken.None);
+        down = false;
+        await PublishAsync(acme, 4);
+
+        await Eventually.WaitAsync(() => receiver.Handled.Count, n => n == 2, what: "the fourth event handled");
+        Assert.Equal([1L, 4], receiver.Handled.Select(m => m.Sequence));
+        Assert.Equal([(2L, 3L)], lost);
+    }
+
+    /// <summary>One attempt per delivery, and logs older than 3 s may be purged.</summary>
+    private sealed class OneAttemptShortRetention : TestApp, IAsyncDisposable
+    {
+        protected override IEnumerable<string> ExtraArguments => ["--Webhooks:Delivery:MaxAttempts=1", "--Webhooks:Logs:Retention=00:00:03"];
+
+        ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
+    }
+
+    [Fact]
     public async Task A_forged_stale_or_unnumbered_post_is_refused_and_handed_to_nobody()
     {
         using var acme = await app.ApiClientAsync();
@@ -104,7 +147,7 @@ public sealed class ReceiverLibraryTests(ReceiverLibraryTests.OneAttempt app) : 
     }
 
     /// <summary>An application using the library in this process, with its own webhook, secret and receiver key.</summary>
-    private sealed class LibraryReceiver : IAsyncDisposable
+    internal sealed class LibraryReceiver : IAsyncDisposable
     {
         private readonly WebApplication _host;
         private readonly string _folder;
@@ -118,7 +161,8 @@ public sealed class ReceiverLibraryTests(ReceiverLibraryTests.OneAttempt app) : 
         public string Url { get; }
         public IReadOnlyList<WebhookMessage> Handled => _handled.ToArray();
 
-        public static async Task<LibraryReceiver> StartAsync(TestApp app, HttpClient admin, string name, Action<WebhookMessage>? before = null)
+        public static async Task<LibraryReceiver> StartAsync(
+            TestApp app, HttpClient admin, string name, Action<WebhookMessage>? before = null, Action<WebhookReceiverOptions>? configure = null)
         {
             var folder = Directory.CreateTempSubdirectory("webhookadmin-receiver-").FullName;
             var port = TestApp.FreeTcpPort();
@@ -135,6 +179,7 @@ public sealed class ReceiverLibraryTests(ReceiverLibraryTests.OneAttempt app) : 
                 options.WebhookId = webhookId;
                 options.ReceiverKey = key;
                 options.StateFile = Path.Combine(folder, "state.json");
+                configure?.Invoke(options);
             });
             var host = builder.Build();
             var receiver = new LibraryReceiver(host, folder, webhookId, secret, url);
