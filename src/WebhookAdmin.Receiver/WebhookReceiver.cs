@@ -42,14 +42,15 @@ internal sealed class WebhookReceiver(
         string? id, string? timestamp, string? signature, string? sequenceHeader, byte[] body,
         Func<WebhookMessage, CancellationToken, Task> handle, CancellationToken cancellationToken)
     {
-        if (!long.TryParse(sequenceHeader, NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) || sequence < 1)
+        if (!long.TryParse(sequenceHeader, NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) || sequence < 1
+            || string.IsNullOrEmpty(id) || string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(signature))
             return ReceiveOutcome.Malformed;
         if (verifier.Problem(id, timestamp, signature, body) is { } problem)
         {
             logger.LogWarning("Refused a delivery: {Problem}.", problem);
-            return problem.StartsWith("webhook-id, ", StringComparison.Ordinal) ? ReceiveOutcome.Malformed : ReceiveOutcome.Unauthentic;
+            return ReceiveOutcome.Unauthentic;
         }
-        var message = new WebhookMessage(id!, sequence, DateTimeOffset.FromUnixTimeSeconds(long.Parse(timestamp!, CultureInfo.InvariantCulture)),
+        var message = new WebhookMessage(id, sequence, DateTimeOffset.FromUnixTimeSeconds(long.Parse(timestamp, CultureInfo.InvariantCulture)),
             Encoding.UTF8.GetString(body), CaughtUp: false);
 
         await _gate.WaitAsync(cancellationToken);

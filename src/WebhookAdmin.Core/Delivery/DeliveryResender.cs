@@ -96,7 +96,7 @@ public sealed class DeliveryResender(
 
     /// <summary>Whether the company's webhook is active; null when the company has no such webhook.</summary>
     private static Task<bool?> IsActiveAsync(WebhookAdminDbContext db, string companyId, string webhookId, CancellationToken cancellationToken) =>
-        db.Webhooks.Where(w => w.Id == webhookId && w.CompanyId == companyId).Select(w => (bool?)w.IsActive).SingleOrDefaultAsync(cancellationToken);
+        db.CompanyWebhook(companyId, webhookId).Select(w => (bool?)w.IsActive).SingleOrDefaultAsync(cancellationToken);
 
     private void Announce(string webhookId)
     {

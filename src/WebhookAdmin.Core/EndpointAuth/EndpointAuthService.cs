@@ -29,7 +29,7 @@ public sealed class EndpointAuthService(
     public async Task<EndpointAuthView?> GetAsync(string companyId, string webhookId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (!await OwnsAsync(db, companyId, webhookId, cancellationToken))
+        if (!await db.CompanyWebhook(companyId, webhookId).AnyAsync(cancellationToken))
             return null;
         var stored = await db.EndpointAuthentications.AsNoTracking().SingleOrDefaultAsync(a => a.WebhookId == webhookId, cancellationToken);
         return stored is null ? EndpointAuthView.Nothing : View(stored, box.Unprotect(stored));
@@ -51,7 +51,7 @@ public sealed class EndpointAuthService(
     private async Task<EndpointAuthOutcome> ReplaceAsync(string companyId, string webhookId, EndpointAuthSettings settings, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (!await OwnsAsync(db, companyId, webhookId, cancellationToken))
+        if (!await db.CompanyWebhook(companyId, webhookId).AnyAsync(cancellationToken))
             return new EndpointAuthOutcome.NotFound();
         var stored = await db.EndpointAuthentications.SingleOrDefaultAsync(a => a.WebhookId == webhookId, cancellationToken);
         var before = stored is null ? EndpointSecrets.None : box.Unprotect(stored);
@@ -94,7 +94,7 @@ public sealed class EndpointAuthService(
     public async Task<bool> RemoveAsync(string companyId, string webhookId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (!await OwnsAsync(db, companyId, webhookId, cancellationToken))
+        if (!await db.CompanyWebhook(companyId, webhookId).AnyAsync(cancellationToken))
             return false;
         await db.EndpointAuthentications.Where(a => a.WebhookId == webhookId).ExecuteDeleteAsync(cancellationToken);
         directory.Changed(companyId, [webhookId]);
@@ -106,7 +106,4 @@ public sealed class EndpointAuthService(
         EndpointAuthView.Masked(secrets.ClientSecret), stored.Scope,
         EndpointSecretBox.HeaderNamesOf(stored).Zip(secrets.HeaderValues, (name, value) => new HeaderView(name, EndpointAuthView.Masked(value))).ToList(),
         stored.ModifiedAt);
-
-    private static Task<bool> OwnsAsync(WebhookAdminDbContext db, string companyId, string webhookId, CancellationToken cancellationToken) =>
-        db.Webhooks.AnyAsync(w => w.Id == webhookId && w.CompanyId == companyId, cancellationToken);
 }

@@ -98,7 +98,7 @@ public sealed class WebhookLogQueries(IDbContextFactory<WebhookAdminDbContext> d
         if (!ObjectId.IsValid(webhookId))
             return null;
         webhookId = ObjectId.Normalize(webhookId);
-        if (!await db.Webhooks.AnyAsync(w => w.CompanyId == companyId && w.Id == webhookId, cancellationToken))
+        if (!await db.CompanyWebhook(companyId, webhookId).AnyAsync(cancellationToken))
             return null;
         return Filter(db, db.WebhookLogs.AsNoTracking().Where(l => l.WebhookId == webhookId), filter);
     }

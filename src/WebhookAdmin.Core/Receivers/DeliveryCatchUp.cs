@@ -43,7 +43,7 @@ public sealed class DeliveryCatchUp(IDbContextFactory<WebhookAdminDbContext> dbF
     public async Task<CatchUpResult> ReadAsync(string companyId, string webhookId, long after, int limit, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (!await db.Webhooks.AnyAsync(w => w.Id == webhookId && w.CompanyId == companyId, cancellationToken))
+        if (!await db.CompanyWebhook(companyId, webhookId).AnyAsync(cancellationToken))
             return new CatchUpResult.NotFound();
         // The counter first: every delivery numbered up to it is committed, so the page read next sees them all.
         var last = await db.WebhookCounters.Where(c => c.WebhookId == webhookId).Select(c => (long?)c.LastSequence).SingleOrDefaultAsync(cancellationToken) ?? 0;

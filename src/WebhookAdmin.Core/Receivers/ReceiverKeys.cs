@@ -47,7 +47,7 @@ public sealed class ReceiverKeys(IDbContextFactory<WebhookAdminDbContext> dbFact
     private async Task<NewReceiverKey?> MakeAsync(string companyId, string webhookId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (!await db.Webhooks.AnyAsync(w => w.Id == webhookId && w.CompanyId == companyId, cancellationToken))
+        if (!await db.CompanyWebhook(companyId, webhookId).AnyAsync(cancellationToken))
             return null;
         var secret = $"{Prefix}{webhookId}_{Base64Url(RandomNumberGenerator.GetBytes(32))}";
         var now = Now;
@@ -70,9 +70,8 @@ public sealed class ReceiverKeys(IDbContextFactory<WebhookAdminDbContext> dbFact
     public async Task<bool> RevokeAsync(string companyId, string webhookId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.ReceiverKeys
-            .Where(k => k.WebhookId == webhookId && db.Webhooks.Any(w => w.Id == webhookId && w.CompanyId == companyId))
-            .ExecuteDeleteAsync(cancellationToken) > 0;
+        var owned = db.CompanyWebhook(companyId, webhookId);
+        return await db.ReceiverKeys.Where(k => k.WebhookId == webhookId && owned.Any()).ExecuteDeleteAsync(cancellationToken) > 0;
     }
 
     /// <summary>Whose key <paramref name="presented"/> is; null for anything that is not a current key.</summary>
@@ -111,10 +110,11 @@ public sealed class ReceiverKeys(IDbContextFactory<WebhookAdminDbContext> dbFact
 
     private DateTime Now => UnixTime.Truncate(clock.GetUtcNow().UtcDateTime);
 
-    private static Task<ReceiverKey?> OwnedAsync(WebhookAdminDbContext db, string companyId, string webhookId, CancellationToken cancellationToken) =>
-        db.ReceiverKeys.AsNoTracking()
-            .Where(k => k.WebhookId == webhookId && db.Webhooks.Any(w => w.Id == webhookId && w.CompanyId == companyId))
-            .SingleOrDefaultAsync(cancellationToken);
+    private static Task<ReceiverKey?> OwnedAsync(WebhookAdminDbContext db, string companyId, string webhookId, CancellationToken cancellationToken)
+    {
+        var owned = db.CompanyWebhook(companyId, webhookId);
+        return db.ReceiverKeys.AsNoTracking().Where(k => k.WebhookId == webhookId && owned.Any()).SingleOrDefaultAsync(cancellationToken);
+    }
 
     private static ReceiverKeyInfo Info(ReceiverKey key, DateTime now) =>
         new(key.Hint, key.CreatedAt, key.PreviousExpiresAt > now ? key.PreviousExpiresAt : null);

@@ -27,6 +27,13 @@ public abstract class WebhookAdminDbContext(DbContextOptions options) : DbContex
     public DbSet<DeliveryInstance> DeliveryInstances => Set<DeliveryInstance>();
     public DbSet<DirectoryEntry> DirectoryEntries => Set<DirectoryEntry>();
 
+    /// <summary>
+    /// The company's webhook with this id, or none when the id is another company's: the check every feature makes before
+    /// it reads or changes anything of a webhook, so one company never reaches another's.
+    /// </summary>
+    public IQueryable<Webhook> CompanyWebhook(string companyId, string webhookId) =>
+        Webhooks.Where(w => w.CompanyId == companyId && w.Id == webhookId);
+
     /// <summary>ASP.NET Core Data Protection keys, shared by every instance so a sign-in cookie from one works on another.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -16,7 +16,7 @@ public sealed class WebhookSecrets(IDbContextFactory<WebhookAdminDbContext> dbFa
             return null;
         id = ObjectId.Normalize(id);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Webhooks.Where(w => w.CompanyId == companyId && w.Id == id).Select(w => w.Secret).SingleOrDefaultAsync(cancellationToken);
+        return await db.CompanyWebhook(companyId, id).Select(w => w.Secret).SingleOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>
@@ -33,8 +33,7 @@ public sealed class WebhookSecrets(IDbContextFactory<WebhookAdminDbContext> dbFa
         var secret = WebhookService.NewSecret();
         var expiresAt = clock.GetUtcNow().UtcDateTime + RotationOverlap;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var changed = await db.Webhooks
-            .Where(w => w.CompanyId == companyId && w.Id == id)
+        var changed = await db.CompanyWebhook(companyId, id)
             .ExecuteUpdateAsync(set => set
                 .SetProperty(w => w.PreviousSecret, w => w.Secret)
                 .SetProperty(w => w.PreviousSecretExpiresAt, expiresAt)

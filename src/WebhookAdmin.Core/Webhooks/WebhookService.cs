@@ -193,8 +193,7 @@ public sealed class WebhookService(IDbContextFactory<WebhookAdminDbContext> dbFa
         }
     }
 
-    private static IQueryable<Webhook> Find(WebhookAdminDbContext db, string companyId, string id) =>
-        db.Webhooks.Where(w => w.CompanyId == companyId && w.Id == id);
+    private static IQueryable<Webhook> Find(WebhookAdminDbContext db, string companyId, string id) => db.CompanyWebhook(companyId, id);
 
     private static async Task<string> SuggestCodeAsync(WebhookAdminDbContext db, string companyId, string? name, string? exceptWebhookId, CancellationToken cancellationToken)
     {
