@@ -48,11 +48,14 @@ public sealed class AccessibilityJourneys(EndToEndFixture fixture, ITestOutputHe
         await page.GetByRole(AriaRole.Button, new() { Name = "Add header" }).ClickAsync();
         await Expect(page.GetByTestId("auth-header-name")).ToBeVisibleAsync();
         output.WriteLine(await Accessibility.AssertCleanAsync(page, $"endpoint authentication open @ {size}"));
+        await EndToEndFixture.ScreenshotForDocsAsync(page, $"endpoint-authentication-{width.ToLowerInvariant()}");
 
         await page.GetByTestId("receiver-key-section").GetByText("Receiver key", new() { Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
         await Expect(page.GetByTestId("new-receiver-key")).ToBeVisibleAsync();
         output.WriteLine(await Accessibility.AssertCleanAsync(page, $"receiver key just made @ {size}"));
+        await page.GetByTestId("new-receiver-key").ScrollIntoViewIfNeededAsync();
+        await EndToEndFixture.ScreenshotForDocsAsync(page, $"receiver-key-{width.ToLowerInvariant()}");
 
         await page.GotoAsync($"/admin/webhooks/{webhook.Id}?tab=logs");
         await EndToEndFixture.WaitForCircuitAsync(page);
