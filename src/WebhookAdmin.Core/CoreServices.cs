@@ -22,6 +22,7 @@ public static class CoreServices
         services.AddSingleton<EndpointAuth.EndpointAuthService>();
         services.AddSingleton<WebhookDirectory>();
         services.AddSingleton<WebhookService>();
+        services.AddSingleton<Filters.PayloadFilterService>();
         services.AddSingleton<WebhookListing>();
         services.AddSingleton<DirectoryService>();
         services.AddSingleton<ContextChoices>();

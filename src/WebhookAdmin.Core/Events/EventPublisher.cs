@@ -72,11 +72,7 @@ public sealed class EventPublisher(DeliveryWriter writer, WebhookDirectory direc
                 outcomes[i] = new PublishOutcome.Invalid(errors);
                 continue;
             }
-            var triggers = EventMatcher.TriggersFor(cotEvent.Type!, cotEvent.Event!);
-            var matched = webhooks
-                .Where(w => triggers.Contains(w.Trigger) && EventMatcher.ContextMatches(w, cotEvent.Data!.Value))
-                .Select(w => w.Id)
-                .ToArray();
+            var matched = EventMatcher.Matching(webhooks, cotEvent.Type!, cotEvent.Event!, cotEvent.Data!.Value);
             writes[i] = NewEvent(companyId, cotEvent, cotEvent.Id?.Trim(), matched, now, traceParent);
         }
 

@@ -65,6 +65,7 @@ public abstract class WebhookAdminDbContext(DbContextOptions options) : DbContex
             });
             webhook.Property(w => w.FailingSince).HasConversion(UnixMillisecondsConverter.Nullable);
             webhook.Property(w => w.DisabledReason).HasMaxLength(500);
+            webhook.Ignore(w => w.PayloadFilter);
             webhook.HasIndex(w => new { w.CompanyId, w.Code }).IsUnique();
             webhook.HasIndex(w => new { w.CompanyId, w.IsActive, w.SortName });
         });

@@ -39,6 +39,29 @@ public sealed class Webhook
     public int? RateLimit { get; set; }
     public WebhookContext Context { get; set; } = WebhookContext.Empty;
 
+    private string? _filter;
+    private Filters.PayloadFilter? _payloadFilter;
+
+    /// <summary>
+    /// The payload filter's canonical JSON (see <see cref="Filters.PayloadFilterParser"/>); null when every event of the
+    /// trigger and context goes. Saved on its own, like the endpoint authentication, so it does not bump <see cref="Version"/>.
+    /// </summary>
+    public string? Filter
+    {
+        get => _filter;
+        set
+        {
+            _filter = value;
+            _payloadFilter = null;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Filter"/> parsed, once per loaded webhook: the directory keeps webhooks in memory, so publishing matches
+    /// against a ready tree. Only filters that passed the rules are stored, so it is null only when there is none.
+    /// </summary>
+    public Filters.PayloadFilter? PayloadFilter => _filter is null ? null : _payloadFilter ??= Filters.PayloadFilterParser.Parse(_filter).Filter;
+
     /// <summary>The documented <c>__v</c>; bumped on every save and checked so a stale save is refused.</summary>
     public int Version { get; set; }
 

@@ -26,6 +26,9 @@ public static class ApiDocument
         ["PublishEvent"] = [typeof(PublishEventRequest), typeof(PublishEventRequest[])],
         ["PutDirectoryEntry"] = [typeof(Features.ContextDirectory.PutDirectoryEntryRequest)],
         [Features.EndpointAuth.EndpointAuthApi.PutOperationId] = [typeof(Features.EndpointAuth.PutEndpointAuthRequest)],
+        // Read as JSON so every broken rule is named; documented as the shape GET answers, which a PUT takes back.
+        [Features.Filters.FilterApi.PutOperationId] = [typeof(Features.Filters.FilterJson)],
+        [Features.Filters.FilterApi.TestOperationId] = [typeof(Features.Filters.FilterJson)],
     };
 
     public static IServiceCollection AddApiDocument(this IServiceCollection services) =>
@@ -86,7 +89,8 @@ public static class ApiDocument
                         schemas.Add(await context.GetOrCreateSchemaAsync(type, null, cancellationToken));
                     operation.RequestBody = new OpenApiRequestBody
                     {
-                        Required = true,
+                        // Trying the stored filter needs no body.
+                        Required = id != Features.Filters.FilterApi.TestOperationId,
                         Content = new Dictionary<string, OpenApiMediaType>
                         {
                             ["application/json"] = new() { Schema = schemas.Count == 1 ? schemas[0] : new OpenApiSchema { OneOf = schemas } },

@@ -11,6 +11,7 @@ using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Storage;
 using WebhookAdmin.Features.ContextDirectory;
 using WebhookAdmin.Features.EndpointAuth;
+using WebhookAdmin.Features.Filters;
 using WebhookAdmin.Features.Events;
 using WebhookAdmin.Features.Logs;
 using WebhookAdmin.Features.Receivers;
@@ -106,6 +107,7 @@ public static class WebhookAdminHost
         app.MapReceiverKeyApi();
         app.MapCatchUpApi();
         app.MapEndpointAuthApi();
+        app.MapFilterApi();
         app.MapEventApi();
         app.MapDirectoryApi();
         app.MapApiFallback();

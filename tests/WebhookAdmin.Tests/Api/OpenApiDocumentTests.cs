@@ -239,6 +239,22 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.App app) : IClassF
         await CallAsync(HttpMethod.Get, authentication, $"{Api}/subscription/62685990d918fb5557f9f992/authentication", expect: HttpStatusCode.NotFound);
         await CallAsync(HttpMethod.Delete, authentication, $"{Api}/subscription/{id}/authentication", expect: HttpStatusCode.NoContent);
 
+        var filter = $"{Api}/subscription/{{id}}/filter";
+        var filterTest = $"{Api}/subscription/{{id}}/filter/test";
+        await CallAsync(HttpMethod.Get, filter, $"{Api}/subscription/{id}/filter", expect: HttpStatusCode.OK);
+        await CallAsync(HttpMethod.Put, filter, $"{Api}/subscription/{id}/filter",
+            JsonContent.Create(new { filter = new { or = new object[] { new { path = "data.n", op = "gte", value = 2 }, new { not = new { path = "event", op = "eq", value = "create" } } } } }), HttpStatusCode.OK);
+        await CallAsync(HttpMethod.Get, filter, $"{Api}/subscription/{id}/filter", expect: HttpStatusCode.OK);
+        await CallAsync(HttpMethod.Put, filter, $"{Api}/subscription/{id}/filter", JsonContent.Create(new { filter = new { path = "data.n", op = "between" } }), HttpStatusCode.BadRequest);
+        await CallAsync(HttpMethod.Put, filter, $"{Api}/subscription/{id}/filter", new StringContent("n>1", Encoding.UTF8, "text/plain"), HttpStatusCode.UnsupportedMediaType);
+        await CallAsync(HttpMethod.Get, filter, $"{Api}/subscription/62685990d918fb5557f9f992/filter", expect: HttpStatusCode.NotFound);
+        await CallAsync(HttpMethod.Post, filterTest, $"{Api}/subscription/{id}/filter/test", expect: HttpStatusCode.OK);
+        await CallAsync(HttpMethod.Post, filterTest, $"{Api}/subscription/{id}/filter/test",
+            JsonContent.Create(new { filter = new { path = "data.n", op = "in", value = new[] { 1, 3 } } }), HttpStatusCode.OK);
+        await CallAsync(HttpMethod.Post, filterTest, $"{Api}/subscription/{id}/filter/test", JsonContent.Create(new { filter = new { path = "n" } }), HttpStatusCode.BadRequest);
+        await CallAsync(HttpMethod.Delete, filter, $"{Api}/subscription/{id}/filter", expect: HttpStatusCode.NoContent);
+        await CallAsync(HttpMethod.Delete, filter, $"{Api}/subscription/62685990d918fb5557f9f992/filter", expect: HttpStatusCode.NotFound);
+
         var entry = $"{Api}/directory/{{kind}}/{{id}}";
         var workflow = $"{Api}/directory/workflow/{Ids.OtherWorkflow}";
         await CallAsync(HttpMethod.Put, entry, workflow, JsonContent.Create(new { name = "Work orders" }), HttpStatusCode.Created);

@@ -67,7 +67,8 @@ public sealed class CatchUpPage(CatchUpResult.Page page, IReadOnlyList<byte[]> s
         writer.Flush();
     }
 
-    private static string StateName(DeliveryState state) => state switch
+    /// <summary>How the API names a delivery's state (the Logs tab's SUCCESS and FAILED, and PENDING until it ends).</summary>
+    public static string StateName(DeliveryState state) => state switch
     {
         DeliveryState.Succeeded => "SUCCESS",
         DeliveryState.Failed => "FAILED",

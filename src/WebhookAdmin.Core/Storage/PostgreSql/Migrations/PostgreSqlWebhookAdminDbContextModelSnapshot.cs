@@ -389,6 +389,9 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
                     b.Property<long?>("FailingSince")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Filter")
+                        .HasColumnType("text");
+
                     b.Property<bool>("IsActive")
                         .HasColumnType("boolean");
 

@@ -378,6 +378,9 @@ namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
                     b.Property<long?>("FailingSince")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Filter")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("IsActive")
                         .HasColumnType("INTEGER");
 

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using WebhookAdmin.Core.Logs;
+using WebhookAdmin.Core.Storage;
+using WebhookAdmin.Core.Webhooks;
+
+namespace WebhookAdmin.Core.Filters;
+
+public abstract record FilterOutcome
+{
+    private FilterOutcome() { }
+
+    /// <param name="Filter">What is stored now; null once the filter is removed.</param>
+    public sealed record Saved(PayloadFilter? Filter) : FilterOutcome;
+
+    public sealed record Invalid(IReadOnlyList<FilterError> Errors) : FilterOutcome;
+
+    public sealed record NotFound : FilterOutcome;
+}
+
+/// <summary>One of the webhook's logged events as a filter would have treated it.</summary>
+/// <param name="LogId">The log's public id (the documented <c>_id</c>).</param>
+public sealed record FilterTestRow(string LogId, long Sequence, DateTime CreatedAt, string Type, string Event, DeliveryState State, bool WouldSend);
+
+/// <summary>
+/// A webhook's payload filter: read, replaced, removed, and tried on the webhook's last logged events before it is
+/// saved. Every method takes the company first and answers "not found" for another company's webhook.
+/// </summary>
+public sealed class PayloadFilterService(IDbContextFactory<WebhookAdminDbContext> dbFactory, WebhookDirectory directory)
+{
+    /// <summary>How many of the webhook's latest events a filter is tried on.</summary>
+    public const int TestedEvents = 50;
+
+    /// <summary>The stored filter (null when there is none), inside an outcome; <see cref="FilterOutcome.NotFound"/> for no such webhook.</summary>
+    public async Task<FilterOutcome> GetAsync(string companyId, string webhookId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var found = await db.CompanyWebhook(companyId, webhookId).Select(w => new { w.Filter }).SingleOrDefaultAsync(cancellationToken);
+        return found is null ? new FilterOutcome.NotFound()
+            : new FilterOutcome.Saved(found.Filter is null ? null : PayloadFilterParser.Parse(found.Filter).Filter);
+    }
+
+    public Task<FilterOutcome> SaveAsync(string companyId, string webhookId, JsonElement filter, CancellationToken cancellationToken = default) =>
+        SaveAsync(companyId, webhookId, PayloadFilterParser.Parse(filter), cancellationToken);
+
+    /// <summary>The settings panel's JSON text, as typed.</summary>
+    public Task<FilterOutcome> SaveAsync(string companyId, string webhookId, string filterJson, CancellationToken cancellationToken = default) =>
+        SaveAsync(companyId, webhookId, PayloadFilterParser.Parse(filterJson), cancellationToken);
+
+    private async Task<FilterOutcome> SaveAsync(string companyId, string webhookId, FilterParse parse, CancellationToken cancellationToken)
+    {
+        if (!parse.IsValid)
+        {
+            // A bad filter for a webhook that is not the company's is a 404, not a list of errors about it.
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            return await db.CompanyWebhook(companyId, webhookId).AnyAsync(cancellationToken)
+                ? new FilterOutcome.Invalid(parse.Errors)
+                : new FilterOutcome.NotFound();
+        }
+        return await StoreAsync(companyId, webhookId, parse.Filter, cancellationToken)
+            ? new FilterOutcome.Saved(parse.Filter)
+            : new FilterOutcome.NotFound();
+    }
+
+    /// <summary>Every event of the trigger and context goes again. False when the company has no such webhook.</summary>
+    public Task<bool> RemoveAsync(string companyId, string webhookId, CancellationToken cancellationToken = default) =>
+        StoreAsync(companyId, webhookId, null, cancellationToken);
+
+    private async Task<bool> StoreAsync(string companyId, string webhookId, PayloadFilter? filter, CancellationToken cancellationToken)
+    {
+        var json = filter?.ToJson();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var changed = await db.CompanyWebhook(companyId, webhookId).ExecuteUpdateAsync(set => set.SetProperty(w => w.Filter, json), cancellationToken);
+        if (changed == 0)
+            return false;
+        // Before answering: the next publish is matched with the filter just saved, here and in the other instances.
+        directory.Changed(companyId, [webhookId]);
+        return true;
+    }
+
+    /// <summary>
+    /// The webhook's last <see cref="TestedEvents"/> logged events, newest first, each marked as <paramref name="filter"/>
+    /// would treat it (null: no filter, every one sends). Null when the company has no such webhook.
+    /// </summary>
+    public async Task<IReadOnlyList<FilterTestRow>?> TestAsync(string companyId, string webhookId, PayloadFilter? filter, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await db.CompanyWebhook(companyId, webhookId).AnyAsync(cancellationToken))
+            return null;
+        var logs = await db.WebhookLogs.AsNoTracking()
+            .Where(l => l.WebhookId == webhookId)
+            .OrderByDescending(l => l.WebhookSequence)
+            .Take(TestedEvents)
+            .Select(l => new { l.Id, l.CreatedAt, l.WebhookSequence, l.State, l.Event!.Type, l.Event.Event, l.Event.Body })
+            .ToListAsync(cancellationToken);
+        return logs.Select(l => new FilterTestRow(
+            ObjectId.OfLog(l.CreatedAt, l.Id), l.WebhookSequence, l.CreatedAt, l.Type, l.Event, l.State, WouldSend(filter, l.Type, l.Event, l.Body))).ToList();
+    }
+
+    /// <summary>The stored body's <c>data</c>, with the type and event name as they were published.</summary>
+    private static bool WouldSend(PayloadFilter? filter, string type, string eventName, byte[] body)
+    {
+        if (filter is null)
+            return true;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var subject = FilterSubject.OfBody(document.RootElement) with { Type = type, Event = eventName };
+            return filter.Matches(subject);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}
