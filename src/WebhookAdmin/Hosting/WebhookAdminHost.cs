@@ -107,6 +107,7 @@ public static class WebhookAdminHost
         app.MapCatchUpApi();
         app.MapEndpointAuthApi();
         app.MapEventApi();
+        app.MapEventCatalogueApi();
         app.MapDirectoryApi();
         app.MapApiFallback();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
