@@ -1,52 +1,65 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using WebhookAdmin.Core.Events.Catalogue;
 using WebhookAdmin.Core.Webhooks;
 
 namespace WebhookAdmin.Core.Events;
 
 /// <summary>
-/// The settings panel's test event: shaped like the documented samples of the webhook's trigger, using the webhook's
-/// own workflow, survey and group so a receiver's routing can be checked too. <c>extraData.test</c> marks it.
+/// The settings panel's test event: the event catalogue's example of the webhook's trigger, with the webhook's own
+/// company, workflow, survey and group so a receiver's routing can be checked too, a fresh <c>_id</c> and fresh times.
+/// <c>extraData.test</c> marks it.
 /// </summary>
 public static class SampleEvents
 {
     /// <summary>
-    /// No sample is larger (they are under 2 KiB): a bigger body is never a test event, so lists need not read it to tell.
+    /// No sample is larger (they are under 3 KiB): a bigger body is never a test event, so lists need not read it to tell.
     /// </summary>
     public const int MaxBytes = 16 * 1024;
 
     public static CotEvent For(Webhook webhook, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
+        var example = ExampleOf(webhook.Trigger);
+        var data = JsonNode.Parse(example.Example.GetProperty("data").GetRawText())!.AsObject();
         var stamp = now.UtcDateTime.ToString(CotEventJson.TimestampFormat, System.Globalization.CultureInfo.InvariantCulture);
-        var (type, name, data) = webhook.Trigger switch
+        // Times of the record itself (createdAt, modifiedAt, lastLogoutAt...) become now; dates a person chose (a task's
+        // startDate) and the null of an open task's closedAt stay as the example has them.
+        foreach (var name in data.Where(f => f.Key.EndsWith("At", StringComparison.Ordinal) && f.Value?.GetValueKind() == JsonValueKind.String).Select(f => f.Key).ToList())
+            data[name] = stamp;
+        Stamp(data, "_id", ObjectId.NewId(clock));
+        Stamp(data, "company", webhook.CompanyId);
+        switch (WebhookTrigger.Find(webhook.Trigger)?.Context)
         {
-            WebhookTrigger.Task => (CotEventTypes.Task, CotEventNames.Create, (object)new
-            {
-                _id = ObjectId.NewId(clock), name = "Equipment sector 1 - Equipment 1-A", taskGroup = webhook.Context.TaskGroup,
-                company = webhook.CompanyId, isActive = true, status = ObjectId.NewId(clock), serial = 1, createdAt = stamp, modifiedAt = stamp,
-            }),
-            WebhookTrigger.Survey => (CotEventTypes.SurveyExecution, CotEventNames.Create, new
-            {
-                _id = ObjectId.NewId(clock), survey = webhook.Context.Survey, group = webhook.Context.Group,
-                company = webhook.CompanyId, answers = new[] { ObjectId.NewId(clock) }, createdAt = stamp,
-            }),
-            WebhookTrigger.Property => (CotEventTypes.Property, CotEventNames.Edit, new
-            {
-                _id = ObjectId.NewId(clock), name = new { display = "Equipment 1-A", code = "equipment_1_a" }, company = webhook.CompanyId, modifiedAt = stamp,
-            }),
-            WebhookTrigger.Note => (CotEventTypes.Note, CotEventNames.Create, new
-            {
-                _id = ObjectId.NewId(clock), content = "Test note from WebhookAdmin", company = webhook.CompanyId, createdAt = stamp,
-            }),
-            WebhookTrigger.LogoutUser => (CotEventTypes.User, CotEventNames.Logout, new { _id = ObjectId.NewId(clock), company = webhook.CompanyId }),
-            // A user edit carries only the edited fields, as the documentation's user log sample shows.
-            _ => (CotEventTypes.User, CotEventNames.Edit, new
-            {
-                _id = ObjectId.NewId(clock), name = new { names = "Test", lastName = "User", displayName = "Test User" }, avatar = new { original = "", small = "" },
-            }),
-        };
-        return new CotEvent(type, name, JsonSerializer.SerializeToElement(data),
+            case TriggerContext.Workflow:
+                data["taskGroup"] = webhook.Context.TaskGroup;
+                break;
+            case TriggerContext.SurveyAndGroup:
+                data["survey"] = webhook.Context.Survey;
+                data["group"] = webhook.Context.Group;
+                break;
+        }
+        return new CotEvent(example.Type, example.Event, JsonSerializer.SerializeToElement(data),
             JsonSerializer.SerializeToElement(new { test = true, sentBy = "WebhookAdmin" }), now);
+    }
+
+    /// <summary>
+    /// The trigger's first example (create, or logout), except for users: an edit, like the documented user log sample.
+    /// An unknown trigger gets the user's, as it always did.
+    /// </summary>
+    private static EventCatalogueEntry ExampleOf(string trigger) =>
+        EventCatalogue.For(trigger) switch
+        {
+            [] => EventCatalogue.Find(WebhookTrigger.User, CotEventNames.Edit)!,
+            var entries when trigger == WebhookTrigger.User => entries.Single(e => e.Event == CotEventNames.Edit),
+            var entries => entries[0],
+        };
+
+    /// <summary>Only fields the example has: a user edit carries no company, as the documented sample shows.</summary>
+    private static void Stamp(JsonObject data, string name, string value)
+    {
+        if (data.ContainsKey(name))
+            data[name] = value;
     }
 
     /// <summary>Whether a COTEvent's JSON is marked as a test (<c>extraData.test</c> is <c>true</c>), as the samples above are.</summary>

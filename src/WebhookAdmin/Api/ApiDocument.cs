@@ -31,6 +31,13 @@ public static class ApiDocument
         [Features.Filters.FilterApi.TestOperationId] = [typeof(Features.Filters.FilterJson)],
     };
 
+    /// <summary>The bodies receivers get, linked from the document and from the operations that send or publish one.</summary>
+    private static OpenApiExternalDocs EventCatalogueLink => new()
+    {
+        Description = "The event catalogue: a JSON Schema and an example of every body a webhook receives, per trigger and event.",
+        Url = new Uri(EventCatalogueApi.Path, UriKind.Relative),
+    };
+
     public static IServiceCollection AddApiDocument(this IServiceCollection services) =>
         services.AddOpenApi(options =>
         {
@@ -42,8 +49,10 @@ public static class ApiDocument
                     Title = "WebhookAdmin API",
                     Version = "v3",
                     Description = "A company's outgoing webhooks (COTWebhook), their delivery logs (COTWebhookLog), publishing events (COTEvent) and the directory of workflow, survey and group names the admin's pickers show. " +
-                        "Every call needs an access token of an admin or API client of the company (Authorization: Bearer); errors are RFC 9457 problem details.",
+                        "Every call needs an access token of an admin or API client of the company (Authorization: Bearer); errors are RFC 9457 problem details. " +
+                        $"What each trigger sends (a JSON Schema and an example of every body) is served at GET {EventCatalogueApi.Path}.",
                 };
+                document.ExternalDocs = EventCatalogueLink;
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
                 {
@@ -97,6 +106,8 @@ public static class ApiDocument
                         },
                     };
                 }
+                if (operation.OperationId is "PublishEvent" or "SendTestEvent")
+                    operation.ExternalDocs = EventCatalogueLink;
                 if (operation.OperationId == Features.Receivers.CatchUpApi.OperationId && context.Document is { } document)
                 {
                     operation.Security =

@@ -109,6 +109,7 @@ public static class WebhookAdminHost
         app.MapEndpointAuthApi();
         app.MapFilterApi();
         app.MapEventApi();
+        app.MapEventCatalogueApi();
         app.MapDirectoryApi();
         app.MapApiFallback();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

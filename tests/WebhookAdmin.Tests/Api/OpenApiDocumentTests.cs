@@ -73,6 +73,19 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.App app) : IClassF
     }
 
     [Fact]
+    public async Task The_document_links_the_event_catalogue_from_its_description_and_the_operations_that_send_events()
+    {
+        var document = await DocumentAsync();
+        var paths = document.GetProperty("paths");
+
+        Assert.Contains($"GET {Api}/event-types", document.GetProperty("info").GetProperty("description").GetString());
+        Assert.Equal($"{Api}/event-types", document.GetProperty("externalDocs").GetProperty("url").GetString());
+        Assert.All(new[] { paths.GetProperty($"{Api}/events").GetProperty("post"), paths.GetProperty($"{Api}/subscription/{{id}}/test").GetProperty("post") },
+            operation => Assert.Equal($"{Api}/event-types", operation.GetProperty("externalDocs").GetProperty("url").GetString()));
+        Assert.Equal("ListEventTypes", paths.GetProperty($"{Api}/event-types").GetProperty("get").GetProperty("operationId").GetString());
+    }
+
+    [Fact]
     public async Task Every_api_endpoint_is_in_the_document_with_its_answers_and_nothing_else_is()
     {
         var document = await DocumentAsync();
@@ -254,6 +267,10 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.App app) : IClassF
         await CallAsync(HttpMethod.Post, filterTest, $"{Api}/subscription/{id}/filter/test", JsonContent.Create(new { filter = new { path = "n" } }), HttpStatusCode.BadRequest);
         await CallAsync(HttpMethod.Delete, filter, $"{Api}/subscription/{id}/filter", expect: HttpStatusCode.NoContent);
         await CallAsync(HttpMethod.Delete, filter, $"{Api}/subscription/62685990d918fb5557f9f992/filter", expect: HttpStatusCode.NotFound);
+
+        await CallAsync(HttpMethod.Get, $"{Api}/event-types", $"{Api}/event-types", expect: HttpStatusCode.OK);
+        await CallAsync(HttpMethod.Get, $"{Api}/event-types", $"{Api}/event-types?trigger=create-edit-delete-survey", expect: HttpStatusCode.OK);
+        await CallAsync(HttpMethod.Get, $"{Api}/event-types", $"{Api}/event-types?trigger=nope", expect: HttpStatusCode.BadRequest);
 
         var entry = $"{Api}/directory/{{kind}}/{{id}}";
         var workflow = $"{Api}/directory/workflow/{Ids.OtherWorkflow}";
