@@ -50,6 +50,16 @@ public sealed class AccessibilityJourneys(EndToEndFixture fixture, ITestOutputHe
         output.WriteLine(await Accessibility.AssertCleanAsync(page, $"endpoint authentication open @ {size}"));
         await EndToEndFixture.ScreenshotForDocsAsync(page, $"endpoint-authentication-{width.ToLowerInvariant()}");
 
+        await page.GetByTestId("filter-section").GetByText("Payload filter", new() { Exact = true }).ClickAsync();
+        await page.GetByTestId("filter-add").ClickAsync();
+        await page.GetByTestId("filter-path").FillAsync("data.name");
+        await page.GetByTestId("filter-value").FillAsync("Ada");
+        await page.GetByTestId("filter-test").ClickAsync();
+        await Expect(page.GetByTestId("filter-result-row")).ToHaveCountAsync(1);
+        output.WriteLine(await Accessibility.AssertCleanAsync(page, $"payload filter tried on the logs @ {size}"));
+        await page.GetByTestId("filter-results").ScrollIntoViewIfNeededAsync();
+        await EndToEndFixture.ScreenshotForDocsAsync(page, $"payload-filter-{width.ToLowerInvariant()}");
+
         await page.GetByTestId("receiver-key-section").GetByText("Receiver key", new() { Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
         await Expect(page.GetByTestId("new-receiver-key")).ToBeVisibleAsync();

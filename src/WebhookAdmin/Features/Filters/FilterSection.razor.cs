@@ -42,7 +42,12 @@ public sealed partial class FilterSection
     [Parameter] public string? Trigger { get; set; }
 
     /// <summary>The header says at a glance whether a filter is on, without unfolding the section.</summary>
-    private string Title => _stored == 0 ? T["SectionTitle"] : T["SectionTitleOn", _stored];
+    private string Title => _stored switch
+    {
+        0 => T["SectionTitle"],
+        1 => T["SectionTitleOnOne"],
+        _ => T["SectionTitleOn", _stored],
+    };
 
     protected override async Task OnInitializedAsync()
     {
