@@ -67,6 +67,11 @@ public sealed class AccessibilityJourneys(EndToEndFixture fixture, ITestOutputHe
         await page.GetByTestId("new-receiver-key").ScrollIntoViewIfNeededAsync();
         await EndToEndFixture.ScreenshotForDocsAsync(page, $"receiver-key-{width.ToLowerInvariant()}");
 
+        await page.GetByTestId("event-catalogue-section").GetByText("What this trigger sends", new() { Exact = true }).ClickAsync();
+        await page.GetByTestId("event-kinds").GetByRole(AriaRole.Button, new() { Name = "edit" }).ClickAsync();
+        await Expect(page.GetByTestId("event-example")).ToBeVisibleAsync();
+        output.WriteLine(await Accessibility.AssertCleanAsync(page, $"event catalogue open @ {size}"));
+
         await page.GotoAsync($"/admin/webhooks/{webhook.Id}?tab=logs");
         await EndToEndFixture.WaitForCircuitAsync(page);
         await Expect(page.GetByTestId("logs-table").Locator(".log-result")).ToHaveTextAsync(["SUCCESS"], new() { Timeout = 15_000 });
