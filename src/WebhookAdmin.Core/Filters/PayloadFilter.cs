@@ -161,7 +161,7 @@ public sealed class ConditionFilter : PayloadFilter
             FilterOperator.Gte => _values[0].CompareFrom(operand) is >= 0,
             FilterOperator.Lt => _values[0].CompareFrom(operand) is < 0,
             FilterOperator.Lte => _values[0].CompareFrom(operand) is <= 0,
-            FilterOperator.StartsWith => operand.String is { } text && text.StartsWith(_values[0].String!, StringComparison.Ordinal),
+            FilterOperator.StartsWith => operand.Text is { } text && text.StartsWith(_values[0].String!, StringComparison.Ordinal),
             FilterOperator.Contains => Contains(operand),
             _ => false,
         };
@@ -180,7 +180,7 @@ public sealed class ConditionFilter : PayloadFilter
     /// <summary>A string holds the text; an array holds an element equal to the value.</summary>
     private bool Contains(in FilterOperand operand)
     {
-        if (operand.String is { } text)
+        if (operand.Text is { } text)
             return _values[0].String is { } wanted && text.Contains(wanted, StringComparison.Ordinal);
         if (operand.Element.ValueKind != JsonValueKind.Array)
             return false;
@@ -232,20 +232,33 @@ public static class OperatorNames
 /// <summary>What a path found: the type or event name (a string), or an element of <c>data</c>.</summary>
 internal readonly struct FilterOperand
 {
-    public JsonElement Element { get; private init; }
+    private readonly string? _text;
 
-    /// <summary>Set when the operand is a string (read once, however many values it is compared with).</summary>
-    public string? String { get; private init; }
+    private FilterOperand(JsonElement element, string? text)
+    {
+        Element = element;
+        _text = text;
+    }
 
-    public static FilterOperand Of(string text) => new() { String = text };
+    public JsonElement Element { get; }
 
-    public static FilterOperand Of(JsonElement element) =>
-        new() { Element = element, String = element.ValueKind == JsonValueKind.String ? element.GetString() : null };
+    public bool IsString => _text is not null || Element.ValueKind == JsonValueKind.String;
+
+    public static FilterOperand Of(string text) => new(default, text);
+
+    public static FilterOperand Of(JsonElement element) => new(element, null);
+
+    /// <summary>The string, read out of the event only when a prefix, a part or an order is asked for.</summary>
+    public string? Text => _text ?? (Element.ValueKind == JsonValueKind.String ? Element.GetString() : null);
+
+    /// <summary>Equality compares the event's UTF-8 in place, without making a string of it.</summary>
+    public bool TextEquals(string value) => _text is not null ? string.Equals(_text, value, StringComparison.Ordinal)
+        : Element.ValueKind == JsonValueKind.String && Element.ValueEquals(value);
 
     public bool IsNumber(out double number)
     {
         number = 0;
-        return String is null && Element.ValueKind == JsonValueKind.Number && Element.TryGetDouble(out number);
+        return _text is null && Element.ValueKind == JsonValueKind.Number && Element.TryGetDouble(out number);
     }
 }
 
@@ -267,16 +280,16 @@ internal readonly struct FilterValue
     /// <summary>Numbers by value (<c>3</c> equals <c>3.0</c>), strings by their exact characters, true/false/null by kind.</summary>
     public bool EqualTo(in FilterOperand operand) => Kind switch
     {
-        JsonValueKind.String => operand.String is { } text && string.Equals(text, String, StringComparison.Ordinal),
+        JsonValueKind.String => operand.TextEquals(String!),
         JsonValueKind.Number => operand.IsNumber(out var number) && number == Number,
-        _ => operand.String is null && operand.Element.ValueKind == Kind,
+        _ => !operand.IsString && operand.Element.ValueKind == Kind,
     };
 
     /// <summary>How the operand compares with this value (numbers with numbers, strings ordinally); null when they do not compare.</summary>
     public int? CompareFrom(in FilterOperand operand) => Kind switch
     {
         JsonValueKind.Number when operand.IsNumber(out var number) => number.CompareTo(Number),
-        JsonValueKind.String when operand.String is { } text => Math.Sign(string.CompareOrdinal(text, String)),
+        JsonValueKind.String when operand.Text is { } text => Math.Sign(string.CompareOrdinal(text, String)),
         _ => null,
     };
 }
