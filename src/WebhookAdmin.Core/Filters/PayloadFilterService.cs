@@ -87,14 +87,17 @@ public sealed class PayloadFilterService(IDbContextFactory<WebhookAdminDbContext
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (!await db.CompanyWebhook(companyId, webhookId).AnyAsync(cancellationToken))
             return null;
-        var logs = await db.WebhookLogs.AsNoTracking()
+        // One body at a time: events may hold up to a megabyte each, and only the verdict is kept.
+        var rows = new List<FilterTestRow>(TestedEvents);
+        var logs = db.WebhookLogs.AsNoTracking()
             .Where(l => l.WebhookId == webhookId)
             .OrderByDescending(l => l.WebhookSequence)
             .Take(TestedEvents)
             .Select(l => new { l.Id, l.CreatedAt, l.WebhookSequence, l.State, l.Event!.Type, l.Event.Event, l.Event.Body })
-            .ToListAsync(cancellationToken);
-        return logs.Select(l => new FilterTestRow(
-            ObjectId.OfLog(l.CreatedAt, l.Id), l.WebhookSequence, l.CreatedAt, l.Type, l.Event, l.State, WouldSend(filter, l.Type, l.Event, l.Body))).ToList();
+            .AsAsyncEnumerable();
+        await foreach (var l in logs.WithCancellation(cancellationToken))
+            rows.Add(new FilterTestRow(ObjectId.OfLog(l.CreatedAt, l.Id), l.WebhookSequence, l.CreatedAt, l.Type, l.Event, l.State, WouldSend(filter, l.Type, l.Event, l.Body)));
+        return rows;
     }
 
     /// <summary>The stored body's <c>data</c>, with the type and event name as they were published.</summary>

@@ -68,6 +68,33 @@ public sealed class FilterJourneys(EndToEndFixture fixture)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task A_spanish_admin_sees_the_filter_and_its_inline_errors_in_spanish()
+    {
+        var webhook = ((WebhookOutcome.Saved)await fixture.App.Get<WebhookService>().CreateAsync(Ids.Acme,
+            new WebhookDraft("Filtro en español", "https://filter.example/hook", WebhookTrigger.User))).Webhook;
+        var page = await fixture.SignInAsync("admin@acme.test", "acme-admin", $"/admin/webhooks/{webhook.Id}", locale: "es-CL");
+        await EndToEndFixture.WaitForCircuitAsync(page);
+        var section = page.GetByTestId("filter-section");
+
+        await section.GetByText("Filtro de contenido", new() { Exact = true }).ClickAsync();
+        await Expect(section.GetByTestId("filter-empty")).ToHaveTextAsync("Sin condiciones: se envían todos los eventos del disparador.");
+        await section.GetByRole(AriaRole.Button, new() { Name = "Agregar condición" }).ClickAsync();
+        await section.GetByTestId("filter-path").FillAsync("data.edad");
+        await section.GetByTestId("filter-save").ClickAsync();
+
+        await Expect(section).ToContainTextAsync("Este operador necesita un valor.");
+        await section.GetByTestId("filter-test").ClickAsync();
+        await Expect(section.GetByTestId("filter-results-empty")).ToBeHiddenAsync();
+        await section.GetByTestId("filter-value").FillAsync("30");
+        await section.GetByTestId("filter-test").ClickAsync();
+        await Expect(section.GetByTestId("filter-results-empty")).ToHaveTextAsync("Este webhook aún no tiene eventos registrados con los que probar el filtro.");
+        await section.GetByTestId("filter-save").ClickAsync();
+        await Expect(page.GetByText("Filtro guardado: se aplica desde el próximo evento.")).ToBeVisibleAsync();
+        await Expect(section).ToContainTextAsync("Filtro de contenido · activo (1 condición)");
+        await page.Context.CloseAsync();
+    }
+
     private Task PublishAsync(string email) => fixture.App.Get<IEventPublisher>().PublishAsync(Ids.Acme,
         new CotEvent(CotEventTypes.User, CotEventNames.Edit, JsonSerializer.SerializeToElement(new { _id = "62742b7562f37034d9399914", email })));
 
