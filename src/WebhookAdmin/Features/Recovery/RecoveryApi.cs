@@ -24,9 +24,10 @@ public static class RecoveryApi
         api.MapGet("/subscription/{id}/recover/{jobId}", Get)
             .WithName("GetRecovery")
             .WithSummary("A bulk recovery job: its state and progress (requeued of total).");
-        api.MapDelete("/subscription/{id}/recover/{jobId}", Cancel)
+        // A POST, not a DELETE: the job stays, readable, with its end (the API's deletes answer 204 and leave nothing).
+        api.MapPost("/subscription/{id}/recover/{jobId}/cancel", Cancel)
             .WithName("CancelRecovery")
-            .WithSummary("Cancels a running bulk recovery: nothing more is requeued (deliveries already requeued still go). A finished job is answered as it is.");
+            .WithSummary("Cancels a running bulk recovery and answers the job: nothing more is requeued (deliveries already requeued still go). A finished job is answered as it is.");
         return api;
     }
 

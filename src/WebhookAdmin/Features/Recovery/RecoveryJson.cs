@@ -7,7 +7,7 @@ namespace WebhookAdmin.Features.Recovery;
 
 /// <summary>A bulk recovery as the API shows it.</summary>
 public sealed record RecoveryJobJson(
-    [property: Description("The job's id, for GET and DELETE …/recover/{jobId}.")] string Id,
+    [property: Description("The job's id: GET …/recover/{jobId} reads it, POST …/recover/{jobId}/cancel cancels it.")] string Id,
     string WebhookId,
     [property: Description("Failed deliveries made at or after this time are resent (those made after createdAt are not the job's)."), JsonConverter(typeof(IsoTimestampConverter))] DateTime Since,
     [property: Description("running, completed, cancelled, or failed (stopped because the webhook was deactivated).")] string State,
