@@ -114,7 +114,8 @@ public sealed partial class RecoveryWorker(
             .Take(batchSize)
             .Select(l => new { l.Id, l.WebhookSequence })
             .ToListAsync(cancellationToken);
-        var last = batch.Count < batchSize;
+        // The batch that reaches the job's last delivery ends it, without a transaction more to find nothing.
+        var last = batch.Count < batchSize || batch[^1].WebhookSequence >= job.UpToSequence;
         var cursor = last ? job.UpToSequence : batch[^1].WebhookSequence;
         var ids = batch.Select(l => l.Id).ToList();
 
