@@ -155,10 +155,10 @@ public sealed class RecoveryWakeup
     public void Ring() => _rings.Writer.TryWrite(true);
 
     /// <summary>Returns at a ring or after <paramref name="timeout"/>, whichever comes first.</summary>
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task WaitAsync(TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
     {
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wait.CancelAfter(timeout);
+        using var timedOut = new CancellationTokenSource(timeout, clock);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timedOut.Token);
         try
         {
             await _rings.Reader.ReadAsync(wait.Token);

@@ -48,7 +48,7 @@ public sealed partial class RecoveryWorker(
                     LogWorkFailed(e);
                 }
                 // Renewed (or asked for) every tenth of the lease time; a job started here rings at once.
-                await wakeup.WaitAsync(duty.PollEvery, stoppingToken);
+                await wakeup.WaitAsync(duty.PollEvery, clock, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -20,7 +20,7 @@ public static class RecoveryApi
         // The body is read by ApiProblems.ReadJsonAsync, so a bad field is named (ApiDocument documents it).
         api.MapPost("/subscription/{id}/recover", Start)
             .WithName(StartOperationId)
-            .WithSummary("Starts resending the webhook's FAILED deliveries made since `since`, in their original order, in the background: the oldest 10,000 at most per job; deliveries that succeeded are never resent. 202 with the job and its Location; 409 while another job of the webhook runs or the webhook is deactivated.");
+            .WithSummary("Starts resending the webhook's FAILED deliveries made since `since`, in their original order, in the background: the oldest 10,000 at most per job (Webhooks:Recovery:MaxDeliveries); deliveries that succeeded are never resent. 202 with the job and its Location; 409 while another job of the webhook runs or the webhook is deactivated.");
         api.MapGet("/subscription/{id}/recover/{jobId}", Get)
             .WithName("GetRecovery")
             .WithSummary("A bulk recovery job: its state and progress (requeued of total).");
