@@ -41,7 +41,6 @@ public sealed class RecoveryJourneys(EndToEndFixture fixture)
         await Expect(progress.GetByRole(AriaRole.Progressbar, new() { Name = "Recovery progress" })).ToHaveAttributeAsync("aria-valuenow", "100");
         await Expect(results).ToHaveTextAsync(["SUCCESS", "SUCCESS", "SUCCESS"], new() { Timeout = 15_000 });
         Assert.Equal([1, 2, 3], receiver.Arrivals.Skip(before));
-        await EndToEndFixture.ScreenshotForDocsAsync(page, "bulk-recovery");
         await page.Context.CloseAsync();
     }
 }
