@@ -26,15 +26,15 @@ public sealed class RecoveryApiTests(RecoveryApiTests.App app) : IClassFixture<R
         using var acme = await app.ApiClientAsync();
         var webhookId = await FailedWebhookAsync(acme, receiver, deliveries: 2);
         receiver.Answer = Answers.Status(200);
-        var since = DateTime.UtcNow.AddHours(-1);
-
-        using var started = await acme.PostAsJsonAsync($"{Subscriptions}/{webhookId}/recover", new { since = since.ToString("O") });
+        // Written in another offset: the job keeps the instant, in UTC.
+        using var started = await acme.PostAsJsonAsync($"{Subscriptions}/{webhookId}/recover", new { since = "2020-06-01T12:00:00+02:00" });
 
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var job = await started.Content.ReadFromJsonAsync<JsonElement>();
         var jobId = job.GetProperty("id").GetString()!;
         Assert.Equal($"{Subscriptions}/{webhookId}/recover/{jobId}", started.Headers.Location?.OriginalString);
-        Assert.Equal((webhookId, "running", 2, JsonValueKind.Null), (job.GetProperty("webhookId").GetString(), job.GetProperty("state").GetString(),
+        Assert.Equal((webhookId, "2020-06-01T10:00:00.000Z", "running", 2, JsonValueKind.Null),
+            (job.GetProperty("webhookId").GetString(), job.GetProperty("since").GetString(), job.GetProperty("state").GetString(),
             job.GetProperty("total").GetInt32(), job.GetProperty("finishedAt").ValueKind));
         var done = await Eventually.WaitAsync(() => acme.GetFromJsonAsync<JsonElement>(started.Headers.Location),
             j => j.GetProperty("state").GetString() != "running", what: "the job to finish");
