@@ -44,13 +44,7 @@ public sealed class DeliveryResender(
 
         // Conditional on the state read above: the dispatcher may be recording an attempt of this very delivery.
         var now = UnixTime.Truncate(clock.GetUtcNow().UtcDateTime);
-        var queued = await db.WebhookLogs
-            .Where(l => l.Id == key && l.State != DeliveryState.Pending)
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(l => l.State, DeliveryState.Pending)
-                .SetProperty(l => l.ManualAttemptRequested, true)
-                .SetProperty(l => l.NextAttemptAt, now)
-                .SetProperty(l => l.Version, l => l.Version + 1), cancellationToken);
+        var queued = await RequeueAsync(db.WebhookLogs.Where(l => l.Id == key && l.State != DeliveryState.Pending), now, cancellationToken);
         if (queued == 0)
             return InProgress;
         Announce(log.WebhookId);
@@ -76,14 +70,10 @@ public sealed class DeliveryResender(
         // Stored times are whole milliseconds; bounds rounded up keep ">= from" and "< to" exact.
         var after = from is { } f ? UnixTime.CeilingToMillisecond(f) : (DateTime?)null;
         var before = to is { } t ? UnixTime.CeilingToMillisecond(t) : (DateTime?)null;
-        var count = await db.WebhookLogs
-            .Where(l => l.WebhookId == webhookId && l.State == DeliveryState.Failed
-                && (after == null || l.CreatedAt >= after) && (before == null || l.CreatedAt < before))
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(l => l.State, DeliveryState.Pending)
-                .SetProperty(l => l.ManualAttemptRequested, true)
-                .SetProperty(l => l.NextAttemptAt, now)
-                .SetProperty(l => l.Version, l => l.Version + 1), cancellationToken);
+        var count = await RequeueAsync(
+            db.WebhookLogs.Where(l => l.WebhookId == webhookId && l.State == DeliveryState.Failed
+                && (after == null || l.CreatedAt >= after) && (before == null || l.CreatedAt < before)),
+            now, cancellationToken);
         if (count > 0)
             Announce(webhookId);
         return new ResendOutcome.Queued(count);
@@ -98,7 +88,21 @@ public sealed class DeliveryResender(
     private static Task<bool?> IsActiveAsync(WebhookAdminDbContext db, string companyId, string webhookId, CancellationToken cancellationToken) =>
         db.CompanyWebhook(companyId, webhookId).Select(w => (bool?)w.IsActive).SingleOrDefaultAsync(cancellationToken);
 
-    private void Announce(string webhookId)
+    /// <summary>
+    /// The chosen deliveries back into their webhook's queue for one manual attempt each, in one statement (the caller's
+    /// transaction when it has one). Callers put their conditions on the state in <paramref name="logs"/>: the dispatcher
+    /// may be recording an attempt of one of them. Followed by <see cref="Announce"/> once committed.
+    /// </summary>
+    /// <returns>How many went back.</returns>
+    internal static Task<int> RequeueAsync(IQueryable<WebhookLog> logs, DateTime now, CancellationToken cancellationToken) =>
+        logs.ExecuteUpdateAsync(set => set
+            .SetProperty(l => l.State, DeliveryState.Pending)
+            .SetProperty(l => l.ManualAttemptRequested, true)
+            .SetProperty(l => l.NextAttemptAt, now)
+            .SetProperty(l => l.Version, l => l.Version + 1), cancellationToken);
+
+    /// <summary>Tells whoever delivers the webhook, here or on another instance, and its open Logs tabs, that deliveries went back to pending.</summary>
+    internal void Announce(string webhookId)
     {
         // Back to pending behind deliveries the lane may already hold: it reads its queue again, oldest first, wherever it runs.
         feed.Reread(webhookId);

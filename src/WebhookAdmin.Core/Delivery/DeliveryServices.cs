@@ -11,8 +11,8 @@ namespace WebhookAdmin.Core.Delivery;
 public static class DeliveryServices
 {
     /// <summary>
-    /// The publisher, the dispatcher and its parts, the sender's HTTP client, the metrics, automatic deactivation and the
-    /// logs' retention, with <see cref="DeliveryOptions"/> and <see cref="LogOptions"/> bound and checked at start. Needs <see cref="CoreServices.AddWebhookAdminCore"/>.
+    /// The publisher, the dispatcher and its parts, the sender's HTTP client, the metrics, automatic deactivation, bulk
+    /// recovery and the logs' retention, with <see cref="DeliveryOptions"/> and <see cref="LogOptions"/> bound and checked at start. Needs <see cref="CoreServices.AddWebhookAdminCore"/>.
     /// </summary>
     public static IServiceCollection AddWebhookDelivery(this IServiceCollection services, IConfiguration configuration)
     {
@@ -51,6 +51,15 @@ public static class DeliveryServices
         services.AddHostedService(provider => provider.GetRequiredService<BacklogSampler>());
         services.AddSingleton<FailingWebhooks>();
         services.AddHostedService(provider => provider.GetRequiredService<FailingWebhooks>());
+
+        services.AddOptions<Recovery.RecoveryOptions>()
+            .Bind(configuration.GetSection(Recovery.RecoveryOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<Recovery.RecoveryWakeup>();
+        services.AddSingleton<Recovery.RecoveryJobs>();
+        services.AddSingleton<Recovery.RecoveryWorker>();
+        services.AddHostedService(provider => provider.GetRequiredService<Recovery.RecoveryWorker>());
 
         services.AddOptions<LogOptions>()
             .Bind(configuration.GetSection(LogOptions.SectionName))

@@ -26,6 +26,7 @@ public abstract class WebhookAdminDbContext(DbContextOptions options) : DbContex
     public DbSet<DeliveryLease> DeliveryLeases => Set<DeliveryLease>();
     public DbSet<DeliveryInstance> DeliveryInstances => Set<DeliveryInstance>();
     public DbSet<DirectoryEntry> DirectoryEntries => Set<DirectoryEntry>();
+    public DbSet<Recovery.RecoveryJob> RecoveryJobs => Set<Recovery.RecoveryJob>();
 
     /// <summary>
     /// The company's webhook with this id, or none when the id is another company's: the check every feature makes before
@@ -186,6 +187,26 @@ public abstract class WebhookAdminDbContext(DbContextOptions options) : DbContex
             entry.Property(e => e.ModifiedAt).HasConversion(UnixMillisecondsConverter.Instance);
             // The pickers' and the API's search: one company's entries of one kind in name order, read until a page is full.
             entry.HasIndex(e => new { e.CompanyId, e.Kind, e.NameKey });
+        });
+
+        // Bulk recoveries ("resend failed since …"), worked in the background from their cursor (see RecoveryWorker).
+        modelBuilder.Entity<Recovery.RecoveryJob>(job =>
+        {
+            job.ToTable("RecoveryJobs");
+            job.HasKey(j => j.Id);
+            job.Property(j => j.Id).HasMaxLength(24);
+            job.Property(j => j.CompanyId).HasMaxLength(24);
+            job.Property(j => j.WebhookId).HasMaxLength(24);
+            job.Property(j => j.State).HasConversion<int>();
+            job.Property(j => j.Since).HasConversion(UnixMillisecondsConverter.Instance);
+            job.Property(j => j.Until).HasConversion(UnixMillisecondsConverter.Instance);
+            job.Property(j => j.CreatedAt).HasConversion(UnixMillisecondsConverter.Instance);
+            job.Property(j => j.FinishedAt).HasConversion(UnixMillisecondsConverter.Nullable);
+            job.HasOne<Webhook>().WithMany().HasForeignKey(j => j.WebhookId).OnDelete(DeleteBehavior.Cascade);
+            // One running job per webhook, kept by the database so two starts at once on two instances cannot both win.
+            job.HasIndex(j => j.WebhookId, "IX_RecoveryJobs_Running").IsUnique().HasFilter("\"State\" = 0");
+            // The Logs tab's "this webhook's latest job".
+            job.HasIndex(j => new { j.WebhookId, j.CreatedAt });
         });
 
         modelBuilder.Entity<DeliveryInstance>(instance =>

@@ -29,6 +29,7 @@ public static class ApiDocument
         // Read as JSON so every broken rule is named; documented as the shape GET answers, which a PUT takes back.
         [Features.Filters.FilterApi.PutOperationId] = [typeof(Features.Filters.FilterJson)],
         [Features.Filters.FilterApi.TestOperationId] = [typeof(Features.Filters.FilterJson)],
+        [Features.Recovery.RecoveryApi.StartOperationId] = [typeof(Features.Recovery.StartRecoveryRequest)],
     };
 
     /// <summary>The bodies receivers get, linked from the document and from the operations that send or publish one.</summary>

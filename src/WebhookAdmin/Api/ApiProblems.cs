@@ -28,6 +28,8 @@ internal static partial class ApiProblems
 
     public static NotFoundProblem LogNotFound(string id) => NotFound("Log", id);
 
+    public static NotFoundProblem RecoveryJobNotFound(string id) => NotFound("RecoveryJob", id);
+
     /// <summary><paramref name="what"/> picks the pair of messages: <c>WebhookNotFoundTitle</c> and <c>WebhookNotFoundDetail</c>, …</summary>
     private static NotFoundProblem NotFound(string what, string id) => new(Text[what + "NotFoundTitle"], Text[what + "NotFoundDetail", id]);
 

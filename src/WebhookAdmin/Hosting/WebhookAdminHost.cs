@@ -15,6 +15,7 @@ using WebhookAdmin.Features.Filters;
 using WebhookAdmin.Features.Events;
 using WebhookAdmin.Features.Logs;
 using WebhookAdmin.Features.Receivers;
+using WebhookAdmin.Features.Recovery;
 using WebhookAdmin.Features.Webhooks;
 using WebhookAdmin.Identity;
 using WebhookAdmin.Identity.EmbeddedProvider;
@@ -103,6 +104,7 @@ public static class WebhookAdminHost
         app.MapLanguageSwitch();
         app.MapWebhookApi();
         app.MapWebhookLogApi();
+        app.MapRecoveryApi();
         app.MapWebhookSecretApi();
         app.MapReceiverKeyApi();
         app.MapCatchUpApi();

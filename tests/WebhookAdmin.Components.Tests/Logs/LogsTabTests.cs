@@ -331,7 +331,7 @@ public sealed class LogsTabTests : ComponentTest
     }
 
     private static void ClickResendFailed(IRenderedComponent<LogsTab> tab) =>
-        tab.FindAll("button").Single(b => b.TextContent.Contains("Resend failed")).Click();
+        tab.FindAll("button").Single(b => b.TextContent.Trim() == "Resend failed").Click();
 
     private static IReadOnlyList<AngleSharp.Dom.IElement> LogButtons(IRenderedComponent<LogsTab> tab) =>
         tab.FindAll("button[aria-label^='Logs of delivery']");

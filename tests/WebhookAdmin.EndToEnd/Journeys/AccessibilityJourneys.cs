@@ -77,6 +77,13 @@ public sealed class AccessibilityJourneys(EndToEndFixture fixture, ITestOutputHe
         await Expect(page.GetByTestId("logs-table").Locator(".log-result")).ToHaveTextAsync(["SUCCESS"], new() { Timeout = 15_000 });
         output.WriteLine(await Accessibility.AssertCleanAsync(page, $"Logs tab @ {size}"));
 
+        await page.GetByTestId("recovery-open").ClickAsync();
+        await Expect(page.GetByTestId("recovery-form")).ToBeVisibleAsync();
+        output.WriteLine(await Accessibility.AssertCleanAsync(page, $"Resend failed since… form @ {size}"));
+        await page.GetByTestId("recovery-start").ClickAsync();
+        await Expect(page.GetByTestId("recovery-progress")).ToHaveAttributeAsync("data-state", "completed");
+        output.WriteLine(await Accessibility.AssertCleanAsync(page, $"bulk recovery progress @ {size}"));
+
         await page.GetByRole(AriaRole.Button, new() { Name = "Logs of delivery" }).ClickAsync();
         await Expect(page.GetByTestId("log-panel")).ToBeVisibleAsync();
         output.WriteLine(await Accessibility.AssertCleanAsync(page, $"open log @ {size}"));

@@ -114,7 +114,7 @@ public sealed class LogsJourneys(EndToEndFixture fixture, ITestOutputHelper outp
         await Expect(results).ToHaveTextAsync(["FAILED", "FAILED"], new() { Timeout = 15_000 });
         var sent = receiver.Requests.Count;
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Resend failed" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Resend failed", Exact = true }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
         await Expect(dialog).ToContainTextAsync("Resend 2 failed deliveries?");
         await Expect(dialog).ToContainTextAsync("Every FAILED delivery executed at any time is sent again");
@@ -124,7 +124,7 @@ public sealed class LogsJourneys(EndToEndFixture fixture, ITestOutputHelper outp
         Assert.Equal(sent, receiver.Requests.Count);
 
         receiver.Answer = Answers.Status(200, """{"ok":true}""");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Resend failed" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Resend failed", Exact = true }).ClickAsync();
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Resend 2" }).ClickAsync();
 
         await Expect(page.GetByText("2 failed deliveries queued to be sent again, oldest first.")).ToBeVisibleAsync();

@@ -229,6 +229,19 @@ public sealed class OpenApiDocumentTests(OpenApiDocumentTests.App app) : IClassF
         hold.SetResult();
         await CallAsync(HttpMethod.Post, $"{Api}/subscription/{{id}}/logs/{{logId}}/resend", $"{Api}/subscription/{id}/logs/6b0b15480200000000999999/resend", expect: HttpStatusCode.NotFound);
 
+        var recover = $"{Api}/subscription/{{id}}/recover";
+        var recoveryJob = $"{Api}/subscription/{{id}}/recover/{{jobId}}";
+        var job = await CallAsync(HttpMethod.Post, recover, $"{Api}/subscription/{id}/recover", JsonContent.Create(new { since = "2020-01-01T00:00:00Z" }), HttpStatusCode.Accepted);
+        var jobId = job.GetProperty("id").GetString();
+        await CallAsync(HttpMethod.Post, recover, $"{Api}/subscription/{id}/recover", JsonContent.Create(new { since = "soon" }), HttpStatusCode.BadRequest);
+        await CallAsync(HttpMethod.Post, recover, $"{Api}/subscription/{id}/recover", new StringContent("since=2020", Encoding.UTF8, "text/plain"), HttpStatusCode.UnsupportedMediaType);
+        await CallAsync(HttpMethod.Post, recover, $"{Api}/subscription/62685990d918fb5557f9f992/recover", JsonContent.Create(new { since = "2020-01-01T00:00:00Z" }), HttpStatusCode.NotFound);
+        await CallAsync(HttpMethod.Get, recoveryJob, $"{Api}/subscription/{id}/recover/{jobId}", expect: HttpStatusCode.OK);
+        await CallAsync(HttpMethod.Get, recoveryJob, $"{Api}/subscription/{id}/recover/6b0b15480200000000999999", expect: HttpStatusCode.NotFound);
+        await CallAsync(HttpMethod.Get, recoveryJob, $"{Api}/subscription/{id}/recover/nope", expect: HttpStatusCode.BadRequest);
+        await CallAsync(HttpMethod.Post, $"{recoveryJob}/cancel", $"{Api}/subscription/{id}/recover/{jobId}/cancel", expect: HttpStatusCode.OK);
+        await CallAsync(HttpMethod.Post, $"{recoveryJob}/cancel", $"{Api}/subscription/{id}/recover/6b0b15480200000000999999/cancel", expect: HttpStatusCode.NotFound);
+
         var receiverKey = $"{Api}/subscription/{{id}}/receiver-key";
         var deliveries = $"{Api}/subscription/{{id}}/deliveries";
         await CallAsync(HttpMethod.Get, receiverKey, $"{Api}/subscription/{id}/receiver-key", expect: HttpStatusCode.NotFound);

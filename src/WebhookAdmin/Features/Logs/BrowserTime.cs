@@ -42,6 +42,16 @@ public sealed class BrowserTime(IJSRuntime js)
     /// </summary>
     public string Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(utc, Zone).ToString("G", CultureInfo.CurrentCulture);
 
+    /// <summary>The instant as a <c>datetime-local</c> input shows it: the admin's own wall clock, to the minute.</summary>
+    public string? ToLocalInput(DateTime? utc) =>
+        utc is { } value ? TimeZoneInfo.ConvertTimeFromUtc(value, Zone).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture) : null;
+
+    /// <summary>What a <c>datetime-local</c> input holds (the admin's wall clock), as UTC; null when empty or unreadable.</summary>
+    public DateTime? FromLocalInput(string? local) =>
+        DateTime.TryParseExact(local, ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var value)
+            ? TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(value, DateTimeKind.Unspecified), Zone)
+            : null;
+
     /// <summary>The exact instant, for a hover title.</summary>
     public static string Exact(DateTime utc) => utc.ToString(Core.Events.CotEventJson.TimestampFormat, System.Globalization.CultureInfo.InvariantCulture) + " (UTC)";
 }

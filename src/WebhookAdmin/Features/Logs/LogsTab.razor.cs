@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Localization;
 using Microsoft.JSInterop;
@@ -179,13 +178,9 @@ public sealed partial class LogsTab
     private static string EventLabel(LogRow row) =>
         string.IsNullOrEmpty(row.EventType) ? "—" : $"{row.EventType} · {row.EventName}";
 
-    private string? ToLocalInput(DateTime? utc) =>
-        utc is { } value ? TimeZoneInfo.ConvertTimeFromUtc(value, Time.Zone).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture) : null;
+    private string? ToLocalInput(DateTime? utc) => Time.ToLocalInput(utc);
 
-    private DateTime? FromLocalInput(string? local) =>
-        DateTime.TryParseExact(local, ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var value)
-            ? TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(value, DateTimeKind.Unspecified), Time.Zone)
-            : null;
+    private DateTime? FromLocalInput(string? local) => Time.FromLocalInput(local);
 
     public void Dispose() => _subscription?.Dispose();
 }

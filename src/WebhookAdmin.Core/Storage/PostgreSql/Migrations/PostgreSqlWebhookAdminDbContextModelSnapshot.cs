@@ -352,6 +352,60 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
                     b.ToTable("ReceiverKeys", (string)null);
                 });
 
+            modelBuilder.Entity("WebhookAdmin.Core.Recovery.RecoveryJob", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("CompanyId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Cursor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Requeued")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Since")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Until")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UpToSequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("WebhookId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WebhookId", "CreatedAt");
+
+                    b.HasIndex(new[] { "WebhookId" }, "IX_RecoveryJobs_Running")
+                        .IsUnique()
+                        .HasFilter("\"State\" = 0");
+
+                    b.ToTable("RecoveryJobs", (string)null);
+                });
+
             modelBuilder.Entity("WebhookAdmin.Core.Webhooks.Webhook", b =>
                 {
                     b.Property<string>("Id")
@@ -516,6 +570,15 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
                     b.HasOne("WebhookAdmin.Core.Webhooks.Webhook", null)
                         .WithOne()
                         .HasForeignKey("WebhookAdmin.Core.Receivers.ReceiverKey", "WebhookId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("WebhookAdmin.Core.Recovery.RecoveryJob", b =>
+                {
+                    b.HasOne("WebhookAdmin.Core.Webhooks.Webhook", null)
+                        .WithMany()
+                        .HasForeignKey("WebhookId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

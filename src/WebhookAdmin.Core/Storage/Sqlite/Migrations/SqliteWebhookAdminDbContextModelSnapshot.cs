@@ -341,6 +341,60 @@ namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
                     b.ToTable("ReceiverKeys", (string)null);
                 });
 
+            modelBuilder.Entity("WebhookAdmin.Core.Recovery.RecoveryJob", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CompanyId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Cursor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Requeued")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Since")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Until")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpToSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WebhookId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WebhookId", "CreatedAt");
+
+                    b.HasIndex(new[] { "WebhookId" }, "IX_RecoveryJobs_Running")
+                        .IsUnique()
+                        .HasFilter("\"State\" = 0");
+
+                    b.ToTable("RecoveryJobs", (string)null);
+                });
+
             modelBuilder.Entity("WebhookAdmin.Core.Webhooks.Webhook", b =>
                 {
                     b.Property<string>("Id")
@@ -505,6 +559,15 @@ namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
                     b.HasOne("WebhookAdmin.Core.Webhooks.Webhook", null)
                         .WithOne()
                         .HasForeignKey("WebhookAdmin.Core.Receivers.ReceiverKey", "WebhookId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("WebhookAdmin.Core.Recovery.RecoveryJob", b =>
+                {
+                    b.HasOne("WebhookAdmin.Core.Webhooks.Webhook", null)
+                        .WithMany()
+                        .HasForeignKey("WebhookId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
