@@ -82,11 +82,22 @@ public sealed class PayloadFilterService(IDbContextFactory<WebhookAdminDbContext
     /// The webhook's last <see cref="TestedEvents"/> logged events, newest first, each marked as <paramref name="filter"/>
     /// would treat it (null: no filter, every one sends). Null when the company has no such webhook.
     /// </summary>
-    public async Task<IReadOnlyList<FilterTestRow>?> TestAsync(string companyId, string webhookId, PayloadFilter? filter, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<FilterTestRow>?> TestAsync(string companyId, string webhookId, PayloadFilter? filter, CancellationToken cancellationToken = default) =>
+        TestAsync(companyId, webhookId, _ => filter, cancellationToken);
+
+    /// <summary>The same with the webhook's stored filter: what would it have done?</summary>
+    public Task<IReadOnlyList<FilterTestRow>?> TestStoredAsync(string companyId, string webhookId, CancellationToken cancellationToken = default) =>
+        TestAsync(companyId, webhookId, stored => stored is null ? null : PayloadFilterParser.Parse(stored).Filter, cancellationToken);
+
+    /// <param name="choose">The filter to try, given the stored one's JSON (read with the ownership check).</param>
+    private async Task<IReadOnlyList<FilterTestRow>?> TestAsync(
+        string companyId, string webhookId, Func<string?, PayloadFilter?> choose, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (!await db.CompanyWebhook(companyId, webhookId).AnyAsync(cancellationToken))
+        var webhook = await db.CompanyWebhook(companyId, webhookId).Select(w => new { w.Filter }).SingleOrDefaultAsync(cancellationToken);
+        if (webhook is null)
             return null;
+        var filter = choose(webhook.Filter);
         // One body at a time: events may hold up to a megabyte each, and only the verdict is kept.
         var rows = new List<FilterTestRow>(TestedEvents);
         var logs = db.WebhookLogs.AsNoTracking()
@@ -96,20 +107,19 @@ public sealed class PayloadFilterService(IDbContextFactory<WebhookAdminDbContext
             .Select(l => new { l.Id, l.CreatedAt, l.WebhookSequence, l.State, l.Event!.Type, l.Event.Event, l.Event.Body })
             .AsAsyncEnumerable();
         await foreach (var l in logs.WithCancellation(cancellationToken))
-            rows.Add(new FilterTestRow(ObjectId.OfLog(l.CreatedAt, l.Id), l.WebhookSequence, l.CreatedAt, l.Type, l.Event, l.State, WouldSend(filter, l.Type, l.Event, l.Body)));
+            rows.Add(new FilterTestRow(ObjectId.OfLog(l.CreatedAt, l.Id), l.WebhookSequence, l.CreatedAt, l.Type, l.Event, l.State, WouldSend(filter, l.Body)));
         return rows;
     }
 
-    /// <summary>The stored body's <c>data</c>, with the type and event name as they were published.</summary>
-    private static bool WouldSend(PayloadFilter? filter, string type, string eventName, byte[] body)
+    /// <summary>The stored body is what was published: its type, event name and data are the filter's subject.</summary>
+    private static bool WouldSend(PayloadFilter? filter, byte[] body)
     {
         if (filter is null)
             return true;
         try
         {
             using var document = JsonDocument.Parse(body);
-            var subject = FilterSubject.OfBody(document.RootElement) with { Type = type, Event = eventName };
-            return filter.Matches(subject);
+            return filter.Matches(FilterSubject.OfBody(document.RootElement));
         }
         catch (JsonException)
         {

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Localization;
 using MudBlazor;
+using WebhookAdmin.Components.UI;
 using WebhookAdmin.Core.EndpointAuth;
-using WebhookAdmin.Core.Storage;
 using WebhookAdmin.Identity;
 
 namespace WebhookAdmin.Features.EndpointAuth;
@@ -15,7 +15,7 @@ public sealed partial class EndpointAuthSection
 {
     private EndpointAuthForm? _form;
     private string _companyId = "";
-    private bool _busy;
+    private readonly StorageWork _work = new();
     private bool _expanded;
 
     [Inject] private EndpointAuthService Auth { get; set; } = null!;
@@ -36,34 +36,20 @@ public sealed partial class EndpointAuthSection
 
     private string SecretHelp(string storedMask) => storedMask.Length == 0 ? "" : T["StoredKeep", storedMask];
 
-    private async Task SaveAsync()
+    private Task SaveAsync() => _form is not { } form ? Task.CompletedTask : _work.RunAsync(async () =>
     {
-        if (_form is null)
-            return;
-        _busy = true;
-        try
+        switch (await Auth.SaveAsync(_companyId, WebhookId, form.ToSettings()))
         {
-            switch (await Auth.SaveAsync(_companyId, WebhookId, _form.ToSettings()))
-            {
-                case EndpointAuthOutcome.Saved saved:
-                    _form = EndpointAuthForm.From(saved.View);
-                    Snackbar.Add(T["Saved"], Severity.Success);
-                    break;
-                case EndpointAuthOutcome.Invalid invalid:
-                    _form.ShowErrors(invalid.Errors);
-                    break;
-                default:
-                    Snackbar.Add(T["WebhookGone"], Severity.Error);
-                    break;
-            }
+            case EndpointAuthOutcome.Saved saved:
+                _form = EndpointAuthForm.From(saved.View);
+                Snackbar.Add(T["Saved"], Severity.Success);
+                break;
+            case EndpointAuthOutcome.Invalid invalid:
+                form.ShowErrors(invalid.Errors);
+                break;
+            default:
+                Snackbar.Add(T["WebhookGone"], Severity.Error);
+                break;
         }
-        catch (Exception e) when (StorageErrors.IsUnavailable(e))
-        {
-            Snackbar.Add(T["NotSaved", e.Message], Severity.Error);
-        }
-        finally
-        {
-            _busy = false;
-        }
-    }
+    }, Snackbar, e => T["NotSaved", e.Message]);
 }

@@ -81,14 +81,10 @@ public static class FilterApi
         if (!ApiProblems.TryReadId(id, out var webhookId, out var badId))
             return badId!;
         var company = identity.CompanyOf(user);
-        PayloadFilter? filter;
+        IReadOnlyList<FilterTestRow>? rows;
         // No body (or no filter in it) tries the stored filter: "what would my filter have done?"
         if (request.ContentLength is 0 || (request.ContentLength is null && !request.HasJsonContentType()))
-        {
-            if (await filters.GetAsync(company, webhookId, cancellationToken) is not FilterOutcome.Saved stored)
-                return ApiProblems.WebhookNotFound(webhookId);
-            filter = stored.Filter;
-        }
+            rows = await filters.TestStoredAsync(company, webhookId, cancellationToken);
         else
         {
             var body = await ApiProblems.ReadJsonAsync<FilterRequest>(request, ApiProblems.WebhookBodyLimit, cancellationToken);
@@ -98,19 +94,16 @@ public static class FilterApi
                 return tooLarge;
             if (body.Invalid is { } badBody)
                 return badBody;
-            if (body.Value!.Filter is { ValueKind: not System.Text.Json.JsonValueKind.Null } sent)
+            if (body.Value!.Filter is not { ValueKind: not System.Text.Json.JsonValueKind.Null } sent)
+                rows = await filters.TestStoredAsync(company, webhookId, cancellationToken);
+            else
             {
                 var parse = PayloadFilterParser.Parse(sent);
                 if (!parse.IsValid)
                     return Problem(parse.Errors);
-                filter = parse.Filter;
+                rows = await filters.TestAsync(company, webhookId, parse.Filter, cancellationToken);
             }
-            else if (await filters.GetAsync(company, webhookId, cancellationToken) is FilterOutcome.Saved stored)
-                filter = stored.Filter;
-            else
-                return ApiProblems.WebhookNotFound(webhookId);
         }
-        var rows = await filters.TestAsync(company, webhookId, filter, cancellationToken);
         if (rows is null)
             return ApiProblems.WebhookNotFound(webhookId);
         var sends = rows.Count(r => r.WouldSend);

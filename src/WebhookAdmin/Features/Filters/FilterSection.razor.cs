@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Localization;
 using MudBlazor;
 using WebhookAdmin.Core.Filters;
-using WebhookAdmin.Core.Storage;
+using WebhookAdmin.Components.UI;
 using WebhookAdmin.Identity;
 
 namespace WebhookAdmin.Features.Filters;
@@ -27,7 +27,7 @@ public sealed partial class FilterSection
     private FilterForm? _form;
     private IReadOnlyList<FilterTestRow>? _results;
     private string _companyId = "";
-    private bool _busy;
+    private readonly StorageWork _work = new();
     private bool _expanded;
     private int _stored;
 
@@ -143,20 +143,5 @@ public sealed partial class FilterSection
         });
     }
 
-    private async Task RunAsync(Func<Task> work)
-    {
-        _busy = true;
-        try
-        {
-            await work();
-        }
-        catch (Exception e) when (StorageErrors.IsUnavailable(e))
-        {
-            Snackbar.Add(T["NotSaved", e.Message], Severity.Error);
-        }
-        finally
-        {
-            _busy = false;
-        }
-    }
+    private Task RunAsync(Func<Task> work) => _work.RunAsync(work, Snackbar, e => T["NotSaved", e.Message]);
 }

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Localization;
 using MudBlazor;
 using WebhookAdmin.Components.UI;
 using WebhookAdmin.Core.Receivers;
-using WebhookAdmin.Core.Storage;
 using WebhookAdmin.Features.Logs;
 using WebhookAdmin.Identity;
 
@@ -18,7 +17,7 @@ public sealed partial class ReceiverKeySection
     private ReceiverKeyInfo? _info;
     private string? _newKey;
     private string _companyId = "";
-    private bool _busy;
+    private readonly StorageWork _work = new();
     private bool _expanded;
 
     [Inject] private ReceiverKeys Keys { get; set; } = null!;
@@ -71,20 +70,5 @@ public sealed partial class ReceiverKeySection
 
     private Task CopyAsync() => _newKey is null ? Task.CompletedTask : Clipboard.CopyAsync(_newKey, T["Copied"]);
 
-    private async Task ChangeAsync(Func<Task> change)
-    {
-        _busy = true;
-        try
-        {
-            await change();
-        }
-        catch (Exception e) when (StorageErrors.IsUnavailable(e))
-        {
-            Snackbar.Add(T["Failed", e.Message], Severity.Error);
-        }
-        finally
-        {
-            _busy = false;
-        }
-    }
+    private Task ChangeAsync(Func<Task> change) => _work.RunAsync(change, Snackbar, e => T["Failed", e.Message]);
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using MudBlazor;
+using WebhookAdmin.Components.UI;
 using WebhookAdmin.Core.Recovery;
 using WebhookAdmin.Core.Storage;
 using WebhookAdmin.Features.Logs;
@@ -20,7 +21,7 @@ public sealed partial class RecoveryPanel : IDisposable
     private bool _formOpen;
     private string? _since;
     private string? _error;
-    private bool _busy;
+    private readonly StorageWork _work = new();
     private string _companyId = "";
     private CancellationTokenSource? _watching;
 
@@ -101,22 +102,7 @@ public sealed partial class RecoveryPanel : IDisposable
             _job = await Jobs.CancelAsync(_companyId, WebhookId, job.Id) ?? job;
     });
 
-    private async Task WhileBusyAsync(Func<Task> action)
-    {
-        _busy = true;
-        try
-        {
-            await action();
-        }
-        catch (Exception e) when (StorageErrors.IsUnavailable(e))
-        {
-            Snackbar.Add(T["StorageUnavailable"], Severity.Error);
-        }
-        finally
-        {
-            _busy = false;
-        }
-    }
+    private Task WhileBusyAsync(Func<Task> action) => _work.RunAsync(action, Snackbar, _ => T["StorageUnavailable"]);
 
     /// <summary>Reads a running job again and again until it ends (or the tab closes); one watcher at a time.</summary>
     private void Watch()
