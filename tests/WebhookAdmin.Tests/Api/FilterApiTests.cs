@@ -83,7 +83,9 @@ public sealed class FilterApiTests(TestApp app) : IClassFixture<TestApp>
             using var published = await acme.PostAsJsonAsync("/api/v3/webhook/events", new { type = "COTUser", @event = "edit", data = new { n = 1, status } });
             published.EnsureSuccessStatusCode();
         }
-        await Eventually.WaitAsync(() => acme.GetFromJsonAsync<JsonElement>($"{Subscriptions}/logs/{id}"), l => l.GetArrayLength() == 3, what: "three logs");
+        await Eventually.WaitAsync(() => acme.GetFromJsonAsync<JsonElement>($"{Subscriptions}/logs/{id}"),
+            l => l.GetArrayLength() == 3 && l.EnumerateArray().All(log => log.GetProperty("status").GetInt32() == 200),
+            what: "three delivered logs, so both trials below see the same states");
 
         using var tried = await acme.PostAsync($"{Subscriptions}/{id}/filter/test", Json("""{"filter":{"path":"data.status","op":"eq","value":"done"}}"""));
         var result = await tried.Content.ReadFromJsonAsync<JsonElement>();
