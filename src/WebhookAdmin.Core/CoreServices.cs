@@ -31,6 +31,7 @@ public static class CoreServices
         services.AddSingleton<Receivers.ReceiverKeys>();
         services.AddSingleton<Receivers.DeliveryCatchUp>();
         services.AddSingleton<LogNotifications>();
+        services.AddSingleton<Notices.NoticeBoard>();
         return services;
     }
 }

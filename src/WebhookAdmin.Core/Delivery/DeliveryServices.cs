@@ -28,6 +28,11 @@ public static class DeliveryServices
             .Bind(configuration.GetSection(EventOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<Notices.NoticeOptions>()
+            .Bind(configuration.GetSection(Notices.NoticeOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<Notices.NoticeQueue>();
+        services.AddSingleton<Notices.IOperationalNotices, Notices.OperationalNotices>();
         services.TryAddSingleton<DeliveryFeed>();
         services.AddSingleton<DeliveryWriter>();
         services.AddSingleton<IAttemptRecorder>(provider => provider.GetRequiredService<DeliveryWriter>());
@@ -49,6 +54,9 @@ public static class DeliveryServices
         services.TryAddSingleton<DeliveryTelemetry>();
         services.AddSingleton<BacklogSampler>();
         services.AddHostedService(provider => provider.GetRequiredService<BacklogSampler>());
+        // After the writer, so that it is stopped first and its last publishes find the writer still running.
+        services.AddSingleton<Notices.NoticePump>();
+        services.AddHostedService(provider => provider.GetRequiredService<Notices.NoticePump>());
         services.AddSingleton<FailingWebhooks>();
         services.AddHostedService(provider => provider.GetRequiredService<FailingWebhooks>());
 

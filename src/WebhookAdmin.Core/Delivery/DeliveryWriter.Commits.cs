@@ -183,6 +183,9 @@ public sealed partial class DeliveryWriter
                 else if (write is AttemptWrite attempt)
                 {
                     changed.Add(attempt.WebhookId);
+                    // An admin's resend that fails is the admin's to see in the logs; the company is told of the engine's own giving up.
+                    if (attempt is { State: Logs.DeliveryState.Failed, Attempt.Manual: false })
+                        _notices?.DeliveryExhausted(attempt.LogId, attempt.WebhookId, attempt.Retry, attempt.Status, attempt.Attempt.StartedAt);
                 }
             }
             unit.Done?.TrySetResult();

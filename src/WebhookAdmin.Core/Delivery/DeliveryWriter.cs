@@ -51,6 +51,9 @@ public sealed partial class DeliveryWriter : IAttemptRecorder, IHostedService, I
     private readonly IDeliveryStore _store;
     private readonly DeliveryFeed _feed;
     private readonly LogNotifications _notifications;
+
+    /// <summary>Told of each delivery that failed its last automatic attempt, once that is stored (null: nobody listens).</summary>
+    private readonly Notices.NoticeQueue? _notices;
     private readonly ILogger<DeliveryWriter> _logger;
     private readonly TimeProvider _clock;
     private readonly CancellationTokenSource _stopping = new();
@@ -67,8 +70,10 @@ public sealed partial class DeliveryWriter : IAttemptRecorder, IHostedService, I
     private static readonly Exception DroppedAtShutdown = new OperationCanceledException("The app stopped before this attempt could be recorded.");
 
     public DeliveryWriter(
-        IDeliveryStore store, DeliveryFeed feed, LogNotifications notifications, IOptions<DeliveryOptions> options, TimeProvider clock, ILogger<DeliveryWriter> logger)
+        IDeliveryStore store, DeliveryFeed feed, LogNotifications notifications, IOptions<DeliveryOptions> options, TimeProvider clock, ILogger<DeliveryWriter> logger,
+        Notices.NoticeQueue? notices = null)
     {
+        _notices = notices;
         _clock = clock;
         _store = store;
         _feed = feed;

@@ -130,6 +130,30 @@ public sealed class EventPublisher(DeliveryWriter writer, WebhookDirectory direc
         return write.EventId;
     }
 
+    /// <summary>
+    /// The app's own operational events (<see cref="Notices.NoticeKinds"/>) to the company's active operations webhooks,
+    /// their payload filters applied, committed together. An event about an operations webhook never goes to that webhook
+    /// itself: its own failures would otherwise feed it more deliveries that fail. Returns how many deliveries were made.
+    /// </summary>
+    public async Task<int> PublishOperationalAsync(string companyId, IReadOnlyList<(CotEvent Event, string AboutWebhookId)> events, CancellationToken cancellationToken = default)
+    {
+        var webhooks = await directory.ActiveWebhooksAsync(companyId, cancellationToken);
+        if (!webhooks.Any(w => w.Trigger == WebhookTrigger.Operations))
+            return 0;
+        using var activity = StartPublish(companyId, events.Count);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var writes = new List<EventWrite>(events.Count);
+        foreach (var (cotEvent, about) in events)
+        {
+            var matched = EventMatcher.Matching(webhooks, cotEvent.Type!, cotEvent.Event!, cotEvent.Data!.Value).Where(id => id != about).ToArray();
+            if (matched.Length > 0)
+                writes.Add(NewEvent(companyId, cotEvent, callerId: null, matched, now, TraceParentOf(activity)));
+        }
+        if (writes.Count > 0)
+            await writer.StoreAsync([.. writes], options.Value.StoreTimeout, cancellationToken);
+        return writes.Sum(w => w.WebhookIds.Count);
+    }
+
     private TimeSpan Remaining(long started)
     {
         var left = options.Value.StoreTimeout - Stopwatch.GetElapsedTime(started);

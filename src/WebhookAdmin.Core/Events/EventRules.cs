@@ -16,6 +16,8 @@ public static class EventRules
             errors["type"] = [T["TypeRequired"]];
         else if (StoredText.HasForbiddenCharacters(cotEvent.Type))
             errors["type"] = [T["TypeControlCharacters"]];
+        else if (cotEvent.Type == Notices.NoticeKinds.Type)
+            errors["type"] = [T["TypeReserved"]];
         else if (!CotEventTypes.All.Contains(cotEvent.Type))
             errors["type"] = [T["TypeUnknown", string.Join(", ", CotEventTypes.All)]];
 

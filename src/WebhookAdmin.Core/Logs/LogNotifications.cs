@@ -8,7 +8,8 @@ namespace WebhookAdmin.Core.Logs;
 /// Tells open logs tabs that a webhook's logs changed (a delivery was queued or attempted), so they refresh over the
 /// circuit instead of polling. A tab is told at once, then at most every <see cref="MinimumInterval"/> while changes
 /// keep coming: at thousands of deliveries a second a refresh per change would read the database for nothing, and the
-/// last change is always followed by one more refresh.
+/// last change is always followed by one more refresh. The notices' app bar listens the same way, keyed by company
+/// (<see cref="Notices.NoticeBoard"/>).
 /// </summary>
 public sealed partial class LogNotifications(ILogger<LogNotifications>? logger = null)
 {
@@ -103,9 +104,9 @@ public sealed partial class LogNotifications(ILogger<LogNotifications>? logger =
         public void Dispose() => dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "An open logs tab was closed while it refreshed.")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "An open page (a logs tab, the notices) was closed while it refreshed.")]
     private static partial void LogSubscriberGone(ILogger logger, Exception e);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "An open logs tab failed to refresh after a change; it is told again at the next one.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An open page (a logs tab, the notices) failed to refresh after a change; it is told again at the next one.")]
     private static partial void LogRefreshFailed(ILogger logger, Exception e);
 }

@@ -15,7 +15,4 @@ public interface IOperationalNotices
 
     /// <summary><c>webhook.recovered</c>: a webhook that was failing succeeded again at <paramref name="at"/> (<paramref name="probed"/>: its probe delivery did).</summary>
     Task WebhookRecoveredAsync(string companyId, string webhookId, DateTime failingSince, DateTime at, bool probed, CancellationToken cancellationToken);
-
-    /// <summary><c>delivery.exhausted</c>: the delivery <paramref name="logId"/> failed its last attempt (<paramref name="attempts"/> in all, the last answered <paramref name="status"/>; 0: no answer).</summary>
-    Task DeliveryExhaustedAsync(string companyId, string webhookId, string logId, long sequence, int attempts, int status, DateTime at, CancellationToken cancellationToken);
 }

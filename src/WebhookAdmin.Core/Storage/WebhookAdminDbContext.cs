@@ -27,6 +27,8 @@ public abstract class WebhookAdminDbContext(DbContextOptions options) : DbContex
     public DbSet<DeliveryInstance> DeliveryInstances => Set<DeliveryInstance>();
     public DbSet<DirectoryEntry> DirectoryEntries => Set<DirectoryEntry>();
     public DbSet<Recovery.RecoveryJob> RecoveryJobs => Set<Recovery.RecoveryJob>();
+    public DbSet<Notices.Notice> Notices => Set<Notices.Notice>();
+    public DbSet<Notices.NoticeRead> NoticeReads => Set<Notices.NoticeRead>();
 
     /// <summary>
     /// The company's webhook with this id, or none when the id is another company's: the check every feature makes before
@@ -207,6 +209,30 @@ public abstract class WebhookAdminDbContext(DbContextOptions options) : DbContex
             job.HasIndex(j => j.WebhookId, "IX_RecoveryJobs_Running").IsUnique().HasFilter("\"State\" = 0");
             // The Logs tab's "this webhook's latest job".
             job.HasIndex(j => new { j.WebhookId, j.CreatedAt });
+        });
+
+        // The app bar's operational notices (see NoticePump), and up to when each admin has seen them.
+        modelBuilder.Entity<Notices.Notice>(notice =>
+        {
+            notice.ToTable("Notices");
+            notice.HasKey(n => n.Id);
+            notice.Property(n => n.Id).HasMaxLength(24);
+            notice.Property(n => n.CompanyId).HasMaxLength(24);
+            notice.Property(n => n.WebhookId).HasMaxLength(24);
+            notice.Property(n => n.Kind).HasMaxLength(32);
+            notice.Property(n => n.CreatedAt).HasConversion(UnixMillisecondsConverter.Instance);
+            // No foreign key to the webhook: a notice outlives its webhook's deletion (it says what happened to it).
+            notice.HasIndex(n => new { n.CompanyId, n.CreatedAt });
+            notice.HasIndex(n => new { n.WebhookId, n.Kind, n.CreatedAt });
+        });
+
+        modelBuilder.Entity<Notices.NoticeRead>(read =>
+        {
+            read.ToTable("NoticeReads");
+            read.HasKey(r => new { r.CompanyId, r.UserId });
+            read.Property(r => r.CompanyId).HasMaxLength(24);
+            read.Property(r => r.UserId).HasMaxLength(200);
+            read.Property(r => r.SeenUpTo).HasConversion(UnixMillisecondsConverter.Instance);
         });
 
         modelBuilder.Entity<DeliveryInstance>(instance =>

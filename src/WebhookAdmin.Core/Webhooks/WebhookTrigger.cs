@@ -21,7 +21,10 @@ public sealed record WebhookTrigger(string Value, string EventType, TriggerConte
     public const string Note = "create-edit-delete-note";
     public const string LogoutUser = "logout-user";
 
-    /// <summary>The documented triggers (COTWebhook, newer page), in the order the admin panel lists them.</summary>
+    /// <summary>The app's own events about the company's webhooks (<see cref="Notices.NoticeKinds"/>), not the platform's.</summary>
+    public const string Operations = "operations";
+
+    /// <summary>The documented triggers (COTWebhook, newer page) and <see cref="Operations"/>, in the order the admin panel lists them.</summary>
     public static IReadOnlyList<WebhookTrigger> All { get; } =
     [
         new(User, "COTUser", TriggerContext.None),
@@ -30,6 +33,7 @@ public sealed record WebhookTrigger(string Value, string EventType, TriggerConte
         new(Property, "COTProperty", TriggerContext.None),
         new(Note, "COTNote", TriggerContext.None),
         new(LogoutUser, "COTUser", TriggerContext.None),
+        new(Operations, Notices.NoticeKinds.Type, TriggerContext.None),
     ];
 
     /// <summary>The label in the current UI culture ("Element" for <c>create-edit-delete-property</c>, as the admin panel calls it).</summary>

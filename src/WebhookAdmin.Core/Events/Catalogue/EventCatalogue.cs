@@ -12,9 +12,10 @@ namespace WebhookAdmin.Core.Events.Catalogue;
 /// </summary>
 /// <remarks>
 /// Each event type's file (<c>Types/COTTask.json</c>, embedded) holds its <c>data</c> schema and one example per event
-/// name: either whole (<c>data</c>) or as the fields that differ from the <c>create</c> example (<c>changes</c>), as an
+/// name (with its own <c>schema</c> where its data differs by event, as <c>COTOperations</c>' do): either whole (<c>data</c>) or as the fields that differ from the <c>create</c> example (<c>changes</c>), as an
 /// edit or a deactivation changes a few fields of the same record. A user edit is whole: it carries only the edited
-/// fields, as the documented user log sample shows. Only the COTTask <c>create</c> example is documented.
+/// fields, as the documented user log sample shows. Only the COTTask <c>create</c> example is documented; the operational
+/// events (<c>COTOperations</c>) are WebhookAdmin's own.
 /// </remarks>
 public static class EventCatalogue
 {
@@ -45,8 +46,9 @@ public static class EventCatalogue
             : [];
 
     /// <summary>The event names a trigger takes: the matcher's answer, without the <c>logout</c> only users have.</summary>
-    public static IReadOnlyList<string> EventNamesOf(WebhookTrigger trigger) =>
-        [.. CotEventNames.All.Where(name => (name != CotEventNames.Logout || trigger.EventType == CotEventTypes.User)
+    public static IReadOnlyList<string> EventNamesOf(WebhookTrigger trigger) => trigger.Value == WebhookTrigger.Operations
+        ? Notices.NoticeKinds.All
+        : [.. CotEventNames.All.Where(name => (name != CotEventNames.Logout || trigger.EventType == CotEventTypes.User)
             && EventMatcher.TriggersFor(trigger.EventType, name).Contains(trigger.Value))];
 
     private static (string, string, string?)[] PathsOf(IReadOnlyList<EventCatalogueEntry> entries)
@@ -61,7 +63,7 @@ public static class EventCatalogue
 
     private static IReadOnlyList<EventCatalogueEntry> Load()
     {
-        var types = CotEventTypes.All.ToDictionary(t => t, ReadType);
+        var types = CotEventTypes.All.Append(Notices.NoticeKinds.Type).ToDictionary(t => t, ReadType);
         return [.. WebhookTrigger.All.SelectMany(trigger => EventNamesOf(trigger).Select(name => Entry(trigger, name, types[trigger.EventType])))];
     }
 
@@ -73,7 +75,8 @@ public static class EventCatalogue
         var data = example["data"]?.DeepClone().AsObject() ?? Changed(examples["create"]!["data"]!.AsObject(), example["changes"]!.AsObject());
         var createdAt = DateTime.Parse(example["createdAt"]!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
         var body = CotEventJson.WriteUtf8(ExampleCompany, new CotEvent(trigger.EventType, eventName, JsonSerializer.SerializeToElement(data)), createdAt);
-        var schema = EventSchemas.Body(trigger.EventType, eventName, file["schema"]!.DeepClone().AsObject());
+        // An operational event's data differs by event, so each example carries its own schema; a record type's is shared.
+        var schema = EventSchemas.Body(trigger.EventType, eventName, (example["schema"] ?? file["schema"])!.DeepClone().AsObject());
         var source = example["source"]!.GetValue<string>() == "documented" ? ExampleSource.Documented : ExampleSource.Written;
         return new EventCatalogueEntry(trigger.Value, trigger.EventType, eventName, source,
             JsonSerializer.SerializeToElement(schema), JsonDocument.Parse(body).RootElement.Clone());

@@ -321,6 +321,64 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
                     b.ToTable("WebhookLogAttempts", (string)null);
                 });
 
+            modelBuilder.Entity("WebhookAdmin.Core.Notices.Notice", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("CompanyId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("WebhookId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CompanyId", "CreatedAt");
+
+                    b.HasIndex("WebhookId", "Kind", "CreatedAt");
+
+                    b.ToTable("Notices", (string)null);
+                });
+
+            modelBuilder.Entity("WebhookAdmin.Core.Notices.NoticeRead", b =>
+                {
+                    b.Property<string>("CompanyId")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("SeenUpTo")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("CompanyId", "UserId");
+
+                    b.ToTable("NoticeReads", (string)null);
+                });
+
             modelBuilder.Entity("WebhookAdmin.Core.Receivers.ReceiverKey", b =>
                 {
                     b.Property<string>("WebhookId")

@@ -310,6 +310,64 @@ namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
                     b.ToTable("WebhookLogAttempts", (string)null);
                 });
 
+            modelBuilder.Entity("WebhookAdmin.Core.Notices.Notice", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CompanyId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WebhookId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CompanyId", "CreatedAt");
+
+                    b.HasIndex("WebhookId", "Kind", "CreatedAt");
+
+                    b.ToTable("Notices", (string)null);
+                });
+
+            modelBuilder.Entity("WebhookAdmin.Core.Notices.NoticeRead", b =>
+                {
+                    b.Property<string>("CompanyId")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SeenUpTo")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CompanyId", "UserId");
+
+                    b.ToTable("NoticeReads", (string)null);
+                });
+
             modelBuilder.Entity("WebhookAdmin.Core.Receivers.ReceiverKey", b =>
                 {
                     b.Property<string>("WebhookId")
