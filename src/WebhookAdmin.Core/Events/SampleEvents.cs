@@ -25,8 +25,15 @@ public static class SampleEvents
         var stamp = now.UtcDateTime.ToString(CotEventJson.TimestampFormat, System.Globalization.CultureInfo.InvariantCulture);
         // Times of the record itself (createdAt, modifiedAt, lastLogoutAt...) become now; dates a person chose (a task's
         // startDate) and the null of an open task's closedAt stay as the example has them.
-        foreach (var name in data.Where(f => f.Key.EndsWith("At", StringComparison.Ordinal) && f.Value?.GetValueKind() == JsonValueKind.String).Select(f => f.Key).ToList())
-            data[name] = stamp;
+        if (webhook.Trigger == WebhookTrigger.Operations)
+        {
+            AboutItself(data, webhook, example.Example.GetProperty("createdAt").GetDateTime(), now.UtcDateTime);
+        }
+        else
+        {
+            foreach (var name in data.Where(f => f.Key.EndsWith("At", StringComparison.Ordinal) && f.Value?.GetValueKind() == JsonValueKind.String).Select(f => f.Key).ToList())
+                data[name] = stamp;
+        }
         Stamp(data, "_id", ObjectId.NewId(clock));
         Stamp(data, "company", webhook.CompanyId);
         switch (WebhookTrigger.Find(webhook.Trigger)?.Context)
@@ -54,6 +61,25 @@ public static class SampleEvents
             var entries when trigger == WebhookTrigger.User => entries.Single(e => e.Event == CotEventNames.Edit),
             var entries => entries[0],
         };
+
+    /// <summary>
+    /// An operations webhook's test event is about that webhook, and its times keep their spacing (failing since five
+    /// days before the deactivation, say) with the example's moment moved to now.
+    /// </summary>
+    private static void AboutItself(JsonObject data, Webhook webhook, DateTime exampleAt, DateTime now)
+    {
+        data["webhook"] = new JsonObject
+        {
+            ["_id"] = webhook.Id, ["name"] = webhook.Name, ["code"] = webhook.Code, ["url"] = webhook.Url, ["trigger"] = webhook.Trigger,
+        };
+        var shift = now - exampleAt.ToUniversalTime();
+        foreach (var (name, value) in data.ToList())
+        {
+            if (value?.GetValueKind() == JsonValueKind.String && DateTime.TryParseExact(value.GetValue<string>(), CotEventJson.TimestampFormat,
+                    System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
+                data[name] = (at + shift).ToString(CotEventJson.TimestampFormat, System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
 
     /// <summary>Only fields the example has: a user edit carries no company, as the documented sample shows.</summary>
     private static void Stamp(JsonObject data, string name, string value)

@@ -45,34 +45,47 @@ public sealed partial class NoticePump(
         }
     }
 
+    /// <summary>
+    /// Stores the batch once, then publishes it: a retry after the publish failed does not list the notices twice. A
+    /// write the database refuses for its content is not tried again.
+    /// </summary>
     private async Task HandleWithRetriesAsync(IReadOnlyList<PendingNotice> batch, CancellationToken stoppingToken)
     {
+        List<Told>? told = null;
+        var stored = false;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await HandleAsync(batch, stoppingToken);
+                told ??= await DescribeAsync(batch, stoppingToken);
+                if (!stored)
+                {
+                    await StoreAsync(told, stoppingToken);
+                    stored = true;
+                    await PruneAsync(stoppingToken);
+                }
+                await PublishAsync(told, stoppingToken);
                 return;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 throw;
             }
-            catch (Exception e) when (attempt < Tries)
+            catch (Exception e) when (attempt < Tries && e is not ContentRefusedException)
             {
                 LogBatchRetried(e, batch.Count);
                 await Task.Delay(RetryPause, clock, stoppingToken);
             }
             catch (Exception e)
             {
-                LogBatchDropped(e, batch.Count);
+                LogBatchDropped(e, batch.Count, stored);
                 return;
             }
         }
     }
 
-    /// <summary>Stores and publishes <paramref name="batch"/>; visible for tests, which hand it facts without the queue.</summary>
-    internal async Task HandleAsync(IReadOnlyList<PendingNotice> batch, CancellationToken cancellationToken)
+    /// <summary>Each fact with its webhook's company and names, as the operations webhooks receive it; facts about deleted webhooks are left out.</summary>
+    private async Task<List<Told>> DescribeAsync(IReadOnlyList<PendingNotice> batch, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var webhookIds = batch.Select(n => n.WebhookId).Distinct().ToArray();
@@ -88,35 +101,37 @@ public sealed partial class NoticePump(
                 .Select(l => new ExhaustedLog(l.Id, l.CreatedAt, l.WebhookSequence, l.Event!.Type, l.Event.Event))
                 .ToDictionaryAsync(l => l.Id, cancellationToken);
 
-        var told = new List<(string CompanyId, string Kind, NoticeSubject Webhook, DateTime At, byte[] Data)>(batch.Count);
+        var told = new List<Told>(batch.Count);
         foreach (var notice in batch)
         {
-            // A webhook deleted meanwhile has nobody left to tell about it.
+            // A webhook (or log) deleted meanwhile has nobody left to tell about it.
             if (!webhooks.TryGetValue(notice.WebhookId, out var webhook))
                 continue;
             if (notice is PendingNotice.Exhausted exhausted && !logs.ContainsKey(exhausted.LogId))
                 continue;
             var (kind, data) = Describe(notice, webhook, logs);
-            told.Add((webhook.CompanyId, kind, webhook, notice.At, data));
+            told.Add(new Told(webhook.CompanyId, kind, webhook, notice.At, data));
         }
-        if (told.Count == 0)
-            return;
+        return told;
+    }
 
-        await StoreAsync(db, told, cancellationToken);
+    private async Task PublishAsync(List<Told> told, CancellationToken cancellationToken)
+    {
         foreach (var company in told.GroupBy(t => t.CompanyId))
         {
             var events = company
                 .Select(t => (new CotEvent(NoticeKinds.Type, t.Kind, JsonDocument.Parse(t.Data).RootElement, CreatedAt: t.At), t.Webhook.Id))
                 .ToArray();
             await publisher.PublishOperationalAsync(company.Key, events, cancellationToken);
-            board.Changed(company.Key);
         }
-        await PruneAsync(db, cancellationToken);
     }
 
     /// <summary>One notice per fact, except a webhook's <c>delivery.exhausted</c>: counted on its latest one while they keep coming.</summary>
-    private async Task StoreAsync(WebhookAdminDbContext db, List<(string CompanyId, string Kind, NoticeSubject Webhook, DateTime At, byte[] Data)> told, CancellationToken cancellationToken)
+    private async Task StoreAsync(List<Told> told, CancellationToken cancellationToken)
     {
+        if (told.Count == 0)
+            return;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var exhaustedOf = told.Where(t => t.Kind == NoticeKinds.DeliveryExhausted).Select(t => t.Webhook.Id).Distinct().ToArray();
         var groupSince = clock.GetUtcNow().UtcDateTime - options.Value.GroupExhaustedFor;
         var open = exhaustedOf.Length == 0
@@ -142,17 +157,28 @@ public sealed partial class NoticePump(
                 open[webhook.Id] = notice;
         }
         await db.SaveChangesAsync(cancellationToken);
+        foreach (var companyId in told.Select(t => t.CompanyId).Distinct())
+            board.Changed(companyId);
     }
 
     private static DateTime Later(DateTime a, DateTime b) => a > b ? a : b;
 
-    private async Task PruneAsync(WebhookAdminDbContext db, CancellationToken cancellationToken)
+    /// <summary>Notices past <see cref="NoticeOptions.KeepFor"/> go, at most once an hour; a failure waits for the next hour.</summary>
+    private async Task PruneAsync(CancellationToken cancellationToken)
     {
         if (_prunedAt != 0 && clock.GetElapsedTime(_prunedAt) < PruneEvery)
             return;
         _prunedAt = clock.GetTimestamp();
-        var before = clock.GetUtcNow().UtcDateTime - options.Value.KeepFor;
-        await db.Notices.Where(n => n.CreatedAt < before).ExecuteDeleteAsync(cancellationToken);
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var before = clock.GetUtcNow().UtcDateTime - options.Value.KeepFor;
+            await db.Notices.Where(n => n.CreatedAt < before).ExecuteDeleteAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogPruneFailed(e);
+        }
     }
 
     /// <summary>The event's name and its <c>data</c>, as the operations webhooks receive it (see <c>Types/COTOperations.json</c>).</summary>
@@ -215,13 +241,18 @@ public sealed partial class NoticePump(
 
     private static string Timestamp(DateTime at) => at.ToString(CotEventJson.TimestampFormat, CultureInfo.InvariantCulture);
 
+    private sealed record Told(string CompanyId, string Kind, NoticeSubject Webhook, DateTime At, byte[] Data);
+
     private sealed record NoticeSubject(string Id, string CompanyId, string Name, string Code, string Url, string Trigger);
 
     private sealed record ExhaustedLog(long Id, DateTime CreatedAt, long WebhookSequence, string Type, string Event);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing {Count} operational notices failed; trying again.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting old notices failed; tried again in an hour.")]
+    private partial void LogPruneFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing or sending {Count} operational notices failed; trying again.")]
     private partial void LogBatchRetried(Exception e, int count);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Count} operational notices were dropped: the database did not take them.")]
-    private partial void LogBatchDropped(Exception e, int count);
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Count} operational notices were not sent to the operations webhooks (listed for the admins: {Stored}): the database did not take them.")]
+    private partial void LogBatchDropped(Exception e, int count, bool stored);
 }

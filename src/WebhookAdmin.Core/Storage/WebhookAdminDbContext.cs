@@ -158,7 +158,8 @@ public abstract class WebhookAdminDbContext(DbContextOptions options) : DbContex
             published.Property(e => e.CompanyId).HasMaxLength(24);
             published.Property(e => e.CallerId).HasMaxLength(EventRules.CallerIdMaxLength);
             published.Property(e => e.Type).HasMaxLength(32);
-            published.Property(e => e.Event).HasMaxLength(16);
+            // 32: "delivery.exhausted" and the other operational events are longer than the platform's "create".
+            published.Property(e => e.Event).HasMaxLength(32);
             published.Property(e => e.PublishedAt).HasConversion(UnixMillisecondsConverter.Instance);
             published.Property(e => e.TraceParent).HasMaxLength(55);
             // Only events that carry a caller id are constrained (and indexed): most carry none.

@@ -4,6 +4,7 @@ using System.Xml.Linq;
 using Json.Schema;
 using WebhookAdmin.Core.Events;
 using WebhookAdmin.Core.Events.Catalogue;
+using WebhookAdmin.Core.Notices;
 using WebhookAdmin.Core.Webhooks;
 using WebhookAdmin.Tests.Localization;
 using WebhookAdmin.Tests.Support;
@@ -30,12 +31,14 @@ public sealed class EventCatalogueTests : IDisposable
         var sent = CotEventTypes.All
             .SelectMany(type => CotEventNames.All.Select(name => (Type: type, Name: name)))
             .Where(e => EventRules.Check(new CotEvent(e.Type, e.Name, JsonSerializer.SerializeToElement(new { }))).Count == 0)
-            .SelectMany(e => EventMatcher.TriggersFor(e.Type, e.Name).Select(trigger => $"{trigger} {e.Type} {e.Name}"));
+            .SelectMany(e => EventMatcher.TriggersFor(e.Type, e.Name).Select(trigger => $"{trigger} {e.Type} {e.Name}"))
+            .Concat(NoticeKinds.All.SelectMany(name => EventMatcher.TriggersFor(NoticeKinds.Type, name).Select(trigger => $"{trigger} {NoticeKinds.Type} {name}")));
 
         Assert.Equal(sent.Order(), EventCatalogue.All.Select(e => $"{e.Trigger} {e.Type} {e.Event}").Order());
         Assert.All(WebhookTrigger.All, t => Assert.NotEmpty(EventCatalogue.For(t.Value)));
         Assert.Equal(["logout"], EventCatalogue.For(WebhookTrigger.LogoutUser).Select(e => e.Event));
         Assert.Equal(["create", "edit", "delete"], EventCatalogue.For(WebhookTrigger.User).Select(e => e.Event));
+        Assert.Equal(NoticeKinds.All, EventCatalogue.For(WebhookTrigger.Operations).Select(e => e.Event));
     }
 
     [Theory]
@@ -164,7 +167,17 @@ public sealed class EventCatalogueTests : IDisposable
         Assert.Empty(BodySchema.Errors(entry.Schema, body));
         Assert.True(SampleEvents.IsTest(body.GetRawText()));
         Assert.Equal(example.EnumerateObject().Select(p => p.Name), data.EnumerateObject().Select(p => p.Name));
-        Assert.NotEqual(example.GetProperty("_id").GetString(), data.GetProperty("_id").GetString());
+        if (trigger == WebhookTrigger.Operations)
+        {
+            // About the webhook itself, its times as far apart as the example's, the event's moment now.
+            Assert.Equal((webhook.Id, "Sample"), (data.GetProperty("webhook").GetProperty("_id").GetString(), data.GetProperty("webhook").GetProperty("name").GetString()));
+            Assert.Equal(("2026-11-25T22:30:00.000Z", "2026-11-30T22:30:00.000Z"),
+                (data.GetProperty("failingSince").GetString(), data.GetProperty("disableAt").GetString()));
+        }
+        else
+        {
+            Assert.NotEqual(example.GetProperty("_id").GetString(), data.GetProperty("_id").GetString());
+        }
         Assert.All(data.EnumerateObject().Where(p => p.Name is "createdAt" or "modifiedAt" or "lastLogoutAt"),
             p => Assert.Equal("2026-11-28T10:30:00.000Z", p.Value.GetString()));
         if (data.TryGetProperty("company", out var company))

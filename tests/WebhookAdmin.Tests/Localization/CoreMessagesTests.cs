@@ -36,10 +36,12 @@ public sealed class CoreMessagesTests : IDisposable
         var spanish = WebhookTrigger.All.Select(t => (t.Value, t.Label)).ToList();
 
         Assert.Equal(english.Select(t => t.Value), spanish.Select(t => t.Value));
-        Assert.Equal(["Create/Edit/Remove User", "Create/Edit/Remove Task", "Create/Edit/Remove Survey", "Create/Edit/Remove Element", "Create/Edit/Remove Note", "User Logout"],
+        Assert.Equal(["Create/Edit/Remove User", "Create/Edit/Remove Task", "Create/Edit/Remove Survey", "Create/Edit/Remove Element", "Create/Edit/Remove Note", "User Logout",
+            "Webhook Operations (failing, disabled, recovered, exhausted)"],
             english.Select(t => t.Label));
         Assert.Equal(["Crear/Editar/Eliminar Usuario", "Crear/Editar/Eliminar Tarea", "Crear/Editar/Eliminar Formulario", "Crear/Editar/Eliminar Elemento",
-            "Crear/Editar/Eliminar Nota", "Cierre de sesión de usuario"], spanish.Select(t => t.Label));
+            "Crear/Editar/Eliminar Nota", "Cierre de sesión de usuario",
+            "Operaciones de webhooks (fallando, desactivado, recuperado, agotado)"], spanish.Select(t => t.Label));
         Assert.Equal("some-unknown-trigger", WebhookTrigger.LabelOf("some-unknown-trigger"));
     }
 

@@ -189,8 +189,8 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
 
                     b.Property<string>("Event")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<long>("PublishedAt")
                         .HasColumnType("bigint");

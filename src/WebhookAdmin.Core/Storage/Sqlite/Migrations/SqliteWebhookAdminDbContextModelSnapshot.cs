@@ -180,7 +180,7 @@ namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
 
                     b.Property<string>("Event")
                         .IsRequired()
-                        .HasMaxLength(16)
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("PublishedAt")

@@ -10,6 +10,16 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AlterColumn<string>(
+                name: "Event",
+                table: "Events",
+                type: "character varying(32)",
+                maxLength: 32,
+                nullable: false,
+                oldClrType: typeof(string),
+                oldType: "character varying(16)",
+                oldMaxLength: 16);
+
             migrationBuilder.CreateTable(
                 name: "NoticeReads",
                 columns: table => new
@@ -59,6 +69,16 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
 
             migrationBuilder.DropTable(
                 name: "Notices");
+
+            migrationBuilder.AlterColumn<string>(
+                name: "Event",
+                table: "Events",
+                type: "character varying(16)",
+                maxLength: 16,
+                nullable: false,
+                oldClrType: typeof(string),
+                oldType: "character varying(32)",
+                oldMaxLength: 32);
         }
     }
 }
