@@ -78,6 +78,22 @@ public sealed class EventCatalogueSectionTests : SettingsPageTest
         Assert.Equal("A user signed out.", page.Find("[data-testid=event-kind-description]").TextContent.Trim());
     }
 
+    [Fact]
+    public void The_operations_trigger_lists_the_four_operational_events_each_with_its_own_fields()
+    {
+        var section = RenderOpen(WebhookTrigger.Operations);
+
+        Assert.Equal(["webhook.failing", "webhook.disabled", "webhook.recovered", "delivery.exhausted"], KindButtons(section).Select(b => b.TextContent.Trim()));
+        Assert.StartsWith("Every delivery of one of the company's webhooks has failed", section.Find("[data-testid=event-kind-description]").TextContent.Trim());
+        Assert.All(new[] { "percent", "failingSince", "disableAt", "orders_to_erp" }, field => Assert.Contains(field, section.Find("[data-testid=event-example]").TextContent));
+
+        KindButtons(section).Single(b => b.TextContent.Trim() == "delivery.exhausted").Click();
+
+        section.WaitForAssertion(() => Assert.Equal("A delivery failed its last automatic attempt; it stays FAILED until it is resent.",
+            section.Find("[data-testid=event-kind-description]").TextContent.Trim()));
+        Assert.Contains("The last attempt's HTTP status; 0 when the receiver did not answer.", section.Find("[data-testid=event-fields]").TextContent);
+    }
+
     private IRenderedComponent<EventCatalogueSection> RenderOpen(string trigger)
     {
         var section = Render<EventCatalogueSection>(p => p.Add(s => s.Trigger, trigger));

@@ -52,6 +52,34 @@ public sealed class CatalogueJourneys(EndToEndFixture fixture)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Admin_creates_an_operations_webhook_and_reads_the_operational_events_it_will_receive()
+    {
+        var page = await fixture.SignInAsync("admin@acme.test", "acme-admin", "/admin/webhooks/new");
+        await EndToEndFixture.WaitForCircuitAsync(page);
+
+        await page.GetByTestId("field-name").FillAsync("Ops alerts");
+        await page.GetByTestId("field-url").FillAsync("https://ops.example/hook");
+        await SettingsPanel.ChooseTriggerAsync(page, "Webhook Operations (failing, disabled, recovered, exhausted)");
+        var section = page.GetByTestId("event-catalogue-section");
+        await section.GetByText("What this trigger sends", new() { Exact = true }).ClickAsync();
+
+        var kinds = section.GetByTestId("event-kinds").GetByRole(AriaRole.Button);
+        await Expect(kinds).ToHaveTextAsync(["webhook.failing", "webhook.disabled", "webhook.recovered", "delivery.exhausted"]);
+        await section.GetByTestId("event-kinds").GetByRole(AriaRole.Button, new() { Name = "webhook.disabled" }).ClickAsync();
+        await Expect(section.GetByTestId("event-kind-description")).ToHaveTextAsync(
+            "The app deactivated a webhook whose every delivery failed (after one last probe delivery failed too).");
+        await Expect(section.GetByTestId("event-fields")).ToContainTextAsync("data.probed");
+        await Expect(section.GetByTestId("event-example")).ToContainTextAsync("disabledAt");
+
+        await page.GetByTestId("save").ClickAsync();
+        await Expect(page.GetByText("Webhook \"Ops alerts\" created.")).ToBeVisibleAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/admin/webhooks/[0-9a-f]{24}$"));
+        var created = await fixture.App.Get<WebhookService>().GetAsync(Ids.Acme, page.Url[^24..]);
+        Assert.Equal(WebhookTrigger.Operations, created!.Trigger);
+        await page.Context.CloseAsync();
+    }
+
     private async Task<Webhook> CreateAsync(string name) =>
         ((WebhookOutcome.Saved)await fixture.App.Get<WebhookService>().CreateAsync(Ids.Acme,
             new WebhookDraft(name, "https://catalogue.example/hook", WebhookTrigger.Task, Context: new WebhookContext("", "", Ids.Workflow)))).Webhook;
