@@ -46,7 +46,7 @@ public sealed class NoticeBoard(IDbContextFactory<WebhookAdminDbContext> dbFacto
             .Take(MaxCounted)
             .CountAsync(cancellationToken);
         return new NoticeList(
-            [.. notices.Select(n => new NoticeView(n.Id, n.Kind, n.WebhookId, n.CreatedAt, n.Count, JsonDocument.Parse(n.Data).RootElement.Clone(), n.CreatedAt > seenUpTo))],
+            [.. notices.Select(n => new NoticeView(n.Id, n.Kind, n.WebhookId, n.CreatedAt, n.Count, JsonSerializer.Deserialize<JsonElement>(n.Data), n.CreatedAt > seenUpTo))],
             unread);
     }
 

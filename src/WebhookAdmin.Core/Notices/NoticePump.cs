@@ -120,7 +120,7 @@ public sealed partial class NoticePump(
         foreach (var company in told.GroupBy(t => t.CompanyId))
         {
             var events = company
-                .Select(t => (new CotEvent(NoticeKinds.Type, t.Kind, JsonDocument.Parse(t.Data).RootElement, CreatedAt: t.At), t.Webhook.Id))
+                .Select(t => (new CotEvent(NoticeKinds.Type, t.Kind, JsonSerializer.Deserialize<JsonElement>(t.Data), CreatedAt: t.At), t.Webhook.Id))
                 .ToArray();
             await publisher.PublishOperationalAsync(company.Key, events, cancellationToken);
         }
