@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor;
 using MudBlazor.Services;
 using WebhookAdmin.Components.UI;
@@ -51,6 +52,7 @@ public abstract class ComponentTest : IAsyncLifetime
         Context.Services.AddScoped<WebhookAdmin.Components.Layout.ColorSchemePreference>();
         // The real publisher and log writer; no host runs the dispatcher here, tests record attempts themselves.
         Context.Services.AddWebhookDelivery(new ConfigurationBuilder().Build());
+        Context.Services.TryAddSingleton<WebhookAdmin.Core.Notices.IOperationalNotices, WebhookAdmin.Tests.Support.SilentNotices>();
         Auth = Context.AddAuthorization();
         SignInAs("Acme Admin", Acme);
         // Reading the renderer builds the service provider: every registration must come before this line.

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using WebhookAdmin.Hosting;
 
 namespace WebhookAdmin.Tests.Support;
@@ -53,6 +54,7 @@ public class TestApp : IAsyncLifetime
         ];
         var builder = WebhookAdminHost.CreateBuilder(args);
         ConfigureServices(builder.Services);
+        builder.Services.TryAddSingleton<WebhookAdmin.Core.Notices.IOperationalNotices, SilentNotices>();
         _app = builder.BuildWebhookAdmin();
         await _app.PrepareAsync();
         await _app.StartAsync();

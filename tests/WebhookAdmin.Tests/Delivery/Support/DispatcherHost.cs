@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using WebhookAdmin.Core;
@@ -82,6 +83,7 @@ public sealed class DispatcherHost : IAsyncDisposable
         builder.Services.AddWebhookAdminCore(database, TestStorage.Provider);
         builder.Services.AddWebhookDelivery(builder.Configuration);
         services?.Invoke(builder.Services);
+        builder.Services.TryAddSingleton<WebhookAdmin.Core.Notices.IOperationalNotices, SilentNotices>();
         var dispatcher = new DispatcherHost(builder.Build(), folder, database);
         try
         {
