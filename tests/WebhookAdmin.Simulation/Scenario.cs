@@ -1,4 +1,5 @@
 using System.Text;
+using WebhookAdmin.Core;
 using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Logs;
 using WebhookAdmin.Core.Storage;
@@ -289,6 +290,22 @@ public sealed class Scenario(SimWorld world)
         }
         for (var i = _random.Next(5); i > 0; i--)
             actions.Add((When(), () => { Resend(); return Task.CompletedTask; }));
+        // The failing-webhook check's probe: a cool-down, one attempt, then the verdict (a failed probe deactivates the
+        // webhook, and an admin activates it again later, so that its deliveries are still owed).
+        for (var i = _random.Next(3); i > 0; i--)
+        {
+            var webhook = RandomWebhook();
+            var (from, coolDown, verdictAfter, activateAfter) = (When(), Within(5), Within(20), Within(20));
+            var deactivated = false;
+            actions.Add((from, () => { StartProbe(webhook, coolDown); return Task.CompletedTask; }));
+            actions.Add((from + coolDown + verdictAfter, () => { deactivated = DecideProbe(webhook); return Task.CompletedTask; }));
+            actions.Add((from + coolDown + verdictAfter + activateAfter, () =>
+            {
+                if (deactivated)
+                    SetActive(webhook, true);
+                return Task.CompletedTask;
+            }));
+        }
         for (var i = _random.Next(4); i > 0; i--)
             actions.Add((When(), () => { world.Network.Set(RandomWebhook().Id, Mood()); return Task.CompletedTask; }));
         return actions;
@@ -352,6 +369,14 @@ public sealed class Scenario(SimWorld world)
         if (!active)
             webhook.InactiveSince = world.Clock.Now;
         world.Note($"webhook {webhook.Id} {(active ? "activated" : "deactivated")}");
+        // An admin's activation ends a probe (WebhookService.Reactivate).
+        if (active)
+            (webhook.ProbeAfter, webhook.ProbedAt, webhook.ProbeSucceeded) = (null, null, false);
+        Changed(webhook);
+    }
+
+    private void Changed(SimWebhook webhook)
+    {
         if (_live.Count == 0)
             return;
         // Saved through one instance, which tells the others (WebhookDirectory.Changed, then a NOTIFY).
@@ -359,6 +384,31 @@ public sealed class Scenario(SimWorld world)
         admin.Targets.Changed([webhook.Id]);
         if (world.Shared)
             world.Notify(admin, other => other.Targets.Changed([webhook.Id]));
+    }
+
+    private void StartProbe(SimWebhook webhook, TimeSpan coolDown)
+    {
+        if (!webhook.IsActive || webhook.ProbeAfter is not null)
+            return;
+        (webhook.ProbeAfter, webhook.ProbedAt, webhook.ProbeSucceeded, webhook.ProbingSince) =
+            (UnixTime.Truncate(world.Clock.GetUtcNow().UtcDateTime + coolDown), null, false, world.Clock.Now);
+        world.Note($"webhook {webhook.Id} probed after {webhook.ProbeAfter:HH:mm:ss.fff}");
+        Changed(webhook);
+    }
+
+    /// <summary>Always ends the probe, as the check does sooner or later (or an admin's activation); true when it deactivated the webhook.</summary>
+    private bool DecideProbe(SimWebhook webhook)
+    {
+        if (webhook.ProbeAfter is null)
+            return false;
+        var failed = webhook is { IsActive: true, ProbedAt: not null, ProbeSucceeded: false };
+        (webhook.ProbeAfter, webhook.ProbedAt, webhook.ProbeSucceeded) = (null, null, false);
+        world.Note($"webhook {webhook.Id}'s probe ends{(failed ? " in a deactivation" : "")}");
+        if (failed)
+            SetActive(webhook, false);
+        else
+            Changed(webhook);
+        return failed;
     }
 
     private void Resend()

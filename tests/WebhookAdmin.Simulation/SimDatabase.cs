@@ -99,6 +99,9 @@ public sealed class SimDatabase
         if (Attempts.TryGetValue(key, out var earlier) && earlier.StartedAt != write.Attempt.StartedAt)
             violation($"attempt {key.Number} of log {key.LogId} was recorded twice, for two different requests (started {earlier.StartedAt:HH:mm:ss.fff} and {write.Attempt.StartedAt:HH:mm:ss.fff})");
         Attempts[key] = write.Attempt;
+        // As the stores' streak statement: a probe's outcome is kept once, for a probe made after the cool-down.
+        if (write.Probe && Webhooks[write.WebhookId] is { ProbeAfter: { } after, ProbedAt: null } webhook && after <= write.Attempt.StartedAt)
+            (webhook.ProbedAt, webhook.ProbeSucceeded) = (write.Attempt.StartedAt, write.State == DeliveryState.Succeeded);
     }
 
     public IReadOnlyList<QueuedDelivery> Pending(string webhookId, long afterSequence, int limit)
@@ -154,6 +157,15 @@ public sealed class SimWebhook(string id, string companyId)
 
     /// <summary>Since when it is inactive (simulated ticks), for the pause check.</summary>
     public long InactiveSince { get; set; }
+
+    /// <summary>Its probe (<c>FailingWebhooks</c>), as the webhook's row keeps it: nothing is sent before it, then one attempt.</summary>
+    public DateTime? ProbeAfter { get; set; }
+
+    public DateTime? ProbedAt { get; set; }
+    public bool ProbeSucceeded { get; set; }
+
+    /// <summary>Since when the probe holds it (simulated ticks), for the cool-down check.</summary>
+    public long ProbingSince { get; set; }
 }
 
 public sealed record StoredEvent(long Sequence, string CompanyId, DateTime PublishedAt, byte[] Body, IReadOnlyList<string> WebhookIds);

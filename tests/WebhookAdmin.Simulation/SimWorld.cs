@@ -123,6 +123,8 @@ public sealed class SimWorld
         var allowed = Shared ? TimeSpan.FromSeconds(11) : TimeSpan.FromSeconds(1);
         if (!webhook.IsActive && Clock.Now - webhook.InactiveSince > allowed.Ticks)
             Violation($"log {send.LogId} was sent to webhook {send.WebhookId}, inactive since {TimeSpan.FromTicks(webhook.InactiveSince):hh\\:mm\\:ss\\.fff}");
+        if (webhook.ProbeAfter is { } probeAfter && Clock.GetUtcNow().UtcDateTime < probeAfter && Clock.Now - webhook.ProbingSince > allowed.Ticks)
+            Violation($"log {send.LogId} was sent to webhook {send.WebhookId} during its probe's cool-down (until {probeAfter:HH:mm:ss.fff})");
         if (Tracing)
             Note($"instance {instance.Number} sends log {send.LogId} (webhook {send.WebhookId}, sequence {send.Sequence}, attempt {send.Number}{(send.Manual ? ", manual" : "")})");
         return send;

@@ -6,7 +6,8 @@ namespace WebhookAdmin.Core.Delivery;
 public static class AttemptOutcome
 {
     /// <summary>Moves <paramref name="delivery"/> past the attempt and returns the record of it to store.</summary>
-    public static AttemptWrite Apply(QueuedDelivery delivery, AttemptResult result, DeliveryOptions options, DateTime now)
+    /// <param name="probe">The attempt was its webhook's probe (<see cref="WebhookProbe"/>).</param>
+    public static AttemptWrite Apply(QueuedDelivery delivery, AttemptResult result, DeliveryOptions options, DateTime now, bool probe = false)
     {
         var manual = delivery.Manual;
         var retry = delivery.AttemptNumber;
@@ -30,6 +31,7 @@ public static class AttemptOutcome
             Succeeded = result.Succeeded,
             Error = result.TransportError ? result.Response : "",
             Manual = manual,
-        });
+        })
+        { Probe = probe };
     }
 }

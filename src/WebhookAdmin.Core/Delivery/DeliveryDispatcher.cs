@@ -269,7 +269,17 @@ public sealed partial class DeliveryDispatcher : BackgroundService, IDeliveryLis
 
     private void LookForWork() => _lookForWork.Writer.TryWrite(true);
 
-    private void OnWebhooksChanged(IReadOnlyCollection<string> webhookIds) => LookForWork();
+    private void OnWebhooksChanged(IReadOnlyCollection<string> webhookIds)
+    {
+        // A lane held by a probe sleeps until its cool-down ends: a probe cleared or a webhook deactivated meanwhile must
+        // not wait for that.
+        foreach (var webhookId in webhookIds)
+        {
+            if (_lanes.TryGetValue(webhookId, out var lane))
+                lane.Wake();
+        }
+        LookForWork();
+    }
 
     void IDeliveryListener.Committed(IReadOnlyList<QueuedDelivery> deliveries)
     {

@@ -21,6 +21,7 @@ internal sealed partial class DeliveryLane
     private readonly ILogger _logger;
     private readonly LaneWindow _window;
     private readonly LaneLease _lease;
+    private readonly LaneProbe _probe = new();
 
     /// <summary>When the last attempt ended (a <see cref="TimeProvider"/> timestamp; 0 before the first), for the throttle.</summary>
     private long _lastAttemptAt;
@@ -57,6 +58,9 @@ internal sealed partial class DeliveryLane
     public void LeaseLost() => _lease.Lost();
 
     public void HandOver() => _lease.HandOver();
+
+    /// <summary>The webhook's settings changed: a lane held by a probe looks at them again now rather than at its next recheck.</summary>
+    public void Wake() => _window.Wake();
 
     /// <summary>Runs the lane until it ends; the result says whether its webhook is to be given back.</summary>
     public async Task<bool> RunAsync(CancellationToken stoppingToken)
@@ -161,7 +165,15 @@ internal sealed partial class DeliveryLane
         if (target is not { IsActive: true })
             return new Step.End(Release: true); // paused: the backlog waits in storage and resumes, in order, when activated
 
-        var due = head.NextAttemptAt - _parts.Clock.GetUtcNow().UtcDateTime;
+        var now = _parts.Clock.GetUtcNow().UtcDateTime;
+        // A webhook past its deactivation threshold sends nothing during its cool-down, then one attempt (the probe), and
+        // nothing more after a failed probe until the checker decides. Its deliveries wait in storage, in order.
+        if (_probe.HoldFor(target.Probe, now) is { } hold)
+        {
+            _window.KeepOnlyHead(head);
+            return new Step.Wait(hold);
+        }
+        var due = head.NextAttemptAt - now;
         if (due > TimeSpan.Zero)
         {
             _window.KeepOnlyHead(head);
@@ -194,15 +206,18 @@ internal sealed partial class DeliveryLane
             throw;
         }
         // An attempt starts only when it ends (answered or timed out) before another instance can take the webhook over.
-        if (current is not { IsActive: true } || !_lease.Outlasts(_parts.Options.Timeout))
+        // A probe that began meanwhile holds it too (the next turn waits it out).
+        var held = current is { IsActive: true } && _probe.HoldFor(current.Probe, _parts.Clock.GetUtcNow().UtcDateTime) is not null;
+        if (current is not { IsActive: true } || held || !_lease.Outlasts(_parts.Options.Timeout))
         {
             _parts.Slots.Release(company);
-            if (current is { IsActive: true })
+            if (current is { IsActive: true } && !held)
                 await _window.WaitAsync(LeaseRecheck, _parts.Clock, stoppingToken);
             return; // an inactive webhook ends the lane at the next turn
         }
 
         AttemptWrite record;
+        var probe = _probe.IsProbe(current.Probe) ? current.Probe : null;
         // The attempt's span (null when nobody listens) is the parent of HttpClient's, in the publish's trace.
         var activity = DeliveryTelemetry.StartAttempt(head, current.Url);
         try
@@ -222,7 +237,12 @@ internal sealed partial class DeliveryLane
             }
             _parts.AttemptMade();
             var now = _parts.Clock.GetUtcNow().UtcDateTime;
-            record = AttemptOutcome.Apply(head, result, _parts.Options, now);
+            record = AttemptOutcome.Apply(head, result, _parts.Options, now, probe: probe is not null);
+            if (probe is not null)
+            {
+                _probe.Made(probe, result.Succeeded);
+                LogProbe(WebhookId, result.Status, result.Succeeded);
+            }
             _parts.Telemetry.Attempted(activity, head, result, record, now);
             LogAttempt(head.MessageId, WebhookId, record.Retry, result.Status, record.State);
         }
@@ -238,6 +258,9 @@ internal sealed partial class DeliveryLane
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Delivery {LogId} to webhook {WebhookId}: attempt {Attempt} answered {Status}, now {State}.")]
     private partial void LogAttempt(string logId, string webhookId, int attempt, int status, DeliveryState state);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Probe of failing webhook {WebhookId} answered {Status}; succeeded: {Succeeded}.")]
+    private partial void LogProbe(string webhookId, int status, bool succeeded);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "An attempt to webhook {WebhookId} was cut off: this instance's lease was lost or went unconfirmed. The next holder makes it again.")]
     private partial void LogAttemptCutOff(string webhookId);

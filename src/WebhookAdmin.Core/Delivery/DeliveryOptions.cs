@@ -104,6 +104,14 @@ public sealed class DeliveryOptions
     [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00", ErrorMessage = "DisableAfter must be between 00:00:00 (never) and 365.00:00:00.")]
     public TimeSpan DisableAfter { get; set; } = TimeSpan.FromDays(5);
 
+    /// <summary>
+    /// A webhook past <see cref="DisableAfter"/> is not deactivated at once: its lane sends nothing for this long, then
+    /// makes one attempt of its next delivery (the probe). Its success keeps the webhook active; its failure deactivates
+    /// it. The pause gives a receiver that was merely overloaded room to come back before the verdict.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "ProbeCoolDown must be between 00:00:00 and 1.00:00:00.")]
+    public TimeSpan ProbeCoolDown { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>A failing spell this short (a receiver down for a weekend with little traffic) is not enough to deactivate a webhook.</summary>
     public const int DisableAfterFailures = 20;
 

@@ -160,6 +160,9 @@ public sealed class AttemptWrite(
 
     public override int Rows => 2;
 
+    /// <summary>The attempt was a webhook's probe (<see cref="WebhookProbe"/>): its outcome is stored on the webhook too.</summary>
+    public bool Probe { get; init; }
+
     /// <summary>
     /// This record as the database will take it whatever refused the original: the status, attempt number, state, timing
     /// and schedule are kept, the receiver's text is replaced by why it could not be stored.
@@ -177,7 +180,7 @@ public sealed class AttemptWrite(
             Succeeded = Attempt.Succeeded,
             Manual = Attempt.Manual,
             Error = Attempt.Error.Length > 0 ? response : "",
-        });
+        }) { Probe = Probe };
     }
 }
 

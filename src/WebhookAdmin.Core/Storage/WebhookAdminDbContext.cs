@@ -67,6 +67,10 @@ public abstract class WebhookAdminDbContext(DbContextOptions options) : DbContex
                 context.Property(c => c.TaskGroup).HasColumnName("ContextTaskGroup").HasMaxLength(24);
             });
             webhook.Property(w => w.FailingSince).HasConversion(UnixMillisecondsConverter.Nullable);
+            // Compared with FailingSince and with the attempts' start times, in the same unit.
+            webhook.Property(w => w.WarnedFailingSince).HasConversion(UnixMillisecondsConverter.Nullable);
+            webhook.Property(w => w.ProbeAfter).HasConversion(UnixMillisecondsConverter.Nullable);
+            webhook.Property(w => w.ProbedAt).HasConversion(UnixMillisecondsConverter.Nullable);
             webhook.Property(w => w.DisabledReason).HasMaxLength(500);
             webhook.Ignore(w => w.PayloadFilter);
             webhook.HasIndex(w => new { w.CompanyId, w.Code }).IsUnique();

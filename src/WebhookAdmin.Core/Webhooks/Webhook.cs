@@ -82,6 +82,27 @@ public sealed class Webhook
     /// <summary>Deliveries that failed for good since the last success.</summary>
     public int ConsecutiveFailures { get; set; }
 
+    /// <summary>
+    /// The failing streak (its <see cref="FailingSince"/>) the company was last told about, so that each fact is said once
+    /// per streak (<see cref="Delivery.FailingWebhooks"/>); null when nothing was said or the streak's end was.
+    /// </summary>
+    public DateTime? WarnedFailingSince { get; set; }
+
+    /// <summary>What was said of that streak: 50 or 90 (percent of <c>DisableAfter</c> gone), 100 once it is probed; 0: nothing.</summary>
+    public int WarnedPercent { get; set; }
+
+    /// <summary>
+    /// Set when the webhook reached its deactivation threshold: its lane sends nothing before this time, then one attempt
+    /// (the probe), whose outcome decides between deactivation and recovery. Null: not probed.
+    /// </summary>
+    public DateTime? ProbeAfter { get; set; }
+
+    /// <summary>When the probe attempt was made, recorded with it by the writer; null while it has not been.</summary>
+    public DateTime? ProbedAt { get; set; }
+
+    /// <summary>Whether the probe attempt was answered with a success (meaningful once <see cref="ProbedAt"/> is set).</summary>
+    public bool ProbeSucceeded { get; set; }
+
     /// <summary>Why the app deactivated the webhook by itself (null when an admin did, or it is active).</summary>
     public string? DisabledReason { get; set; }
 

@@ -13,6 +13,9 @@ public sealed class DeliveryTarget(Webhook webhook, EndpointAuth.EndpointCredent
     public bool IsActive { get; } = webhook.IsActive;
     public string Url { get; } = webhook.Url;
 
+    /// <summary>The webhook's half-open recovery, while it is being probed (see <see cref="Delivery.FailingWebhooks"/>); null otherwise.</summary>
+    public Delivery.WebhookProbe? Probe { get; } = Delivery.WebhookProbe.Of(webhook);
+
     /// <summary>The custom headers and the authentication the receiver wants, in the clear; null when it wants none.</summary>
     public EndpointAuth.EndpointCredentials? Credentials { get; } = credentials;
 

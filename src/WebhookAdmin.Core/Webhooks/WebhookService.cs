@@ -142,7 +142,8 @@ public sealed class WebhookService(IDbContextFactory<WebhookAdminDbContext> dbFa
 
     /// <summary>
     /// An admin's activation forgets an automatic deactivation and the run of failures behind it: the receiver gets a
-    /// whole new <see cref="Delivery.DeliveryOptions.DisableAfter"/> to answer before it can be deactivated again.
+    /// whole new <see cref="Delivery.DeliveryOptions.DisableAfter"/> to answer before it can be deactivated again. What
+    /// the company was told of that run, and a probe it was in, go too: the admin's decision replaces the probe's.
     /// </summary>
     private static void Reactivate(Webhook webhook)
     {
@@ -150,6 +151,11 @@ public sealed class WebhookService(IDbContextFactory<WebhookAdminDbContext> dbFa
         webhook.DisabledAt = null;
         webhook.FailingSince = null;
         webhook.ConsecutiveFailures = 0;
+        webhook.WarnedFailingSince = null;
+        webhook.WarnedPercent = 0;
+        webhook.ProbeAfter = null;
+        webhook.ProbedAt = null;
+        webhook.ProbeSucceeded = false;
     }
 
     public Task<WebhookOutcome> SetActiveAsync(string companyId, string id, bool isActive, int? expectedVersion = null, CancellationToken cancellationToken = default) =>

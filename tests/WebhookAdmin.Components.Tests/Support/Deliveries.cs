@@ -19,17 +19,18 @@ public sealed class Deliveries(IServiceProvider services)
     }
 
     /// <summary>
-    /// Gives the webhook thirty failed deliveries over six days and lets the real check deactivate it, as it would after
-    /// <see cref="DeliveryOptions.DisableAfter"/> (five days).
+    /// Gives the webhook thirty failed deliveries over six days and a probe that failed too, and lets the real check
+    /// deactivate it, as it would after <see cref="DeliveryOptions.DisableAfter"/> (five days) and the probe.
     /// </summary>
     public static async Task DeactivateAutomaticallyAsync(IServiceProvider services, string webhookId)
     {
         await using (var db = await services.GetRequiredService<IDbContextFactory<WebhookAdminDbContext>>().CreateDbContextAsync())
         {
             await db.Webhooks.Where(w => w.Id == webhookId).ExecuteUpdateAsync(set => set
-                .SetProperty(w => w.FailingSince, DateTime.UtcNow.AddDays(-6)).SetProperty(w => w.ConsecutiveFailures, 30));
+                .SetProperty(w => w.FailingSince, DateTime.UtcNow.AddDays(-6)).SetProperty(w => w.ConsecutiveFailures, 30)
+                .SetProperty(w => w.ProbeAfter, DateTime.UtcNow.AddMinutes(-2)).SetProperty(w => w.ProbedAt, DateTime.UtcNow.AddMinutes(-1)));
         }
-        Assert.Equal(1, await services.GetRequiredService<FailingWebhooks>().DeactivateAsync(CancellationToken.None));
+        Assert.Equal(1, (await services.GetRequiredService<FailingWebhooks>().CheckAsync(CancellationToken.None)).Deactivated);
     }
 
     /// <summary>Records one attempt on the webhook's oldest pending delivery, as the dispatcher would after sending it.</summary>

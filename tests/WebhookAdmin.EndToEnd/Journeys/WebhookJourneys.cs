@@ -85,9 +85,11 @@ public sealed class WebhookJourneys(EndToEndFixture fixture)
         await using (var db = await fixture.App.Get<IDbContextFactory<WebhookAdminDbContext>>().CreateDbContextAsync())
         {
             await db.Webhooks.Where(w => w.Id == id).ExecuteUpdateAsync(set => set
-                .SetProperty(w => w.FailingSince, DateTime.UtcNow.AddDays(-6)).SetProperty(w => w.ConsecutiveFailures, 42));
+                .SetProperty(w => w.FailingSince, DateTime.UtcNow.AddDays(-6)).SetProperty(w => w.ConsecutiveFailures, 42)
+                // Its probe failed too: the check deactivates it.
+                .SetProperty(w => w.ProbeAfter, DateTime.UtcNow.AddMinutes(-2)).SetProperty(w => w.ProbedAt, DateTime.UtcNow.AddMinutes(-1)));
         }
-        await fixture.App.Get<FailingWebhooks>().DeactivateAsync(CancellationToken.None);
+        await fixture.App.Get<FailingWebhooks>().CheckAsync(CancellationToken.None);
         var page = await fixture.SignInAsync("admin@acme.test", "acme-admin");
         await EndToEndFixture.WaitForCircuitAsync(page);
         await page.GetByTestId("webhooks-search").FillAsync("Receiver Gone");

@@ -15,31 +15,33 @@ public sealed class AutomaticDeactivationTests(AutomaticDeactivationTests.App ap
 {
     private const string Subscriptions = "/api/v3/webhook/subscription";
 
-    /// <summary>Two seconds of failures are enough here (five days by default), and retries come at once.</summary>
+    /// <summary>Two seconds of failures are enough here (five days by default), the probe comes half a second later, and retries come at once.</summary>
     public sealed class App : TestApp
     {
         protected override IEnumerable<string> ExtraArguments =>
-            ["--Webhooks:Delivery:DisableAfter=00:00:02", "--Webhooks:Delivery:RetryDelay=00:00:00.010"];
+            ["--Webhooks:Delivery:DisableAfter=00:00:02", "--Webhooks:Delivery:ProbeCoolDown=00:00:00.500", "--Webhooks:Delivery:RetryDelay=00:00:00.010"];
     }
 
     [Fact]
-    public async Task A_webhook_failing_for_the_whole_span_is_deactivated_saying_why_and_activating_it_resumes_in_order()
+    public async Task A_webhook_failing_for_the_whole_span_and_its_probe_is_deactivated_saying_why_and_activating_it_resumes_in_order()
     {
         await TelemetryTests.DeactivateEarlierWebhooksAsync(app);
-        // Every attempt of the first twenty deliveries fails; then the receiver holds requests until it is back.
+        // Every attempt of the first twenty deliveries fails; then the receiver holds the next request until it is back,
+        // and fails it and the probe after it; from then on it answers.
         var back = new TaskCompletionSource();
         await using var receiver = await Receiver.StartAsync(async (_, index, _) =>
         {
-            if (index < 20 * 3)
-                return Microsoft.AspNetCore.Http.Results.Text("down", statusCode: 503);
-            await back.Task;
-            return Microsoft.AspNetCore.Http.Results.Ok();
+            if (index == 20 * 3)
+                await back.Task;
+            return index <= 20 * 3 + 1 ? Microsoft.AspNetCore.Http.Results.Text("down", statusCode: 503) : Microsoft.AspNetCore.Http.Results.Ok();
         });
         using var api = await app.ApiClientAsync();
         var webhookId = await TelemetryTests.CreateAsync(api, receiver.Url);
         for (var n = 1; n <= 25; n++)
             await TelemetryTests.PublishAsync(api, n);
 
+        await Eventually.WaitAsync(() => WebhookAsync(webhookId), w => w.ProbeAfter is not null, TimeSpan.FromSeconds(20), "the probe's start");
+        back.SetResult();
         var deactivated = await Eventually.WaitAsync(() => WebhookAsync(webhookId), w => !w.IsActive, TimeSpan.FromSeconds(20), "the automatic deactivation");
 
         Assert.Equal(20, deactivated.ConsecutiveFailures);
@@ -48,17 +50,16 @@ public sealed class AutomaticDeactivationTests(AutomaticDeactivationTests.App ap
         var row = (await app.Get<WebhookListing>().QueryAsync(Ids.Acme, new WebhookQuery(IncludeDisabled: true, Search: deactivated.Name))).Items.Single();
         Assert.Equal((false, new AutomaticDeactivation(deactivated.FailingSince!.Value, 20, deactivated.DisabledAt!.Value)), (row.IsActive, row.Deactivation));
 
-        // The receiver comes back: the attempt in flight ends, and nothing more is sent while the webhook is inactive.
-        back.SetResult();
-        await Eventually.WaitAsync(() => receiver.Requests, r => r.Count == 61, what: "the attempt in flight answered");
+        // The attempt that was in flight and the probe were the last: nothing more is sent while the webhook is inactive.
+        Assert.Equal(62, receiver.Requests.Count);
         await Task.Delay(TimeSpan.FromMilliseconds(500));
-        Assert.Equal(61, receiver.Requests.Count);
+        Assert.Equal(62, receiver.Requests.Count);
 
         using var activate = await api.PatchAsJsonAsync($"{Subscriptions}/{webhookId}", new { isActive = true });
         activate.EnsureSuccessStatusCode();
 
-        await Eventually.WaitAsync(() => receiver.Requests, r => r.Count == 65, what: "the kept deliveries sent");
-        Assert.Equal([21, 22, 23, 24, 25], receiver.Arrivals.Skip(60));
+        await Eventually.WaitAsync(() => receiver.Requests, r => r.Count == 67, what: "the kept deliveries sent");
+        Assert.Equal([21, 21, 21, 22, 23, 24, 25], receiver.Arrivals.Skip(60));
         var reactivated = await WebhookAsync(webhookId);
         Assert.Equal((true, null, null, null, 0), (reactivated.IsActive, reactivated.DisabledReason, reactivated.DisabledAt, reactivated.FailingSince, reactivated.ConsecutiveFailures));
     }
@@ -78,7 +79,7 @@ public sealed class AutomaticDeactivationTests(AutomaticDeactivationTests.App ap
         await Eventually.WaitAsync(() => up.Requests, r => r.Count == 5, what: "the other webhook's deliveries");
         await Task.Delay(TimeSpan.FromSeconds(2.5));
 
-        await app.Get<FailingWebhooks>().DeactivateAsync(CancellationToken.None);
+        await app.Get<FailingWebhooks>().CheckAsync(CancellationToken.None);
 
         var stillActive = await WebhookAsync(failing);
         Assert.Equal((true, null), (stillActive.IsActive, stillActive.DisabledReason));
@@ -115,7 +116,7 @@ public sealed class AutomaticDeactivationTests(AutomaticDeactivationTests.App ap
         var database = new UnreachableDatabase();
         // At the default five days, a check runs every ten minutes, and so does the next try after a failure.
         using var checks = new FailingWebhooks(database, app.Get<WebhookDirectory>(), Options.Create(new DeliveryOptions()), TimeProvider.System,
-            NullLogger<FailingWebhooks>.Instance);
+            new RecordedNotices(), NullLogger<FailingWebhooks>.Instance);
         await checks.StartAsync(CancellationToken.None);
         await database.Asked.Task.WaitAsync(TimeSpan.FromSeconds(10));
         await Task.Delay(200);

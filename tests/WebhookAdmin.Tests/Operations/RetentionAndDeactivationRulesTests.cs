@@ -48,14 +48,16 @@ public sealed class RetentionAndDeactivationRulesTests : DatabaseTest
     }
 
     [Fact]
-    public async Task Only_webhooks_failing_for_the_whole_span_twenty_times_or_more_are_deactivated()
+    public async Task Only_webhooks_failing_for_the_whole_span_twenty_times_or_more_are_probed_and_a_failed_probe_deactivates()
     {
         var longAndOften = await CreateAsync("Long and often", failingFor: TimeSpan.FromDays(6), failures: 20);
         var notLongEnough = await CreateAsync("Not long enough", failingFor: TimeSpan.FromDays(4), failures: 500);
         var tooFew = await CreateAsync("Too few", failingFor: TimeSpan.FromDays(60), failures: 19);
         var fine = await CreateAsync("Fine");
 
-        Assert.Equal(1, await Deactivator(TimeSpan.FromDays(5)).DeactivateAsync(CancellationToken.None));
+        Assert.Equal(1, (await Deactivator(TimeSpan.FromDays(5)).CheckAsync(CancellationToken.None)).Probing);
+        await ProbeFailedAsync(longAndOften);
+        Assert.Equal(1, (await Deactivator(TimeSpan.FromDays(5)).CheckAsync(CancellationToken.None)).Deactivated);
 
         await using var db = await Db.Contexts.CreateDbContextAsync();
         var webhooks = await db.Webhooks.AsNoTracking().ToDictionaryAsync(w => w.Id);
@@ -70,7 +72,7 @@ public sealed class RetentionAndDeactivationRulesTests : DatabaseTest
     {
         var webhook = await CreateAsync("Failing for a year", failingFor: TimeSpan.FromDays(365), failures: 10_000);
 
-        Assert.Equal(0, await Deactivator(TimeSpan.Zero).DeactivateAsync(CancellationToken.None));
+        Assert.Equal(new FailingCheck(0, 0, 0, 0), await Deactivator(TimeSpan.Zero).CheckAsync(CancellationToken.None));
         await using var db = await Db.Contexts.CreateDbContextAsync();
         Assert.True((await db.Webhooks.SingleAsync(w => w.Id == webhook)).IsActive);
     }
@@ -79,7 +81,9 @@ public sealed class RetentionAndDeactivationRulesTests : DatabaseTest
     public async Task Activating_an_automatically_deactivated_webhook_forgets_why_and_its_failures()
     {
         var webhook = await CreateAsync("Back again", failingFor: TimeSpan.FromDays(6), failures: 30);
-        await Deactivator(TimeSpan.FromDays(5)).DeactivateAsync(CancellationToken.None);
+        await Deactivator(TimeSpan.FromDays(5)).CheckAsync(CancellationToken.None);
+        await ProbeFailedAsync(webhook);
+        await Deactivator(TimeSpan.FromDays(5)).CheckAsync(CancellationToken.None);
 
         var activated = Assert.IsType<WebhookOutcome.Saved>(await Get<WebhookService>().SetActiveAsync(Ids.Acme, webhook, true)).Webhook;
 
@@ -92,7 +96,15 @@ public sealed class RetentionAndDeactivationRulesTests : DatabaseTest
             Get<IClusterDuties>(), Options.Create(new DeliveryOptions()));
 
     private FailingWebhooks Deactivator(TimeSpan after) =>
-        new(Db.Contexts, Get<WebhookDirectory>(), Options.Create(new DeliveryOptions { DisableAfter = after }), TimeProvider.System, NullLogger<FailingWebhooks>.Instance);
+        new(Db.Contexts, Get<WebhookDirectory>(), Options.Create(new DeliveryOptions { DisableAfter = after, ProbeCoolDown = TimeSpan.Zero }), TimeProvider.System,
+            new RecordedNotices(), NullLogger<FailingWebhooks>.Instance);
+
+    /// <summary>What the writer stores when the webhook's probe failed.</summary>
+    private async Task ProbeFailedAsync(string id)
+    {
+        await using var db = await Db.Contexts.CreateDbContextAsync();
+        await db.Webhooks.Where(w => w.Id == id).ExecuteUpdateAsync(set => set.SetProperty(w => w.ProbedAt, DateTime.UtcNow));
+    }
 
     private async Task<string> CreateAsync(string name, TimeSpan? failingFor = null, int failures = 0)
     {

@@ -168,15 +168,17 @@ internal sealed class PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, Insta
     internal const string RecordStreaksSql = """
         UPDATE "Webhooks" AS w SET
             "FailingSince" = CASE WHEN u.restarted THEN u.first ELSE coalesce(w."FailingSince", u.first) END,
-            "ConsecutiveFailures" = CASE WHEN u.restarted THEN u.failures ELSE w."ConsecutiveFailures" + u.failures END
-        FROM unnest($1::varchar[], $2::boolean[], $3::bigint[], $4::int[]) AS u(id, restarted, first, failures)
-        WHERE w."Id" = u.id AND (u.failures > 0 OR w."FailingSince" IS NOT NULL OR w."ConsecutiveFailures" <> 0)
+            "ConsecutiveFailures" = CASE WHEN u.restarted THEN u.failures ELSE w."ConsecutiveFailures" + u.failures END,
+            "ProbedAt" = CASE WHEN u.probed IS NOT NULL AND w."ProbedAt" IS NULL AND w."ProbeAfter" <= u.probed THEN u.probed ELSE w."ProbedAt" END,
+            "ProbeSucceeded" = CASE WHEN u.probed IS NOT NULL AND w."ProbedAt" IS NULL AND w."ProbeAfter" <= u.probed THEN u.probe_ok ELSE w."ProbeSucceeded" END
+        FROM unnest($1::varchar[], $2::boolean[], $3::bigint[], $4::int[], $6::bigint[], $7::boolean[]) AS u(id, restarted, first, failures, probed, probe_ok)
+        WHERE w."Id" = u.id AND (u.failures > 0 OR w."FailingSince" IS NOT NULL OR w."ConsecutiveFailures" <> 0 OR u.probed IS NOT NULL)
           AND (SELECT d."Owner" FROM "DeliveryLeases" AS d WHERE d."WebhookId" = w."Id") = $5
         """;
 
     /// <summary>
-    /// Each webhook's run of failures, for automatic deactivation (see <see cref="FailureStreak"/>), fenced like the
-    /// attempts. A webhook that keeps succeeding is not written: in PostgreSQL every UPDATE leaves a dead row version.
+    /// Each webhook's run of failures and its probe's outcome, for automatic deactivation (see <see cref="FailureStreak"/>),
+    /// fenced like the attempts: a probe is kept only for a probe made after the cool-down of the probe the webhook is in. A webhook that keeps succeeding is not written: in PostgreSQL every UPDATE leaves a dead row version.
     /// </summary>
     private NpgsqlBatchCommand RecordStreaks(IReadOnlyList<FailureStreak> streaks)
     {
@@ -185,7 +187,9 @@ internal sealed class PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, Insta
         return Command(RecordStreaksSql,
             rows.Select(r => r.WebhookId).ToArray(), rows.Select(r => r.Restarted).ToArray(),
             rows.Select(r => r.FirstFailure is { } first ? UnixTime.ToMilliseconds(first) : (long?)null).ToArray(),
-            rows.Select(r => r.Failures).ToArray(), me.Id);
+            rows.Select(r => r.Failures).ToArray(), me.Id,
+            rows.Select(r => r.ProbedAt is { } probed ? UnixTime.ToMilliseconds(probed) : (long?)null).ToArray(),
+            rows.Select(r => r.ProbeSucceeded).ToArray());
     }
 
     public async Task<BacklogSnapshot> BacklogAsync(CancellationToken cancellationToken)

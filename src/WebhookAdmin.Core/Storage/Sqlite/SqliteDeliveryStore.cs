@@ -121,7 +121,7 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
         }
     }
 
-    /// <summary>Each webhook's run of failures, for automatic deactivation; a webhook that keeps succeeding is not written.</summary>
+    /// <summary>Each webhook's run of failures and probe, for automatic deactivation; a webhook that keeps succeeding is not written.</summary>
     private static void WriteStreaks(WriterStatements statements, IReadOnlyList<FailureStreak> streaks)
     {
         foreach (var streak in streaks)
@@ -134,6 +134,11 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
             else
                 update.Bind(3, (string?)null);
             update.Bind(4, streak.Failures);
+            if (streak.ProbedAt is { } probedAt)
+                update.Bind(5, UnixTime.ToMilliseconds(probedAt));
+            else
+                update.Bind(5, (string?)null);
+            update.Bind(6, streak.ProbeSucceeded ? 1 : 0);
             update.Execute();
         }
     }
@@ -324,13 +329,16 @@ public sealed class SqliteDeliveryStore(string connectionString) : IDeliveryStor
             """);
 
         // ?2 restarted: a success in the batch, so the run is what came after it; otherwise the failures add to the stored run.
-        // A webhook that succeeded and was not failing is left alone (no write at all).
+        // A webhook that succeeded and was not failing is left alone (no write at all). ?5 a probe's start and ?6 its
+        // success: kept once, and only for a probe made after the cool-down of the probe the webhook is in.
         public Statement UpdateStreak { get; } = new(connection,
             """
             UPDATE "Webhooks" SET
                 "FailingSince" = CASE WHEN ?2 THEN ?3 ELSE coalesce("FailingSince", ?3) END,
-                "ConsecutiveFailures" = CASE WHEN ?2 THEN ?4 ELSE "ConsecutiveFailures" + ?4 END
-            WHERE "Id" = ?1 AND (?4 > 0 OR "FailingSince" IS NOT NULL OR "ConsecutiveFailures" <> 0)
+                "ConsecutiveFailures" = CASE WHEN ?2 THEN ?4 ELSE "ConsecutiveFailures" + ?4 END,
+                "ProbedAt" = CASE WHEN ?5 IS NOT NULL AND "ProbedAt" IS NULL AND "ProbeAfter" <= ?5 THEN ?5 ELSE "ProbedAt" END,
+                "ProbeSucceeded" = CASE WHEN ?5 IS NOT NULL AND "ProbedAt" IS NULL AND "ProbeAfter" <= ?5 THEN ?6 ELSE "ProbeSucceeded" END
+            WHERE "Id" = ?1 AND (?4 > 0 OR "FailingSince" IS NOT NULL OR "ConsecutiveFailures" <> 0 OR ?5 IS NOT NULL)
             """);
 
         public void Dispose()

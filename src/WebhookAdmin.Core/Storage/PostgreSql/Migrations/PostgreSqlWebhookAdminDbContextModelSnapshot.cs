@@ -521,6 +521,15 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
                     b.Property<DateTime?>("PreviousSecretExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long?>("ProbeAfter")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("ProbeSucceeded")
+                        .HasColumnType("boolean");
+
+                    b.Property<long?>("ProbedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<int?>("RateLimit")
                         .HasColumnType("integer");
 
@@ -544,6 +553,12 @@ namespace WebhookAdmin.Core.Storage.PostgreSql.Migrations
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("WarnedFailingSince")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("WarnedPercent")
                         .HasColumnType("integer");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Context", "WebhookAdmin.Core.Webhooks.Webhook.Context#WebhookContext", b1 =>

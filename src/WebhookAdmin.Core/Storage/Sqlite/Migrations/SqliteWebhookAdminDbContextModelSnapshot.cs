@@ -510,6 +510,15 @@ namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
                     b.Property<DateTime?>("PreviousSecretExpiresAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ProbeAfter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ProbeSucceeded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ProbedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("RateLimit")
                         .HasColumnType("INTEGER");
 
@@ -533,6 +542,12 @@ namespace WebhookAdmin.Core.Storage.Sqlite.Migrations
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("WarnedFailingSince")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("WarnedPercent")
                         .HasColumnType("INTEGER");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Context", "WebhookAdmin.Core.Webhooks.Webhook.Context#WebhookContext", b1 =>
