@@ -14,6 +14,11 @@ public sealed class CompanyIdentity(IOptions<AuthenticationSettings> settings)
     /// <summary>The caller's company, or null when the principal carries none (an anonymous request).</summary>
     public string? CompanyOrNull(ClaimsPrincipal user) => user.FindFirst(settings.Value.CompanyClaim)?.Value;
 
+    /// <summary>The subject claim: who the caller is at the identity provider, whatever their name or email becomes.</summary>
+    public const string SubjectClaim = "sub";
+
     public static string DisplayNameOf(ClaimsPrincipal user) =>
-        user.FindFirst("name")?.Value ?? user.FindFirst("email")?.Value ?? user.FindFirst("sub")?.Value ?? "admin";
+        user.FindFirst("name")?.Value ?? user.FindFirst("email")?.Value ?? UserIdOf(user) ?? "admin";
+
+    public static string? UserIdOf(ClaimsPrincipal user) => user.FindFirst(SubjectClaim)?.Value;
 }

@@ -8,6 +8,10 @@ public sealed class CurrentAdmin(AuthenticationStateProvider authentication, Com
     public async Task<string> CompanyIdAsync() =>
         identity.CompanyOf((await authentication.GetAuthenticationStateAsync()).User);
 
+    /// <summary>The admin's subject (<c>sub</c>) at the identity provider, or null when the principal carries none.</summary>
+    public async Task<string?> UserIdAsync() =>
+        CompanyIdentity.UserIdOf((await authentication.GetAuthenticationStateAsync()).User);
+
     public async Task<string> DisplayNameAsync() =>
         CompanyIdentity.DisplayNameOf((await authentication.GetAuthenticationStateAsync()).User);
 }

@@ -69,6 +69,7 @@ public sealed class MainLayoutTests : ComponentTest
         var layout = RenderLayout();
 
         Assert.Empty(layout.FindAll("button[aria-label='Administrator menu']"));
+        Assert.Empty(layout.FindAll("[data-testid=notice-bell]"));
         Assert.Equal("Acme Member", layout.Find("[data-testid=signed-in-user]").TextContent.Trim());
         layout.Find("[data-testid=app-menu] button[aria-label=Menu]").Click();
         layout.WaitForAssertion(() => Assert.Contains(layout.FindAll(".mud-menu-item"), i => i.TextContent.Contains("Sign out")));
@@ -122,6 +123,14 @@ public sealed class MainLayoutTests : ComponentTest
         Context.Renderer.SetRendererInfo(new RendererInfo("Static", isInteractive: false));
 
         Assert.Empty(RenderLayout().FindAll("[data-testid=circuit-ready]"));
+    }
+
+    [Fact]
+    public void The_notification_bell_is_in_the_bar()
+    {
+        var layout = RenderLayout();
+
+        layout.WaitForAssertion(() => Assert.Single(layout.FindAll(".mud-appbar [data-testid=notice-bell] button[aria-label=Notifications]")));
     }
 
     // The layout hosts its own popover provider, so it is rendered without the base class's one.

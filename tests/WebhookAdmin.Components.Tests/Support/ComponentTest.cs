@@ -78,7 +78,7 @@ public abstract class ComponentTest : IAsyncLifetime
     protected void SignInAs(string name, string company, string role = "admin")
     {
         Auth.SetAuthorized(name);
-        Auth.SetClaims(new Claim("name", name), new Claim("company", company), new Claim("role", role));
+        Auth.SetClaims(new Claim("name", name), new Claim("company", company), new Claim("role", role), new Claim("sub", name));
         Auth.SetPolicies(AdminPolicies.Admin);
     }
 

@@ -31,6 +31,13 @@ public sealed class AccessibilityJourneys(EndToEndFixture fixture, ITestOutputHe
         await Expect(page.GetByTestId("webhooks-table")).ToContainTextAsync($"Audited {width}");
         output.WriteLine(await Accessibility.AssertCleanAsync(page, $"Webhooks panel @ {size}"));
 
+        // The bell stays in the bar at both widths; its list is a menu of links, checked open.
+        await page.GetByTestId("notice-bell").GetByRole(AriaRole.Button).ClickAsync();
+        await Expect(page.Locator(".notice-list.mud-popover-open")).ToBeVisibleAsync();
+        output.WriteLine(await Accessibility.AssertCleanAsync(page, $"notification list open @ {size}"));
+        await page.GetByTestId("notice-bell").GetByRole(AriaRole.Button).ClickAsync();
+        await Expect(page.Locator(".notice-list.mud-popover-open")).ToHaveCountAsync(0);
+
         await page.GotoAsync("/admin/webhooks/new");
         await EndToEndFixture.WaitForCircuitAsync(page);
         output.WriteLine(await Accessibility.AssertCleanAsync(page, $"settings panel, new @ {size}"));
