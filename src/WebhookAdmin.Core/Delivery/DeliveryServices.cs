@@ -32,7 +32,7 @@ public static class DeliveryServices
             .Bind(configuration.GetSection(Notices.NoticeOptions.SectionName))
             .ValidateOnStart();
         services.AddSingleton<Notices.NoticeQueue>();
-        services.AddSingleton<Notices.IOperationalNotices, Notices.OperationalNotices>();
+        services.TryAddSingleton<Notices.IOperationalNotices, Notices.OperationalNotices>();
         services.TryAddSingleton<DeliveryFeed>();
         services.AddSingleton<DeliveryWriter>();
         services.AddSingleton<IAttemptRecorder>(provider => provider.GetRequiredService<DeliveryWriter>());

@@ -11,7 +11,8 @@ namespace WebhookAdmin.Core.Delivery;
 
 /// <summary>
 /// The life of a failing webhook, one periodic check at a time. A webhook whose every delivery has failed for half of
-/// <see cref="DeliveryOptions.DisableAfter"/>, then for 90 % of it, is said to be failing (once per streak and level).
+/// <see cref="DeliveryOptions.DisableAfter"/>, then for 90 % of it (and at least as large a share of
+/// <see cref="DeliveryOptions.DisableAfterFailures"/>), is said to be failing (once per streak and level).
 /// Once the whole span has passed (with at least <see cref="DeliveryOptions.DisableAfterFailures"/> failures) it is not
 /// deactivated at once but probed: its lane sends nothing for <see cref="DeliveryOptions.ProbeCoolDown"/>, then one
 /// attempt of its next delivery (see <see cref="WebhookProbe"/>). A probe that succeeds keeps it active and it resumes by
@@ -79,20 +80,28 @@ public sealed partial class FailingWebhooks(
         return new FailingCheck(warned, recovered, probed, deactivated);
     }
 
+    /// <summary>
+    /// The failures a warning at <paramref name="percent"/> needs: the same share of <see cref="DeliveryOptions.DisableAfterFailures"/>
+    /// as of the time, since a webhook is deactivated only past both. A receiver that failed once and was sent nothing
+    /// since is not on its way to deactivation, and a warning would say it is.
+    /// </summary>
+    private static int FailuresFor(int percent) => (DeliveryOptions.DisableAfterFailures * percent + 99) / 100;
+
     /// <summary>Says that a webhook fails, at the highest level it has reached, unless that was said of its streak.</summary>
     private async Task<int> WarnAsync(WebhookAdminDbContext db, DateTime now, CancellationToken cancellationToken)
     {
         var span = options.Value.DisableAfter;
         var halfway = now - span / 2;
+        var fewest = FailuresFor(WarningPercents[^1]);
         var failing = await db.Webhooks
-            .Where(w => w.IsActive && w.ProbeAfter == null && w.FailingSince != null && w.FailingSince <= halfway
+            .Where(w => w.IsActive && w.ProbeAfter == null && w.FailingSince != null && w.FailingSince <= halfway && w.ConsecutiveFailures >= fewest
                 && (w.WarnedFailingSince == null || w.WarnedFailingSince != w.FailingSince || w.WarnedPercent < LastWarning))
             .Select(w => new { w.Id, w.CompanyId, FailingSince = w.FailingSince!.Value, w.ConsecutiveFailures, w.WarnedFailingSince, w.WarnedPercent })
             .ToListAsync(cancellationToken);
         var said = 0;
         foreach (var webhook in failing)
         {
-            var percent = WarningPercents.First(p => webhook.FailingSince <= now - span * p / 100);
+            var percent = WarningPercents.First(p => webhook.FailingSince <= now - span * p / 100 && webhook.ConsecutiveFailures >= FailuresFor(p));
             if (webhook.WarnedFailingSince == webhook.FailingSince && webhook.WarnedPercent >= percent)
                 continue;
             var streak = webhook.FailingSince;

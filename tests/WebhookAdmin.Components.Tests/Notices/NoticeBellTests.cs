@@ -105,6 +105,25 @@ public sealed class NoticeBellTests : ComponentTest
     }
 
     [Fact]
+    public async Task Notices_keep_their_new_mark_while_the_list_stays_open_even_when_it_is_read_again()
+    {
+        await Rows.FailingAsync(Acme, "Orders to ERP", 50, Noon);
+        var bell = Render<NoticeBell>(p => p.Add(x => x.LookEvery, TimeSpan.FromMilliseconds(100)));
+        bell.WaitForAssertion(() => Assert.Equal("1", BadgeText(bell)));
+        OpenList(bell, expected: 1);
+
+        // A notice arriving while the list is open, then a few periodic looks: both say "New" until the list closes.
+        await Rows.ExhaustedAsync(Acme, "Billing", 1, Noon.AddMinutes(1));
+        Get<NoticeBoard>().Changed(Acme);
+        Popovers.WaitForAssertion(() => Assert.Equal(2, Popovers.FindAll("[data-testid=notice]").Count));
+        await Task.Delay(TimeSpan.FromMilliseconds(350));
+
+        Popovers.WaitForAssertion(() => Assert.Equal(["true", "true"], Popovers.FindAll("[data-testid=notice]").Select(l => l.GetAttribute("data-unread"))));
+        Assert.Null(BadgeText(bell));
+        Assert.Equal(0, (await Get<NoticeBoard>().RecentAsync(Acme, "Acme Admin")).Unread);
+    }
+
+    [Fact]
     public async Task A_new_notice_shows_at_once_when_the_board_says_the_company_changed()
     {
         await Rows.RecoveredAsync(Acme, "Billing", probed: false, Noon);

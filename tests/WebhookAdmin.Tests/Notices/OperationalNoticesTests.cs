@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using WebhookAdmin.Core.Delivery;
 using WebhookAdmin.Core.Events;
 using WebhookAdmin.Core.Events.Catalogue;
 using WebhookAdmin.Core.Notices;
@@ -157,6 +158,40 @@ public sealed class OperationalNoticesTests
         var board = host.Services.GetRequiredService<NoticeBoard>();
         await Eventually.WaitAsync(() => board.RecentAsync(Ids.Acme, Admin), l => l.Notices.Count == 2, TimeSpan.FromSeconds(20), "both listed");
         Assert.Equal(NoticeKinds.WebhookDisabled, Assert.Single(operations.Requests).Event.GetProperty("event").GetString());
+    }
+
+    [Fact]
+    public async Task A_webhook_that_fails_then_answers_its_probe_is_told_failing_then_recovered_to_the_operations_webhook()
+    {
+        await using var receiver = await Receiver.StartAsync(Answers.Status(503, "down"));
+        await using var operations = await Receiver.StartAsync();
+        await using var host = await DispatcherHost.StartAsync(new Dictionary<string, string>
+        {
+            ["DisableAfter"] = "00:00:02",
+            ["ProbeCoolDown"] = "00:00:01",
+            ["RetryDelay"] = "00:00:00.010",
+        });
+        var failing = await host.CreateUserWebhookAsync(receiver.Url, "Orders to ERP");
+        await CreateOperationsWebhookAsync(host, operations.Url);
+        await host.PublishUserEditsAsync([.. Enumerable.Range(1, DeliveryOptions.DisableAfterFailures)]);
+
+        // Past the span with twenty failures, the webhook is probed rather than deactivated; the receiver is back by then.
+        await Eventually.WaitAsync(() => host.Webhooks.GetAsync(Ids.Acme, failing.Id), w => w!.ProbeAfter is not null, TimeSpan.FromSeconds(20), "the probe to start");
+        receiver.Answer = Answers.Status(200);
+        await host.PublishUserEditsAsync(21, 22);
+
+        await Eventually.WaitAsync(() => receiver.Requests.Count(r => r.N > 20), n => n == 2, TimeSpan.FromSeconds(20), "the held deliveries sent after the probe");
+        var told = await Eventually.WaitAsync(() => operations.Requests.Select(r => r.Event).ToArray(),
+            e => e.Any(b => b.GetProperty("event").GetString() == NoticeKinds.WebhookRecovered), TimeSpan.FromSeconds(20), "the recovery told");
+        var lifecycle = told.Where(b => b.GetProperty("event").GetString() != NoticeKinds.DeliveryExhausted).ToArray();
+        Assert.Equal(NoticeKinds.WebhookFailing, lifecycle[0].GetProperty("event").GetString());
+        var recovered = Assert.Single(lifecycle, b => b.GetProperty("event").GetString() == NoticeKinds.WebhookRecovered);
+        Assert.True(recovered.GetProperty("data").GetProperty("probed").GetBoolean());
+        Assert.Equal(failing.Id, recovered.GetProperty("data").GetProperty("webhook").GetProperty("_id").GetString());
+        Assert.DoesNotContain(lifecycle, b => b.GetProperty("event").GetString() == NoticeKinds.WebhookDisabled);
+        Assert.Equal(DeliveryOptions.DisableAfterFailures, told.Count(b => b.GetProperty("event").GetString() == NoticeKinds.DeliveryExhausted));
+        Assert.Equal([21, 22], receiver.Requests.Where(r => r.N > 20).Select(r => r.N));
+        Assert.True((await host.Webhooks.GetAsync(Ids.Acme, failing.Id))!.IsActive);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class FailingWebhookLifecycleRulesTests : DatabaseTest
     public async Task A_failing_webhook_is_warned_at_half_and_at_ninety_percent_of_the_span_once_each()
     {
         var since = _clock.Now;
-        var id = await FailingAsync("Half then ninety", since, failures: 3);
+        var id = await FailingAsync("Half then ninety", since, failures: 18);
 
         _clock.Advance(Span * 0.4);
         await CheckAsync();
@@ -37,14 +37,14 @@ public sealed class FailingWebhookLifecycleRulesTests : DatabaseTest
         await CheckAsync();
 
         Assert.Equal(
-            [new SaidNotice.Failing(Ids.Acme, id, 50, since, 3, since + Span), new SaidNotice.Failing(Ids.Acme, id, 90, since, 3, since + Span)],
+            [new SaidNotice.Failing(Ids.Acme, id, 50, since, 18, since + Span), new SaidNotice.Failing(Ids.Acme, id, 90, since, 18, since + Span)],
             _notices.Of(id));
     }
 
     [Fact]
     public async Task A_check_that_first_sees_a_webhook_past_ninety_percent_says_only_ninety()
     {
-        var id = await FailingAsync("Seen late", _clock.Now - Span * 0.95, failures: 3);
+        var id = await FailingAsync("Seen late", _clock.Now - Span * 0.95, failures: 18);
 
         await CheckAsync();
         await CheckAsync();
@@ -53,17 +53,30 @@ public sealed class FailingWebhookLifecycleRulesTests : DatabaseTest
     }
 
     [Fact]
+    public async Task A_warning_needs_as_large_a_share_of_the_failures_as_of_the_time()
+    {
+        var rare = await FailingAsync("Failed once, sent nothing since", _clock.Now - Span * 0.95, failures: 9);
+        var some = await FailingAsync("Twelve failures", _clock.Now - Span * 0.95, failures: 12);
+
+        await CheckAsync();
+        await CheckAsync();
+
+        Assert.Empty(_notices.Of(rare));
+        Assert.Equal([50], _notices.Of(some).OfType<SaidNotice.Failing>().Select(n => n.Percent));
+    }
+
+    [Fact]
     public async Task A_warned_webhook_whose_streak_ends_with_a_success_is_said_to_have_recovered_once_and_forgets_the_warning()
     {
         var since = _clock.Now - Span * 0.6;
-        var id = await FailingAsync("Back by itself", since, failures: 4);
+        var id = await FailingAsync("Back by itself", since, failures: 12);
         await CheckAsync();
 
         await SetAsync(id, set => set.SetProperty(w => w.FailingSince, (DateTime?)null).SetProperty(w => w.ConsecutiveFailures, 0));
         await CheckAsync();
         await CheckAsync();
 
-        Assert.Equal([new SaidNotice.Failing(Ids.Acme, id, 50, since, 4, since + Span), new SaidNotice.Recovered(Ids.Acme, id, since, _clock.Now, Probed: false)],
+        Assert.Equal([new SaidNotice.Failing(Ids.Acme, id, 50, since, 12, since + Span), new SaidNotice.Recovered(Ids.Acme, id, since, _clock.Now, Probed: false)],
             _notices.Of(id));
         var webhook = await WebhookAsync(id);
         Assert.Equal((null, 0), (webhook.WarnedFailingSince, webhook.WarnedPercent));
@@ -73,20 +86,20 @@ public sealed class FailingWebhookLifecycleRulesTests : DatabaseTest
     public async Task A_new_streak_is_warned_again_once_the_warned_one_ended()
     {
         var first = _clock.Now - Span * 0.6;
-        var id = await FailingAsync("Failing twice", first, failures: 2);
+        var id = await FailingAsync("Failing twice", first, failures: 12);
         await CheckAsync();
 
         // A success ended the first streak and failures began a second, which is past half of the span by now.
         var second = _clock.Now;
-        await SetAsync(id, set => set.SetProperty(w => w.FailingSince, second).SetProperty(w => w.ConsecutiveFailures, 1));
+        await SetAsync(id, set => set.SetProperty(w => w.FailingSince, second).SetProperty(w => w.ConsecutiveFailures, 10));
         _clock.Advance(Span * 0.5);
         await CheckAsync();
 
         Assert.Equal(
             [
-                new SaidNotice.Failing(Ids.Acme, id, 50, first, 2, first + Span),
+                new SaidNotice.Failing(Ids.Acme, id, 50, first, 12, first + Span),
                 new SaidNotice.Recovered(Ids.Acme, id, first, _clock.Now, Probed: false),
-                new SaidNotice.Failing(Ids.Acme, id, 50, second, 1, second + Span),
+                new SaidNotice.Failing(Ids.Acme, id, 50, second, 10, second + Span),
             ],
             _notices.Of(id));
     }
@@ -167,7 +180,7 @@ public sealed class FailingWebhookLifecycleRulesTests : DatabaseTest
         _clock.Advance(CoolDown);
         await ProbeMadeAsync(disabled, since, succeeded: false);
         await ProbeMadeAsync(recovered, since, succeeded: true);
-        var warned = await FailingAsync("Warned", _clock.Now - Span * 0.6, failures: 3);
+        var warned = await FailingAsync("Warned", _clock.Now - Span * 0.6, failures: 12);
         var others = Enumerable.Range(0, 3).Select(_ => new RecordedNotices()).ToArray();
 
         await Task.WhenAll(others.Select(notices => Checker(notices).CheckAsync(CancellationToken.None)));

@@ -46,7 +46,8 @@ public sealed class FailingWebhookProbeTests(FailingWebhookProbeTests.App app) :
         Assert.Equal([21, 22, 23], receiver.Arrivals.Skip(60));
         var recovered = await Eventually.WaitAsync(() => WebhookAsync(webhookId), w => w.ProbeAfter is null, TimeSpan.FromSeconds(10), "the probe's end");
         Assert.Equal((true, null, null), (recovered.IsActive, recovered.FailingSince, recovered.DisabledReason));
-        var said = Assert.Single(app.Notices.Of(webhookId).OfType<SaidNotice.Recovered>());
+        // Said just after the row changed: waited for, not read at once.
+        var said = Assert.Single(await Eventually.WaitAsync(() => app.Notices.Of(webhookId).OfType<SaidNotice.Recovered>().ToArray(), s => s.Length > 0, what: "the recovery said"));
         Assert.True(said.Probed);
         Assert.DoesNotContain(app.Notices.Of(webhookId), n => n is SaidNotice.Disabled);
 
@@ -68,7 +69,7 @@ public sealed class FailingWebhookProbeTests(FailingWebhookProbeTests.App app) :
         Assert.Equal([21], receiver.Arrivals.Skip(60));
         Assert.Equal((20, null), (deactivated.ConsecutiveFailures, deactivated.ProbeAfter));
         Assert.StartsWith("Every delivery since ", deactivated.DisabledReason);
-        var said = Assert.Single(app.Notices.Of(webhookId).OfType<SaidNotice.Disabled>());
+        var said = Assert.Single(await Eventually.WaitAsync(() => app.Notices.Of(webhookId).OfType<SaidNotice.Disabled>().ToArray(), s => s.Length > 0, what: "the deactivation said"));
         Assert.Equal((true, 20, deactivated.FailingSince), (said.Probed, said.Failures, (DateTime?)said.FailingSince));
         Assert.Equal([DeliveryState.Pending, DeliveryState.Pending], await StatesAsync(webhookId, 21, 22));
 

@@ -28,6 +28,9 @@ public sealed partial class NoticeBell : IDisposable
     private CancellationTokenSource? _looking;
     private readonly SemaphoreSlim _loading = new(1, 1);
 
+    /// <summary>The notices that were unread when the open list showed them.</summary>
+    private readonly HashSet<string> _newWhileOpen = new(StringComparer.Ordinal);
+
     [Inject] private NoticeBoard Board { get; set; } = null!;
     [Inject] private CurrentAdmin Admin { get; set; } = null!;
     [Inject] private BrowserTime Time { get; set; } = null!;
@@ -90,7 +93,17 @@ public sealed partial class NoticeBell : IDisposable
             _lines = [.. list.Notices.Select(n => NoticeLine.Of(n, T))];
             _unread = list.Unread;
             if (_open)
+            {
+                // A look while the list is open (a new notice, the periodic one) reads them as seen already: they keep
+                // their mark until the list closes.
+                _newWhileOpen.UnionWith(_lines.Where(l => l.Unread).Select(l => l.Id));
+                _lines = [.. _lines.Select(l => _newWhileOpen.Contains(l.Id) ? l with { Unread = true } : l)];
                 await MarkShownSeenAsync();
+            }
+            else
+            {
+                _newWhileOpen.Clear();
+            }
         }
         catch (Exception e) when (StorageErrors.IsUnavailable(e))
         {
