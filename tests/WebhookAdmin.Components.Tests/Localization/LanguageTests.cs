@@ -223,6 +223,21 @@ public sealed class LanguageTests : ComponentTest
     }
 
     [Fact]
+    public async Task A_webhook_held_for_its_probe_is_explained_in_spanish()
+    {
+        var id = await CreateAsync("Receptor a prueba");
+        await Deliveries.HoldForProbeAsync(Context.Services, id, DateTime.UtcNow.AddMinutes(4));
+        Culture = "es-CL";
+
+        Get<NavigationManager>().NavigateTo($"/admin/webhooks/{id}");
+        var settings = Render<WebhookSettingsPage>(p => p.Add(x => x.Id, id));
+
+        settings.WaitForAssertion(() => Assert.Contains("fallaron (30 seguidos): sus envíos quedan en espera y un envío de prueba sale el",
+            settings.Find("[data-testid=probing]").TextContent));
+        Assert.Contains("se reanuda solo", settings.Find("[data-testid=probing]").TextContent);
+    }
+
+    [Fact]
     public async Task An_automatic_deactivation_is_explained_in_spanish_in_the_row_and_the_settings_panel()
     {
         var id = await CreateAsync("Receptor caído");

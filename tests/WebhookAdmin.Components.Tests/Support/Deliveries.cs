@@ -33,6 +33,15 @@ public sealed class Deliveries(IServiceProvider services)
         Assert.Equal(1, (await services.GetRequiredService<FailingWebhooks>().CheckAsync(CancellationToken.None)).Deactivated);
     }
 
+    /// <summary>Puts the webhook where the failing-webhook check leaves it past the threshold: held for its probe at <paramref name="probeAt"/>.</summary>
+    public static async Task HoldForProbeAsync(IServiceProvider services, string webhookId, DateTime probeAt, bool probeFailed = false)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<WebhookAdminDbContext>>().CreateDbContextAsync();
+        await db.Webhooks.Where(w => w.Id == webhookId).ExecuteUpdateAsync(set => set
+            .SetProperty(w => w.FailingSince, DateTime.UtcNow.AddDays(-6)).SetProperty(w => w.ConsecutiveFailures, 30)
+            .SetProperty(w => w.ProbeAfter, probeAt).SetProperty(w => w.ProbedAt, probeFailed ? probeAt : null));
+    }
+
     /// <summary>Records one attempt on the webhook's oldest pending delivery, as the dispatcher would after sending it.</summary>
     public async Task AttemptAsync(string webhookId, int status, string response, string? transportError = null)
     {

@@ -216,6 +216,32 @@ public sealed class WebhookSettingsPageTests : SettingsPageTest
     }
 
     [Fact]
+    public async Task A_webhook_held_for_its_probe_says_when_the_probe_goes_out_and_what_follows()
+    {
+        var id = await CreateTaskWebhookAsync();
+        var probeAt = new DateTime(2026, 12, 7, 21, 5, 0, DateTimeKind.Utc);
+        await Deliveries.HoldForProbeAsync(Context.Services, id, probeAt);
+        var page = RenderExisting(id);
+
+        page.WaitForAssertion(() => Assert.Contains("30 in a row", page.Find("[data-testid=probing]").TextContent));
+        Assert.Contains($"one probe delivery goes out at {probeAt.ToString("G", System.Globalization.CultureInfo.GetCultureInfo("en"))}", page.Find("[data-testid=probing]").TextContent);
+        Assert.Contains("resumes by itself", page.Find("[data-testid=probing]").TextContent);
+        Assert.Empty(page.FindAll("[data-testid=auto-disabled]"));
+        Assert.Equal("true", page.Find("[data-testid=active-switch]").GetAttribute("aria-checked"));
+    }
+
+    [Fact]
+    public async Task A_webhook_whose_probe_failed_says_it_is_about_to_be_deactivated()
+    {
+        var id = await CreateTaskWebhookAsync();
+        await Deliveries.HoldForProbeAsync(Context.Services, id, DateTime.UtcNow.AddMinutes(-1), probeFailed: true);
+        var page = RenderExisting(id);
+
+        page.WaitForAssertion(() => Assert.Contains("failed too: the webhook is about to be deactivated", page.Find("[data-testid=probing]").TextContent));
+        Assert.DoesNotContain("resumes by itself", page.Find("[data-testid=probing]").TextContent);
+    }
+
+    [Fact]
     public async Task An_automatically_deactivated_webhook_says_why_and_activating_it_clears_the_notice()
     {
         var id = await CreateTaskWebhookAsync();

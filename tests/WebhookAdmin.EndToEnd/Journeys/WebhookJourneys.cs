@@ -79,6 +79,37 @@ public sealed class WebhookJourneys(EndToEndFixture fixture)
     }
 
     [Fact]
+    public async Task A_webhook_held_for_its_probe_says_so_in_its_settings_and_a_spanish_admin_reads_it_in_spanish()
+    {
+        var id = await CreateAsync("Receiver On Probation");
+        var probeAt = DateTime.UtcNow.AddMinutes(4);
+        await using (var db = await fixture.App.Get<IDbContextFactory<WebhookAdminDbContext>>().CreateDbContextAsync())
+        {
+            // Where the failing-webhook check leaves a webhook past the threshold: held until its one probe.
+            await db.Webhooks.Where(w => w.Id == id).ExecuteUpdateAsync(set => set
+                .SetProperty(w => w.FailingSince, DateTime.UtcNow.AddDays(-6)).SetProperty(w => w.ConsecutiveFailures, 42)
+                .SetProperty(w => w.ProbeAfter, probeAt));
+        }
+
+        var page = await fixture.SignInAsync("admin@acme.test", "acme-admin", $"/admin/webhooks/{id}", viewport: Viewports.Desktop);
+        await EndToEndFixture.WaitForCircuitAsync(page);
+        var notice = page.GetByTestId("probing");
+        await Expect(notice).ToBeVisibleAsync();
+        await Expect(notice).ToContainTextAsync("42 in a row");
+        await Expect(notice).ToContainTextAsync("one probe delivery goes out at");
+        await Expect(notice).ToContainTextAsync("If the receiver answers it, the webhook resumes by itself");
+        await Expect(page.GetByTestId("auto-disabled")).ToHaveCountAsync(0);
+        await Accessibility.AssertCleanAsync(page, "settings of a webhook held for its probe @ 1366");
+        await page.Context.CloseAsync();
+
+        var spanish = await fixture.SignInAsync("admin@acme.test", "acme-admin", $"/admin/webhooks/{id}", viewport: Viewports.Phone, locale: "es-CL");
+        await EndToEndFixture.WaitForCircuitAsync(spanish);
+        await Expect(spanish.GetByTestId("probing")).ToContainTextAsync("fallaron (42 seguidos): sus envíos quedan en espera y un envío de prueba sale el");
+        await Accessibility.AssertCleanAsync(spanish, "settings of a webhook held for its probe, es-CL @ 390");
+        await spanish.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_webhook_deactivated_for_failing_says_why_in_the_panel_and_its_settings_until_it_is_activated()
     {
         var id = await CreateAsync("Receiver Gone For Good");

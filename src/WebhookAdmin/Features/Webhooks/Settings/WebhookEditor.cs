@@ -48,12 +48,16 @@ public sealed class WebhookEditor(WebhookService webhooks, string companyId)
     /// <summary>Why and when the app deactivated this webhook by itself; null unless it is inactive for that reason.</summary>
     public AutomaticDeactivation? Deactivation { get; private set; }
 
+    /// <summary>Its deliveries held for a probe before an automatic deactivation; null unless it is.</summary>
+    public ProbeHold? Probe { get; private set; }
+
     public void Load(Webhook webhook)
     {
         Id = webhook.Id;
         Version = webhook.Version;
         Form = _saved = WebhookForm.From(webhook);
         Deactivation = AutomaticDeactivation.Of(webhook);
+        Probe = ProbeHold.Of(webhook);
         Conflict = null;
         _codeTypedByHand = true;
         _codeTaken = false;
@@ -166,6 +170,7 @@ public sealed class WebhookEditor(WebhookService webhooks, string companyId)
             Form = Form with { IsActive = saved.IsActive };
             _saved = _saved with { IsActive = saved.IsActive };
             Deactivation = AutomaticDeactivation.Of(saved);
+            Probe = ProbeHold.Of(saved);
             return SaveResult.Updated;
         }
         return Apply(outcome, created: false);
