@@ -42,6 +42,7 @@ public sealed partial class NoticePump(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            // Stopping: facts still queued are lost, as the README says; the deliveries they are about are stored.
         }
     }
 
