@@ -42,6 +42,9 @@ public static class CotEventJson
 {
     public const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
+    /// <summary>A UTC time as every body and answer writes it (<see cref="TimestampFormat"/>).</summary>
+    public static string Timestamp(DateTime utc) => utc.ToString(TimestampFormat, CultureInfo.InvariantCulture);
+
     public static string Write(string companyId, CotEvent cotEvent, DateTime createdAt) =>
         Encoding.UTF8.GetString(WriteUtf8(companyId, cotEvent, createdAt));
 
@@ -56,7 +59,7 @@ public static class CotEventJson
             json.WriteString("type", cotEvent.Type);
             json.WritePropertyName("extraData");
             WriteOrNull(json, cotEvent.ExtraData);
-            json.WriteString("createdAt", createdAt.ToString(TimestampFormat, CultureInfo.InvariantCulture));
+            json.WriteString("createdAt", Timestamp(createdAt));
             json.WritePropertyName("data");
             WriteOrNull(json, cotEvent.Data);
             json.WriteString("event", cotEvent.Event);

@@ -22,7 +22,6 @@ public static class SampleEvents
         var now = clock.GetUtcNow();
         var example = ExampleOf(webhook.Trigger);
         var data = JsonNode.Parse(example.Example.GetProperty("data").GetRawText())!.AsObject();
-        var stamp = now.UtcDateTime.ToString(CotEventJson.TimestampFormat, System.Globalization.CultureInfo.InvariantCulture);
         // Times of the record itself (createdAt, modifiedAt, lastLogoutAt...) become now; dates a person chose (a task's
         // startDate) and the null of an open task's closedAt stay as the example has them.
         if (webhook.Trigger == WebhookTrigger.Operations)
@@ -31,6 +30,7 @@ public static class SampleEvents
         }
         else
         {
+            var stamp = CotEventJson.Timestamp(now.UtcDateTime);
             foreach (var name in data.Where(f => f.Key.EndsWith("At", StringComparison.Ordinal) && f.Value?.GetValueKind() == JsonValueKind.String).Select(f => f.Key).ToList())
                 data[name] = stamp;
         }
@@ -77,7 +77,7 @@ public static class SampleEvents
         {
             if (value?.GetValueKind() == JsonValueKind.String && DateTime.TryParseExact(value.GetValue<string>(), CotEventJson.TimestampFormat,
                     System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
-                data[name] = (at + shift).ToString(CotEventJson.TimestampFormat, System.Globalization.CultureInfo.InvariantCulture);
+                data[name] = CotEventJson.Timestamp(at + shift);
         }
     }
 

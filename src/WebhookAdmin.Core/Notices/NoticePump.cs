@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -202,21 +201,21 @@ public sealed partial class NoticePump(
                 case PendingNotice.Failing failing:
                     kind = NoticeKinds.WebhookFailing;
                     json.WriteNumber("percent", failing.Percent);
-                    json.WriteString("failingSince", Timestamp(failing.FailingSince));
+                    json.WriteString("failingSince", CotEventJson.Timestamp(failing.FailingSince));
                     json.WriteNumber("failures", failing.Failures);
-                    json.WriteString("disableAt", Timestamp(failing.DisableAt));
+                    json.WriteString("disableAt", CotEventJson.Timestamp(failing.DisableAt));
                     break;
                 case PendingNotice.Disabled disabled:
                     kind = NoticeKinds.WebhookDisabled;
-                    json.WriteString("failingSince", Timestamp(disabled.FailingSince));
+                    json.WriteString("failingSince", CotEventJson.Timestamp(disabled.FailingSince));
                     json.WriteNumber("failures", disabled.Failures);
-                    json.WriteString("disabledAt", Timestamp(disabled.At));
+                    json.WriteString("disabledAt", CotEventJson.Timestamp(disabled.At));
                     json.WriteBoolean("probed", disabled.Probed);
                     break;
                 case PendingNotice.Recovered recovered:
                     kind = NoticeKinds.WebhookRecovered;
-                    json.WriteString("failingSince", Timestamp(recovered.FailingSince));
-                    json.WriteString("recoveredAt", Timestamp(recovered.At));
+                    json.WriteString("failingSince", CotEventJson.Timestamp(recovered.FailingSince));
+                    json.WriteString("recoveredAt", CotEventJson.Timestamp(recovered.At));
                     json.WriteBoolean("probed", recovered.Probed);
                     break;
                 case PendingNotice.Exhausted exhausted:
@@ -230,7 +229,7 @@ public sealed partial class NoticePump(
                     json.WriteNumber("attempts", exhausted.Attempts);
                     json.WriteNumber("status", exhausted.Status);
                     json.WriteEndObject();
-                    json.WriteString("exhaustedAt", Timestamp(exhausted.At));
+                    json.WriteString("exhaustedAt", CotEventJson.Timestamp(exhausted.At));
                     break;
                 default:
                     throw new InvalidOperationException($"Unknown notice {notice.GetType().Name}.");
@@ -239,8 +238,6 @@ public sealed partial class NoticePump(
         }
         return (kind, buffer.WrittenSpan.ToArray());
     }
-
-    private static string Timestamp(DateTime at) => at.ToString(CotEventJson.TimestampFormat, CultureInfo.InvariantCulture);
 
     private sealed record Told(string CompanyId, string Kind, NoticeSubject Webhook, DateTime At, byte[] Data);
 

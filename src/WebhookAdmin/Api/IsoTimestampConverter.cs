@@ -15,5 +15,5 @@ public sealed class IsoTimestampConverter : JsonConverter<DateTime>
         writer.WriteStringValue(Format(value));
 
     public static string Format(DateTime value) =>
-        value.ToUniversalTime().ToString(CotEventJson.TimestampFormat, CultureInfo.InvariantCulture);
+        CotEventJson.Timestamp(value.ToUniversalTime());
 }

@@ -17,19 +17,19 @@ public sealed class NoticeRows(IServiceProvider services)
     public Task<Notice> FailingAsync(string companyId, string webhookName, int percent, DateTime at) =>
         AddAsync(companyId, NoticeKinds.WebhookFailing, webhookName, at, 1, webhook => new
         {
-            webhook, percent, failingSince = Timestamp(at.AddDays(-percent / 20.0)), failures = 12, disableAt = Timestamp(at.AddDays(2)),
+            webhook, percent, failingSince = CotEventJson.Timestamp(at.AddDays(-percent / 20.0)), failures = 12, disableAt = CotEventJson.Timestamp(at.AddDays(2)),
         });
 
     public Task<Notice> DisabledAsync(string companyId, string webhookName, bool probed, DateTime at) =>
         AddAsync(companyId, NoticeKinds.WebhookDisabled, webhookName, at, 1, webhook => new
         {
-            webhook, failingSince = Timestamp(at.AddDays(-5)), failures = 30, disabledAt = Timestamp(at), probed,
+            webhook, failingSince = CotEventJson.Timestamp(at.AddDays(-5)), failures = 30, disabledAt = CotEventJson.Timestamp(at), probed,
         });
 
     public Task<Notice> RecoveredAsync(string companyId, string webhookName, bool probed, DateTime at) =>
         AddAsync(companyId, NoticeKinds.WebhookRecovered, webhookName, at, 1, webhook => new
         {
-            webhook, failingSince = Timestamp(at.AddHours(-3)), recoveredAt = Timestamp(at), probed,
+            webhook, failingSince = CotEventJson.Timestamp(at.AddHours(-3)), recoveredAt = CotEventJson.Timestamp(at), probed,
         });
 
     public Task<Notice> ExhaustedAsync(string companyId, string webhookName, int count, DateTime at) =>
@@ -37,7 +37,7 @@ public sealed class NoticeRows(IServiceProvider services)
         {
             webhook,
             delivery = new { _id = ObjectId.NewId(), sequence = 7, type = "COTUser", @event = "edit", attempts = 3, status = 500 },
-            exhaustedAt = Timestamp(at),
+            exhaustedAt = CotEventJson.Timestamp(at),
         });
 
     private async Task<Notice> AddAsync(string companyId, string kind, string webhookName, DateTime at, int count, Func<object, object> data)
@@ -54,6 +54,4 @@ public sealed class NoticeRows(IServiceProvider services)
         await db.SaveChangesAsync();
         return notice;
     }
-
-    private static string Timestamp(DateTime at) => at.ToString(CotEventJson.TimestampFormat, System.Globalization.CultureInfo.InvariantCulture);
 }

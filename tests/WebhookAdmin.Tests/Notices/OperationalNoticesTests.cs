@@ -109,11 +109,11 @@ public sealed class OperationalNoticesTests
         Assert.Equal([NoticeKinds.WebhookFailing, NoticeKinds.WebhookDisabled, NoticeKinds.WebhookRecovered], bodies.Select(b => b.GetProperty("event").GetString()));
         foreach (var body in bodies)
             Assert.Empty(BodySchema.Errors(EventCatalogue.Find(WebhookTrigger.Operations, body.GetProperty("event").GetString()!)!.Schema, body));
-        Assert.Equal((50, Timestamp(since), 37, Timestamp(since.AddDays(5))),
+        Assert.Equal((50, CotEventJson.Timestamp(since), 37, CotEventJson.Timestamp(since.AddDays(5))),
             (bodies[0].GetProperty("data").GetProperty("percent").GetInt32(), bodies[0].GetProperty("data").GetProperty("failingSince").GetString(),
              bodies[0].GetProperty("data").GetProperty("failures").GetInt32(), bodies[0].GetProperty("data").GetProperty("disableAt").GetString()));
         Assert.True(bodies[1].GetProperty("data").GetProperty("probed").GetBoolean());
-        Assert.Equal(Timestamp(now.AddSeconds(2)), bodies[2].GetProperty("data").GetProperty("recoveredAt").GetString());
+        Assert.Equal(CotEventJson.Timestamp(now.AddSeconds(2)), bodies[2].GetProperty("data").GetProperty("recoveredAt").GetString());
 
         var list = await host.Services.GetRequiredService<NoticeBoard>().RecentAsync(Ids.Acme, Admin);
         Assert.Equal([NoticeKinds.WebhookRecovered, NoticeKinds.WebhookDisabled, NoticeKinds.WebhookFailing], list.Notices.Select(n => n.Kind));
@@ -205,8 +205,6 @@ public sealed class OperationalNoticesTests
         await using var db = await host.Services.GetRequiredService<IDbContextFactory<WebhookAdminDbContext>>().CreateDbContextAsync();
         Assert.Equal(0, await db.Events.CountAsync());
     }
-
-    private static string Timestamp(DateTime at) => at.ToString(CotEventJson.TimestampFormat, System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task<Webhook> CreateOperationsWebhookAsync(DispatcherHost host, string url, string company = Ids.Acme) =>
         await host.CreateWebhookAsync(new WebhookDraft("Operations", url, WebhookTrigger.Operations), company);

@@ -53,5 +53,5 @@ public sealed class BrowserTime(IJSRuntime js)
             : null;
 
     /// <summary>The exact instant, for a hover title.</summary>
-    public static string Exact(DateTime utc) => utc.ToString(Core.Events.CotEventJson.TimestampFormat, System.Globalization.CultureInfo.InvariantCulture) + " (UTC)";
+    public static string Exact(DateTime utc) => Core.Events.CotEventJson.Timestamp(utc) + " (UTC)";
 }
