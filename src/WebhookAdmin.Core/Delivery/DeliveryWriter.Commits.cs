@@ -12,8 +12,11 @@ public sealed partial class DeliveryWriter
     {
         var units = new List<Unit>();
         var writes = new List<DeliveryWrite>();
+        var gathers = _publishes is not null && ReferenceEquals(reader, _queue.Reader) && _recordGathering > TimeSpan.Zero;
         while (await reader.WaitToReadAsync())
         {
+            if (gathers)
+                await GatherRecordsAsync();
             units.Clear();
             writes.Clear();
             var rows = 0;
@@ -44,6 +47,24 @@ public sealed partial class DeliveryWriter
             foreach (var unit in units)
                 await CommitAloneAsync(unit);
         }
+    }
+
+    /// <summary>
+    /// Lets attempt records gather for <see cref="DeliveryOptions.RecordGathering"/> before their commit (see there why),
+    /// unless enough already wait, a flush waits for them, or the app stops.
+    /// </summary>
+    /// <remarks>
+    /// The wait runs on the machine's clock, not the engine's: it is about the database's cost, not about delivery rules,
+    /// and a test's stopped clock must not hold records back.
+    /// </remarks>
+    private async Task GatherRecordsAsync()
+    {
+        var cut = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Published before the flag is read, as FlushAsync sets the flag before reading this: one of the two sees the other.
+        Interlocked.Exchange(ref _gathering, cut);
+        if (Interlocked.Exchange(ref _flushAsked, 0) == 0 && _maxUnrecorded - _attemptRoom.CurrentCount < EnoughRecords)
+            await Task.WhenAny(cut.Task, EngineTasks.PauseAsync(_recordGathering, TimeProvider.System, _stopping.Token));
+        Interlocked.Exchange(ref _gathering, null);
     }
 
     private async Task CommitAloneAsync(Unit unit)

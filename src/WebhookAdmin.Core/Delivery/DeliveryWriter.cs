@@ -40,6 +40,9 @@ public sealed partial class DeliveryWriter : IAttemptRecorder, IHostedService, I
     /// </summary>
     private const int BatchRows = 4096;
 
+    /// <summary>Attempt records waiting past which they are committed without gathering more: the fixed cost is shared enough.</summary>
+    private const int EnoughRecords = 512;
+
     private static readonly TimeSpan RetryBackoff = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(10);
 
@@ -48,6 +51,8 @@ public sealed partial class DeliveryWriter : IAttemptRecorder, IHostedService, I
     /// <summary>Publishes, when the store commits them apart from attempt records (see <see cref="IDeliveryStore.CommitsPublishesApart"/>).</summary>
     private readonly Channel<Unit>? _publishes;
     private readonly SemaphoreSlim _attemptRoom;
+    private readonly int _maxUnrecorded;
+    private readonly TimeSpan _recordGathering;
     private readonly IDeliveryStore _store;
     private readonly DeliveryFeed _feed;
     private readonly LogNotifications _notifications;
@@ -59,6 +64,13 @@ public sealed partial class DeliveryWriter : IAttemptRecorder, IHostedService, I
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
     private volatile bool _droppingRecords;
+
+    /// <summary>Set by the records' loop while it gathers; a flush completes it so nothing waits out the gathering.</summary>
+    private TaskCompletionSource? _gathering;
+
+    /// <summary>1 once a flush is handed in and the records' loop has not yet seen it (read with <see cref="_gathering"/>).</summary>
+    private int _flushAsked;
+
     private int _disposed;
 
     // For the health check: units handed in and not finished, when the writer last got an answer from the database
@@ -79,7 +91,9 @@ public sealed partial class DeliveryWriter : IAttemptRecorder, IHostedService, I
         _feed = feed;
         _notifications = notifications;
         _logger = logger;
-        _attemptRoom = new SemaphoreSlim(options.Value.MaxUnrecordedAttempts);
+        _maxUnrecorded = options.Value.MaxUnrecordedAttempts;
+        _attemptRoom = new SemaphoreSlim(_maxUnrecorded);
+        _recordGathering = options.Value.RecordGathering;
         if (store.CommitsPublishesApart)
             _publishes = Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = true });
     }
@@ -150,6 +164,9 @@ public sealed partial class DeliveryWriter : IAttemptRecorder, IHostedService, I
             Enqueue(unit, queue);
             units.Add(unit);
         }
+        // After the units are queued, so the loop that sees the flag finds them.
+        Interlocked.Exchange(ref _flushAsked, 1);
+        Volatile.Read(ref _gathering)?.TrySetResult();
         return Task.WhenAll(units.Select(u => u.Done!.Task)).WaitAsync(cancellationToken);
     }
 

@@ -49,12 +49,12 @@ public sealed class PipelineTests
     public async Task A_lane_that_keeps_up_takes_new_deliveries_in_hand_without_reading_them_back()
     {
         await using var receiver = await Receiver.StartAsync();
-        var reads = new CountedReads();
-        await using var host = await DispatcherHost.StartAsync(Patient, services: reads.Wrap);
+        var counted = new CountedStore();
+        await using var host = await DispatcherHost.StartAsync(Patient, services: counted.Wrap);
         var webhook = await host.CreateUserWebhookAsync(receiver.Url);
         await host.PublishUserEditsAsync(0);
         await host.SettledLogsAsync(webhook.Id, 1);
-        var readsBefore = reads.Count;
+        var readsBefore = counted.Reads;
 
         // Each event is delivered before the next is published: the lane has caught up every time.
         for (var n = 1; n <= 30; n++)
@@ -66,7 +66,7 @@ public sealed class PipelineTests
         Assert.Equal(Enumerable.Range(0, 31), receiver.Arrivals);
         // One read at most, for a notice the lane may take as "read again" (a reconnect of PostgreSQL's listener); before
         // deliveries said what was pending before them, every publish on PostgreSQL cost the lane a read.
-        Assert.InRange(reads.Count - readsBefore, 0, 1);
+        Assert.InRange(counted.Reads - readsBefore, 0, 1);
     }
 
     [Fact]

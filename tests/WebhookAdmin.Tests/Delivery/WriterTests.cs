@@ -68,6 +68,45 @@ public sealed class WriterTests
     }
 
     [Fact]
+    [Trait(TestStorage.Trait, TestStorage.PostgreSqlOnly)]
+    public async Task On_postgresql_attempt_records_gather_into_a_few_commits_while_deliveries_go_on()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        var counted = new CountedStore();
+        await using var host = await DispatcherHost.StartAsync(
+            new Dictionary<string, string> { ["RecordGathering"] = "00:00:01", ["Timeout"] = "00:00:20" }, services: counted.Wrap);
+        var webhook = await host.CreateUserWebhookAsync(receiver.Url);
+
+        await host.PublishUserEditsAsync(Enumerable.Range(1, 40).ToArray());
+        await Eventually.WaitAsync(() => receiver.Arrivals, a => a.Count == 40, TimeSpan.FromSeconds(20), "40 arrivals");
+        var logs = await host.SettledLogsAsync(webhook.Id, 40);
+
+        // The lane sent all forty without waiting for a record; committed one by one they would be about forty commits.
+        Assert.All(logs, log => Assert.Equal(DeliveryState.Succeeded, log.State));
+        Assert.Equal(40, counted.Records);
+        Assert.InRange(counted.RecordCommits, 1, 4);
+    }
+
+    [Fact]
+    [Trait(TestStorage.Trait, TestStorage.PostgreSqlOnly)]
+    public async Task On_postgresql_a_flush_does_not_wait_out_the_records_gathering()
+    {
+        await using var host = await DispatcherHost.StartAsync(new Dictionary<string, string> { ["RecordGathering"] = "00:00:10" }, dispatch: false);
+        var webhook = await host.CreateUserWebhookAsync("https://receiver.example/hook");
+        await host.PublishAsync(Events.UserEdit(1));
+        var log = Assert.Single(await host.LogsAsync(webhook.Id));
+        var writer = host.Services.GetRequiredService<DeliveryWriter>();
+        await writer.RecordAsync(Record(log.Id));
+        await Task.Delay(100);
+
+        // The record is gathering for ten seconds; a lane that reads its queue again (or a release, or a stop) flushes and must not wait that long.
+        var flushed = writer.FlushAsync();
+        var inTime = await Task.WhenAny(flushed, Task.Delay(TimeSpan.FromSeconds(5))) == flushed;
+
+        Assert.True(inTime, "the flush waited for the gathering");
+    }
+
+    [Fact]
     public async Task An_accepted_event_and_its_deliveries_are_already_readable_by_another_connection()
     {
         await using var host = await DispatcherHost.StartAsync(dispatch: false);

@@ -4,14 +4,23 @@ using WebhookAdmin.Core.Delivery;
 namespace WebhookAdmin.Tests.Delivery.Support;
 
 /// <summary>
-/// Counts the lanes' reads of pending deliveries from the run's real store (<see cref="IDeliveryStore.PendingAsync"/>);
-/// everything else goes to the store untouched. Pass <see cref="Wrap"/> as a <see cref="DispatcherHost"/>'s services.
+/// Counts the lanes' reads of pending deliveries from the run's real store (<see cref="IDeliveryStore.PendingAsync"/>)
+/// and the commits that carry attempt records; everything goes to the store untouched. Pass <see cref="Wrap"/> as a
+/// <see cref="DispatcherHost"/>'s services.
 /// </summary>
-public sealed class CountedReads
+public sealed class CountedStore
 {
-    private int _count;
+    private int _reads;
+    private int _recordCommits;
+    private int _records;
 
-    public int Count => Volatile.Read(ref _count);
+    public int Reads => Volatile.Read(ref _reads);
+
+    /// <summary>Commits (successful or not) that carried attempt records.</summary>
+    public int RecordCommits => Volatile.Read(ref _recordCommits);
+
+    /// <summary>Attempt records those commits carried.</summary>
+    public int Records => Volatile.Read(ref _records);
 
     public void Wrap(IServiceCollection services)
     {
@@ -20,7 +29,7 @@ public sealed class CountedReads
         services.AddSingleton<IDeliveryStore>(provider => new Store((IDeliveryStore)real.ImplementationFactory!(provider), this));
     }
 
-    private sealed class Store(IDeliveryStore store, CountedReads reads) : IDeliveryStore
+    private sealed class Store(IDeliveryStore store, CountedStore counts) : IDeliveryStore
     {
         public bool CommitsPublishesApart => store.CommitsPublishesApart;
 
@@ -28,11 +37,20 @@ public sealed class CountedReads
 
         public Task<IReadOnlyList<QueuedDelivery>> PendingAsync(string webhookId, long afterSequence, int limit, CancellationToken cancellationToken)
         {
-            Interlocked.Increment(ref reads._count);
+            Interlocked.Increment(ref counts._reads);
             return store.PendingAsync(webhookId, afterSequence, limit, cancellationToken);
         }
 
-        public Task WriteAsync(IReadOnlyList<DeliveryWrite> batch, CancellationToken cancellationToken) => store.WriteAsync(batch, cancellationToken);
+        public Task WriteAsync(IReadOnlyList<DeliveryWrite> batch, CancellationToken cancellationToken)
+        {
+            var records = batch.Count(w => w is AttemptWrite);
+            if (records > 0)
+            {
+                Interlocked.Increment(ref counts._recordCommits);
+                Interlocked.Add(ref counts._records, records);
+            }
+            return store.WriteAsync(batch, cancellationToken);
+        }
 
         public Task<WorkClaim> ClaimWorkAsync(IReadOnlyCollection<string> held, int busy, IReadOnlyCollection<string> askedAbout, CancellationToken cancellationToken) =>
             store.ClaimWorkAsync(held, busy, askedAbout, cancellationToken);
