@@ -59,7 +59,7 @@ public sealed partial class DeliveryWriter
     /// </remarks>
     private async Task GatherRecordsAsync()
     {
-        var cut = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cut = EngineTasks.Signal();
         // Published before the flag is read, as FlushAsync sets the flag before reading this: one of the two sees the other.
         Interlocked.Exchange(ref _gathering, cut);
         if (Interlocked.Exchange(ref _flushAsked, 0) == 0 && _maxUnrecorded - _attemptRoom.CurrentCount < EnoughRecords)
