@@ -28,12 +28,15 @@
 // The default run takes about 8 minutes on 2 cores.
 //
 // --scale-out runs only the scale-out benchmark (ScaleOut.cs, as root): PostgreSQL and 1, 2, 3 app instances as separate
-// processes, each in a cgroup v1 CPU group with a quota ([--postgres-cpu 0.75], [--instance-cpu 0.25] each, this process —
-// load generator and receiver — [--load-cpu 0.5]: 1.75–2 of the 2 cores, so an added instance adds CPU instead of taking
-// it): deliveries/s of a [--webhooks 100] × [--fanout-events 200] burst published through the API, publishes/s of one
-// company posting one event per call on [--publishers 16] connections for [--publish-seconds 5] (to one webhook, then
-// spread over [--spread-webhooks 12], one per workflow, each event to one of them), PostgreSQL's CPU, and per
-// delivery the statements (pg_stat_statements), transactions and WAL bytes (pg_stat_wal) PostgreSQL saw.
+// processes, each in a cgroup v1 CPU group with a quota ([--postgres-cpu 0.9], [--instance-cpu 0.15] each, this process —
+// load generator and receiver — [--load-cpu 0.65]: 1.85–2 of the 2 cores, so an added instance adds CPU instead of taking
+// it). For each instance count, [--runs 3] runs on the same instances, each with webhooks of its own: deliveries/s of a
+// [--webhooks 100] × [--fanout-events 200] burst published through the API, and publishes/s of one company posting one
+// event per call on [--publishers 16] connections for [--publish-seconds 5] (to one webhook, then spread over
+// [--spread-webhooks 12], one per workflow, each event to one of them); PostgreSQL's CPU, and per delivery the statements
+// (pg_stat_statements), transactions and WAL bytes (pg_stat_wal) PostgreSQL saw. Each phase is measured after the same
+// load has run until the instances' compilers are quiet (at most [--warm-up-seconds 300]): a fresh process on a sixth of a
+// core compiles its hot code for three to four minutes.
 //
 // --chaos runs only the chaos benchmark (Chaos.cs), tenants under fire, on --storage's provider: 10 companies × 10
 // webhooks (one per workflow, so each event goes to one webhook); companies 0–1 silent (take the request, never answer),
@@ -99,12 +102,13 @@ if (args.Contains("--scale-out"))
 {
     // Its own run (see ScaleOut.cs): PostgreSQL and every instance a process in a CPU cgroup with a quota.
     await ScaleOutBenchmark.RunAllAsync(new ScaleOutSettings(
-        PostgresCpus: Option("--postgres-cpu", 0.75),
-        InstanceCpus: Option("--instance-cpu", 0.25),
-        LoadCpus: Option("--load-cpu", 0.5),
+        PostgresCpus: Option("--postgres-cpu", 0.9),
+        InstanceCpus: Option("--instance-cpu", 0.15),
+        LoadCpus: Option("--load-cpu", 0.65),
         MaxInstances: Option("--max-instances", 3),
         BurstEvents: Option("--fanout-events", 200),
         Webhooks: fanout,
+        WarmUpTime: TimeSpan.FromSeconds(Option("--warm-up-seconds", 300.0)),
         PublishTime: TimeSpan.FromSeconds(publishSeconds),
         Publishers: publishers,
         SpreadWebhooks: Option("--spread-webhooks", 12),

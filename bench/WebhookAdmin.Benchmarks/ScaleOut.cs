@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Npgsql;
 using WebhookAdmin.Hosting;
 using WebhookAdmin.Tests.Support;
@@ -10,7 +11,7 @@ namespace WebhookAdmin.Benchmarks;
 
 /// <summary>How much CPU each part gets: PostgreSQL, each app instance, and this process (load generator and receiver).</summary>
 internal sealed record ScaleOutSettings(double PostgresCpus, double InstanceCpus, double LoadCpus, int MaxInstances,
-    int BurstEvents, int Webhooks, TimeSpan PublishTime, int Publishers, int SpreadWebhooks, int Runs);
+    int BurstEvents, int Webhooks, TimeSpan WarmUpTime, TimeSpan PublishTime, int Publishers, int SpreadWebhooks, int Runs);
 
 /// <summary>
 /// Several instances measured as separate machines: PostgreSQL and each app instance are separate processes, each in a
@@ -44,14 +45,12 @@ internal static class ScaleOutBenchmark
                 $"{settings.LoadCpus:0.##} CPU; median of {settings.Runs} runs");
             Console.WriteLine($"burst: {settings.Webhooks} webhooks × {settings.BurstEvents:N0} events published through the API in batches of 50 " +
                 $"({settings.Webhooks * settings.BurstEvents:N0} deliveries); publishing: {settings.Publishers} connections, one event per call, " +
-                $"{settings.PublishTime.TotalSeconds:0} s, one company, to one webhook, then spread over {settings.SpreadWebhooks} (one per workflow)");
+                $"{settings.PublishTime.TotalSeconds:0} s after the same load until the instances' compiler is quiet (at most {settings.WarmUpTime.TotalSeconds:0} s), one company, to one webhook, then spread over {settings.SpreadWebhooks} (one per workflow)");
             Console.WriteLine();
             var rows = new List<(int Instances, Phase Burst, Phase Publish, Phase Spread)>();
             for (var instances = 1; instances <= settings.MaxInstances; instances++)
             {
-                var measured = new List<(Phase Burst, Phase Publish, Phase Spread)>();
-                for (var run = 0; run < settings.Runs; run++)
-                    measured.Add(await RunOnceAsync(settings, instances, server, receiver, postgresGroup, loadGroup));
+                var measured = await RunAsync(settings, instances, server, receiver, postgresGroup, loadGroup);
                 rows.Add((instances, Median(measured.Select(m => m.Burst), p => p.PerSecond), Median(measured.Select(m => m.Publish), p => p.PerSecond),
                     Median(measured.Select(m => m.Spread), p => p.PerSecond)));
                 var last = rows[^1];
@@ -75,7 +74,11 @@ internal static class ScaleOutBenchmark
         }
     }
 
-    private static async Task<(Phase Burst, Phase Publish, Phase Spread)> RunOnceAsync(ScaleOutSettings settings, int instanceCount, PostgresServer server,
+    /// <summary>
+    /// <see cref="ScaleOutSettings.Runs"/> runs on the same instances and database, each with webhooks of its own (those of
+    /// earlier runs deactivated): a fresh process on a sixth of a core takes three to four minutes to compile its hot code.
+    /// </summary>
+    private static async Task<List<(Phase Burst, Phase Publish, Phase Spread)>> RunAsync(ScaleOutSettings settings, int instanceCount, PostgresServer server,
         BenchReceiver receiver, CpuGroup postgresGroup, CpuGroup loadGroup)
     {
         var database = await server.CreateDatabaseAsync();
@@ -102,10 +105,20 @@ internal static class ScaleOutBenchmark
             try
             {
                 var cpu = new Groups(postgresGroup, groups, loadGroup);
-                var publish = await PublishingAsync(settings, clients, receiver, database, cpu, webhooks: 1);
-                var spread = await PublishingAsync(settings, clients, receiver, database, cpu, settings.SpreadWebhooks);
-                var burst = await BurstAsync(settings, clients, receiver, database, cpu);
-                return (burst, publish, spread);
+                var compilers = new Compilers([.. instances.Select(i => i.ProcessId)]);
+                var measured = new List<(Phase Burst, Phase Publish, Phase Spread)>();
+                for (var run = 0; run < settings.Runs; run++)
+                {
+                    var webhooks = new RunWebhooks(clients[0], receiver, run);
+                    var publish = await PublishingAsync(settings, clients, receiver, database, cpu, compilers, webhooks, 1);
+                    var spread = await PublishingAsync(settings, clients, receiver, database, cpu, compilers, webhooks, settings.SpreadWebhooks);
+                    var burst = await BurstAsync(settings, clients, receiver, database, cpu, compilers, webhooks);
+                    await webhooks.DeactivateAsync();
+                    measured.Add((burst, publish, spread));
+                    Console.Error.WriteLine($"{DateTime.Now:T} {instanceCount} instance(s), run {run + 1}: burst {burst.PerSecond:N0}/s, " +
+                        $"one webhook {publish.PerSecond:N0}/s, spread {spread.PerSecond:N0}/s");
+                }
+                return measured;
             }
             finally
             {
@@ -126,81 +139,120 @@ internal static class ScaleOutBenchmark
     /// One company: every connection posts one event per call as fast as it is answered. With one webhook, a user
     /// webhook takes every event; with several, task webhooks of as many workflows take one event in turn each.
     /// </summary>
-    private static async Task<Phase> PublishingAsync(
-        ScaleOutSettings settings, List<HttpClient> clients, BenchReceiver receiver, string database, Groups cpu, int webhooks)
+    private static async Task<Phase> PublishingAsync(ScaleOutSettings settings, List<HttpClient> clients, BenchReceiver receiver, string database,
+        Groups cpu, Compilers compilers, RunWebhooks made, int webhooks)
     {
         Func<int, int, string> eventJson = EventJson;
         if (webhooks == 1)
         {
-            await CreateWebhooksAsync(clients[0], receiver, 0, 1);
+            await made.UserWebhooksAsync(0, 1);
         }
         else
         {
-            await CreateTaskWebhooksAsync(clients[0], receiver, webhooks);
-            eventJson = (run, n) => TaskEventJson(run, n, webhooks);
+            await made.TaskWebhooksAsync(webhooks);
+            eventJson = (run, n) => TaskEventJson(run, n, made.Workflow(n % webhooks));
         }
-        // Warm-up: a fresh process on a quarter of a core spends its first seconds compiling; that is not the measure.
-        var warm = receiver.Begin(webhooks, 400);
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(async p =>
+        // Warm-up, the same load until the instances' compiler is quiet: on a quarter of a core, tiering (with its PGO
+        // instrumented stage) was still taking a fifth of an instance's CPU 45 s into a run, and how far it had got moved
+        // the figures by a third from run to run.
+        var warm = receiver.Begin(webhooks, WarmUpRoom);
+        var warmed = 0;
+        var clock = Stopwatch.StartNew();
+        compilers.Busiest();
+        double compiling, previous = 1;
+        // Two quiet rounds in a row: in a fresh process the first round can be quiet because tiering has not begun yet.
+        while (true)
         {
-            for (var n = p; n < 400; n += 4)
-            {
-                using var content = new StringContent(eventJson(warm, n), Encoding.UTF8, "application/json");
-                using var response = await clients[n % clients.Count].PostAsync("/api/v3/webhook/events", content);
-                response.EnsureSuccessStatusCode();
-            }
-        }));
-        await WaitForAsync(() => receiver.Received >= 400, TimeSpan.FromMinutes(5), "the warm-up's 400 deliveries");
+            warmed += await PublishForAsync(WarmUpRound, settings.Publishers, clients, n => eventJson(warm, warmed + n));
+            compiling = compilers.Busiest();
+            if (Math.Max(compiling, previous) <= QuietCompiler || clock.Elapsed >= settings.WarmUpTime)
+                break;
+            previous = compiling;
+        }
+        // The receiver counts events numbered below its room; a longer warm-up's later ones arrive uncounted.
+        await WaitForAsync(() => receiver.Received >= Math.Min(warmed, WarmUpRoom), TimeSpan.FromMinutes(5), $"the warm-up's {warmed:N0} deliveries");
+        Console.Error.WriteLine($"{DateTime.Now:T} warm after {clock.Elapsed.TotalSeconds:0} s: the last 5 s, compiling took {compiling:P1} of the busiest instance's CPU");
 
         await ResetStatementsAsync(database);
         // Each event reaches one webhook; room for 300,000 events at each is far beyond any run.
         var run = receiver.Begin(webhooks, 300_000);
+        var start = await Counters.ReadAsync(database, cpu);
+        // Progress on standard error, so that a profiler can be started on the measured phase.
+        Console.Error.WriteLine($"{DateTime.Now:T} measuring publishing to {webhooks} webhook(s) on {clients.Count} instance(s)");
+        clock.Restart();
+        var published = await PublishForAsync(settings.PublishTime, settings.Publishers, clients, n => eventJson(run, n));
+        var elapsed = clock.Elapsed;
+        var after = await Counters.ReadAsync(database, cpu);
+        await PrintBusiestStatementsAsync(database, clients.Count, webhooks, published);
+        // The deliveries drain before the burst, so that it measures only itself.
+        await WaitForAsync(() => receiver.Received >= published, TimeSpan.FromMinutes(5), $"{published:N0} publishes delivered");
+        return Phase.Of(published, elapsed, start, after, deliveries: published);
+    }
+
+    private static readonly TimeSpan WarmUpRound = TimeSpan.FromSeconds(5);
+
+    private const int WarmUpRoom = 300_000;
+
+    /// <summary>The share of an instance's CPU its compiler may still take when the measure begins.</summary>
+    private const double QuietCompiler = 0.02;
+
+    /// <summary>Publishers, each on the instances in turn, posting one event per call for <paramref name="time"/>: how many were published.</summary>
+    private static async Task<int> PublishForAsync(TimeSpan time, int publishers, List<HttpClient> clients, Func<int, string> eventJson)
+    {
         var next = -1;
-        var before = await Counters.ReadAsync(database, cpu);
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, settings.Publishers).Select(async p =>
+        await Task.WhenAll(Enumerable.Range(0, publishers).Select(async p =>
         {
             var client = clients[p % clients.Count];
-            while (clock.Elapsed < settings.PublishTime)
+            while (clock.Elapsed < time)
             {
                 var n = Interlocked.Increment(ref next);
-                using var content = new StringContent(eventJson(run, n), Encoding.UTF8, "application/json");
+                using var content = new StringContent(eventJson(n), Encoding.UTF8, "application/json");
                 using var response = await client.PostAsync("/api/v3/webhook/events", content);
                 if (response.StatusCode != HttpStatusCode.Accepted)
                     throw new InvalidOperationException($"A publish was answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
             }
         }));
-        var elapsed = clock.Elapsed;
-        var after = await Counters.ReadAsync(database, cpu);
-        var published = next + 1;
-        await PrintBusiestStatementsAsync(database, clients.Count, webhooks, published);
-        // The deliveries drain before the burst, so that it measures only itself.
-        await WaitForAsync(() => receiver.Received >= published, TimeSpan.FromMinutes(5), $"{published:N0} publishes delivered");
-        return Phase.Of(published, elapsed, before, after, deliveries: published);
+        return next + 1;
     }
 
     /// <summary>The rest of the webhooks, then every event published in batches of 50 over the instances in turn.</summary>
-    private static async Task<Phase> BurstAsync(ScaleOutSettings settings, List<HttpClient> clients, BenchReceiver receiver, string database, Groups cpu)
+    private static async Task<Phase> BurstAsync(ScaleOutSettings settings, List<HttpClient> clients, BenchReceiver receiver, string database,
+        Groups cpu, Compilers compilers, RunWebhooks made)
     {
-        await CreateWebhooksAsync(clients[0], receiver, 1, settings.Webhooks - 1);
-        // Warm-up: a batch of 5 through each instance, to every webhook.
-        var warm = receiver.Begin(settings.Webhooks, 5 * clients.Count);
-        await Task.WhenAll(clients.Select(async (client, c) =>
+        await made.UserWebhooksAsync(1, settings.Webhooks - 1);
+        // Warm-up: a batch of 50 through each instance, to every webhook (5,000 deliveries an instance), until the compiler is quiet.
+        compilers.Busiest();
+        double compiling, previous = 1;
+        var rounds = 0;
+        // As for publishing, two quiet rounds in a row.
+        while (true)
         {
-            var body = "[" + string.Join(",", Enumerable.Range(5 * c, 5).Select(n => EventJson(warm, n))) + "]";
-            using var content = new StringContent(body, Encoding.UTF8, "application/json");
-            using var response = await client.PostAsync("/api/v3/webhook/events", content);
-            response.EnsureSuccessStatusCode();
-        }));
-        await WaitForAsync(() => receiver.Received >= settings.Webhooks * 5 * clients.Count, TimeSpan.FromMinutes(5), "the warm-up's deliveries");
+            var warm = receiver.Begin(settings.Webhooks, 50 * clients.Count);
+            await BurstOnceAsync(clients, receiver, warm, 50 * clients.Count, settings.Webhooks);
+            compiling = compilers.Busiest();
+            if (Math.Max(compiling, previous) <= QuietCompiler || ++rounds == 20)
+                break;
+            previous = compiling;
+        }
+        Console.Error.WriteLine($"{DateTime.Now:T} burst warm after {rounds + 1} round(s): the last, compiling took {compiling:P1} of the busiest instance's CPU");
 
         var run = receiver.Begin(settings.Webhooks, settings.BurstEvents);
         var deliveries = settings.Webhooks * settings.BurstEvents;
         var before = await Counters.ReadAsync(database, cpu);
         var clock = Stopwatch.StartNew();
-        var batches = Enumerable.Range(0, settings.BurstEvents).Chunk(50).ToArray();
+        await BurstOnceAsync(clients, receiver, run, settings.BurstEvents, settings.Webhooks);
+        var elapsed = clock.Elapsed;
+        var after = await Counters.ReadAsync(database, cpu);
+        return Phase.Of(deliveries, elapsed, before, after, deliveries);
+    }
+
+    /// <summary>Every event published in batches of 50, a publisher per instance taking the next batch, until all are delivered.</summary>
+    private static async Task BurstOnceAsync(List<HttpClient> clients, BenchReceiver receiver, int run, int events, int webhooks)
+    {
+        var batches = Enumerable.Range(0, events).Chunk(50).ToArray();
         var nextBatch = -1;
-        // A publisher per instance, each taking the next batch: the events of one batch keep their order.
+        // The events of one batch keep their order.
         await Task.WhenAll(clients.Select(async client =>
         {
             for (var b = Interlocked.Increment(ref nextBatch); b < batches.Length; b = Interlocked.Increment(ref nextBatch))
@@ -211,10 +263,8 @@ internal static class ScaleOutBenchmark
                 response.EnsureSuccessStatusCode();
             }
         }));
+        var deliveries = webhooks * events;
         await WaitForAsync(() => receiver.Received >= deliveries, TimeSpan.FromMinutes(10), $"{deliveries:N0} burst deliveries");
-        var elapsed = clock.Elapsed;
-        var after = await Counters.ReadAsync(database, cpu);
-        return Phase.Of(deliveries, elapsed, before, after, deliveries);
     }
 
     private static async Task ResetStatementsAsync(string database)
@@ -248,37 +298,9 @@ internal static class ScaleOutBenchmark
             Console.WriteLine($"      {reader.GetInt64(0) / (double)published,5:0.00}  {reader.GetString(1)}");
     }
 
-    private static async Task CreateWebhooksAsync(HttpClient api, BenchReceiver receiver, int first, int count)
-    {
-        for (var w = first; w < first + count; w++)
-        {
-            using var created = await api.PostAsJsonAsync("/api/v3/webhook/subscription",
-                new { name = $"Scale-out {w}", url = $"{receiver.BaseUrl}/hook/{w}", trigger = "create-edit-delete-user" });
-            created.EnsureSuccessStatusCode();
-        }
-    }
-
-    /// <summary>Task webhooks posting to <c>/hook/0</c>…: the receiver tells runs apart, so the paths may repeat earlier ones.</summary>
-    private static async Task CreateTaskWebhooksAsync(HttpClient api, BenchReceiver receiver, int count)
-    {
-        for (var w = 0; w < count; w++)
-        {
-            using var created = await api.PostAsJsonAsync("/api/v3/webhook/subscription", new
-            {
-                name = $"Scale-out tasks {w}",
-                url = $"{receiver.BaseUrl}/hook/{w}",
-                trigger = "create-edit-delete-task",
-                context = new { taskGroup = Workflow(w) },
-            });
-            created.EnsureSuccessStatusCode();
-        }
-    }
-
-    private static string Workflow(int w) => $"6261612a8f1e99002e{w:x6}";
-
-    /// <summary>Event <paramref name="n"/> goes to task webhook <c>n % webhooks</c> (through its workflow).</summary>
-    private static string TaskEventJson(int run, int n, int webhooks) =>
-        $$$"""{"type":"COTTask","event":"edit","data":{"run":{{{run}}},"n":{{{n}}},"_id":"62742b7562f37034d9399915","taskGroup":"{{{Workflow(n % webhooks)}}}","name":"Benchmark task"}}""";
+    /// <summary>A task event in <paramref name="workflow"/>, so that it goes to that workflow's webhook.</summary>
+    private static string TaskEventJson(int run, int n, string workflow) =>
+        $$$"""{"type":"COTTask","event":"edit","data":{"run":{{{run}}},"n":{{{n}}},"_id":"62742b7562f37034d9399915","taskGroup":"{{{workflow}}}","name":"Benchmark task"}}""";
 
     private static string EventJson(int run, int n) =>
         $$$"""{"type":"COTUser","event":"edit","data":{"run":{{{run}}},"n":{{{n}}},"_id":"62742b7562f37034d9399914","name":"Benchmark user","email":"bench@example.com"}}""";
@@ -298,6 +320,52 @@ internal static class ScaleOutBenchmark
     {
         var ordered = phases.OrderBy(by).ToArray();
         return ordered[ordered.Length / 2];
+    }
+
+    /// <summary>The webhooks one run makes, all deactivated when it ends so that the next run's events reach only its own.</summary>
+    private sealed class RunWebhooks(HttpClient api, BenchReceiver receiver, int run)
+    {
+        private readonly List<string> _ids = [];
+
+        /// <summary>User webhooks posting to <c>/hook/{first}</c>…: every user event reaches each of them.</summary>
+        public async Task UserWebhooksAsync(int first, int count)
+        {
+            for (var w = first; w < first + count; w++)
+                await CreateAsync(new { name = $"Scale-out {run}.{w}", url = $"{receiver.BaseUrl}/hook/{w}", trigger = "create-edit-delete-user" });
+        }
+
+        /// <summary>Task webhooks posting to <c>/hook/0</c>…, one per workflow of this run (the receiver tells runs apart).</summary>
+        public async Task TaskWebhooksAsync(int count)
+        {
+            for (var w = 0; w < count; w++)
+            {
+                await CreateAsync(new
+                {
+                    name = $"Scale-out {run} tasks {w}",
+                    url = $"{receiver.BaseUrl}/hook/{w}",
+                    trigger = "create-edit-delete-task",
+                    context = new { taskGroup = Workflow(w) },
+                });
+            }
+        }
+
+        public string Workflow(int w) => $"6261612a8f1e99{run:x4}{w:x6}";
+
+        public async Task DeactivateAsync()
+        {
+            foreach (var id in _ids)
+            {
+                using var response = await api.PatchAsJsonAsync($"/api/v3/webhook/subscription/{id}", new { isActive = false });
+                response.EnsureSuccessStatusCode();
+            }
+        }
+
+        private async Task CreateAsync(object webhook)
+        {
+            using var created = await api.PostAsJsonAsync("/api/v3/webhook/subscription", webhook);
+            created.EnsureSuccessStatusCode();
+            _ids.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("_id").GetString()!);
+        }
     }
 
     /// <summary>The server's postmaster: the parent of any backend.</summary>
@@ -368,6 +436,9 @@ internal static class ScaleOutBenchmark
 
         public Uri BaseAddress { get; }
 
+        /// <summary>The runtime's process: the shell that started it replaced itself with it.</summary>
+        public int ProcessId => _process.Id;
+
         public static async Task<InstanceProcess> StartAsync(string database, CpuGroup group)
         {
             var baseAddress = new Uri($"http://127.0.0.1:{AppTarget.FreePort()}");
@@ -410,6 +481,58 @@ internal static class ScaleOutBenchmark
             }
             _process.Dispose();
         }
+    }
+}
+
+/// <summary>
+/// How much of each instance's CPU its runtime's tiered compilation thread (".NET Tiered Com") took since the last look,
+/// from /proc: the warm-ups last until it is quiet.
+/// </summary>
+internal sealed class Compilers(IReadOnlyList<int> processes)
+{
+    private readonly Dictionary<int, (long Compiler, long All)> _last = [];
+
+    /// <summary>The largest share, over the instances, of CPU spent compiling since the previous call (or since the start).</summary>
+    public double Busiest()
+    {
+        var busiest = 0.0;
+        foreach (var process in processes)
+        {
+            var now = (Compiler: CompilerTicks(process), All: Ticks($"/proc/{process}/stat"));
+            var last = _last.GetValueOrDefault(process);
+            _last[process] = now;
+            var spent = now.All - last.All;
+            // A compiler thread that ended took its ticks with it: the difference is then at most too small, never negative.
+            if (spent > 0)
+                busiest = Math.Max(busiest, Math.Max(0, now.Compiler - last.Compiler) / (double)spent);
+        }
+        return busiest;
+    }
+
+    private static long CompilerTicks(int process)
+    {
+        long ticks = 0;
+        foreach (var thread in Directory.EnumerateDirectories($"/proc/{process}/task"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(thread, "comm")).StartsWith(".NET Tiered Com", StringComparison.Ordinal))
+                    ticks += Ticks(Path.Combine(thread, "stat"));
+            }
+            catch (IOException)
+            {
+                // The thread ended meanwhile.
+            }
+        }
+        return ticks;
+    }
+
+    /// <summary>User and system clock ticks of a /proc stat file (fields 14 and 15, counted after the command's closing parenthesis).</summary>
+    private static long Ticks(string statFile)
+    {
+        var stat = File.ReadAllText(statFile);
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11]) + long.Parse(fields[12]);
     }
 }
 
