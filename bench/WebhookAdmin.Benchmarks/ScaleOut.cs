@@ -158,17 +158,9 @@ internal static class ScaleOutBenchmark
         var warm = receiver.Begin(webhooks, WarmUpRoom);
         var warmed = 0;
         var clock = Stopwatch.StartNew();
-        compilers.Busiest();
-        double compiling, previous = 1;
-        // Two quiet rounds in a row: in a fresh process the first round can be quiet because tiering has not begun yet.
-        while (true)
-        {
-            warmed += await PublishForAsync(WarmUpRound, settings.Publishers, clients, n => eventJson(warm, warmed + n));
-            compiling = compilers.Busiest();
-            if (Math.Max(compiling, previous) <= QuietCompiler || clock.Elapsed >= settings.WarmUpTime)
-                break;
-            previous = compiling;
-        }
+        var (_, compiling) = await compilers.WarmUpAsync(
+            async () => warmed += await PublishForAsync(WarmUpRound, settings.Publishers, clients, n => eventJson(warm, warmed + n)),
+            _ => clock.Elapsed >= settings.WarmUpTime);
         // The receiver counts events numbered below its room; a longer warm-up's later ones arrive uncounted.
         await WaitForAsync(() => receiver.Received >= Math.Min(warmed, WarmUpRoom), TimeSpan.FromMinutes(5), $"the warm-up's {warmed:N0} deliveries");
         Console.Error.WriteLine($"{DateTime.Now:T} warm after {clock.Elapsed.TotalSeconds:0} s: the last 5 s, compiling took {compiling:P1} of the busiest instance's CPU");
@@ -192,9 +184,6 @@ internal static class ScaleOutBenchmark
     private static readonly TimeSpan WarmUpRound = TimeSpan.FromSeconds(5);
 
     private const int WarmUpRoom = 300_000;
-
-    /// <summary>The share of an instance's CPU its compiler may still take when the measure begins.</summary>
-    private const double QuietCompiler = 0.02;
 
     /// <summary>Publishers, each on the instances in turn, posting one event per call for <paramref name="time"/>: how many were published.</summary>
     private static async Task<int> PublishForAsync(TimeSpan time, int publishers, List<HttpClient> clients, Func<int, string> eventJson)
@@ -222,20 +211,10 @@ internal static class ScaleOutBenchmark
     {
         await made.UserWebhooksAsync(1, settings.Webhooks - 1);
         // Warm-up: a batch of 50 through each instance, to every webhook (5,000 deliveries an instance), until the compiler is quiet.
-        compilers.Busiest();
-        double compiling, previous = 1;
-        var rounds = 0;
-        // As for publishing, two quiet rounds in a row.
-        while (true)
-        {
-            var warm = receiver.Begin(settings.Webhooks, 50 * clients.Count);
-            await BurstOnceAsync(clients, receiver, warm, 50 * clients.Count, settings.Webhooks);
-            compiling = compilers.Busiest();
-            if (Math.Max(compiling, previous) <= QuietCompiler || ++rounds == 20)
-                break;
-            previous = compiling;
-        }
-        Console.Error.WriteLine($"{DateTime.Now:T} burst warm after {rounds + 1} round(s): the last, compiling took {compiling:P1} of the busiest instance's CPU");
+        var (rounds, compiling) = await compilers.WarmUpAsync(
+            () => BurstOnceAsync(clients, receiver, receiver.Begin(settings.Webhooks, 50 * clients.Count), 50 * clients.Count, settings.Webhooks),
+            rounds => rounds == 20);
+        Console.Error.WriteLine($"{DateTime.Now:T} burst warm after {rounds} round(s): the last, compiling took {compiling:P1} of the busiest instance's CPU");
 
         var run = receiver.Begin(settings.Webhooks, settings.BurstEvents);
         var deliveries = settings.Webhooks * settings.BurstEvents;
@@ -490,7 +469,31 @@ internal static class ScaleOutBenchmark
 /// </summary>
 internal sealed class Compilers(IReadOnlyList<int> processes)
 {
+    /// <summary>The share of an instance's CPU its compiler may still take when the measure begins.</summary>
+    private const double Quiet = 0.02;
+
     private readonly Dictionary<int, (long Compiler, long All)> _last = [];
+
+    /// <summary>
+    /// Runs <paramref name="round"/> until two rounds in a row left every instance's compiler quiet (in a fresh process the
+    /// first round can be quiet because tiering has not begun yet), or <paramref name="giveUp"/> says so after a round
+    /// (given how many were run). Returns how many rounds ran and the share the compiler took in the last.
+    /// </summary>
+    public async Task<(int Rounds, double Compiling)> WarmUpAsync(Func<Task> round, Func<int, bool> giveUp)
+    {
+        Busiest();
+        double compiling, previous = 1;
+        var rounds = 0;
+        while (true)
+        {
+            await round();
+            rounds++;
+            compiling = Busiest();
+            if (Math.Max(compiling, previous) <= Quiet || giveUp(rounds))
+                return (rounds, compiling);
+            previous = compiling;
+        }
+    }
 
     /// <summary>The largest share, over the instances, of CPU spent compiling since the previous call (or since the start).</summary>
     public double Busiest()
